@@ -1,0 +1,10 @@
+// The models that ship with interleave, by name.
+#pragma once
+
+#include "scheduler/registry.h"
+
+namespace models {
+
+const interleave::Registry& builtin();
+
+}  // namespace models

@@ -1,0 +1,14 @@
+#include "scheduler/check.h"
+
+#include "scheduler/execution.h"
+
+namespace interleave::detail {
+
+void report_failure(std::string message, std::source_location location) {
+  Execution* ex = Execution::current();
+  if (ex == nullptr) throw CheckFailure(std::move(message), location);
+  ex->fail(ex->in_thread() ? FailureKind::kCheck : FailureKind::kInvariant, std::move(message),
+           location);
+}
+
+}  // namespace interleave::detail

@@ -1,0 +1,253 @@
+#include "scheduler/execution.h"
+
+#include <exception>
+#include <utility>
+
+#include <boost/context/preallocated.hpp>
+#include <fmt/format.h>
+
+namespace interleave {
+
+namespace ctx = boost::context;
+
+thread_local Execution* Execution::current_ = nullptr;
+
+Execution::Execution(ExecutionLimits limits) : limits_(limits), stacks_(limits.stack_size) {
+  trace_.reserve(std::min<size_t>(limits_.max_steps + 1, 1 << 16));
+}
+
+Execution::~Execution() = default;
+
+Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
+  model_ = &model;
+  strategy_ = &strategy;
+  trace_.clear();
+  failure_.reset();
+  live_ = enabled_ = blocked_forever_ = ThreadSet();
+  running_ = last_ = next_ = kNoThread;
+  thread_count_ = 0;
+  Execution* outer = std::exchange(current_, this);
+
+  model.create();
+  // Each model thread runs up to its first visible operation, in thread order.
+  int n = failure_ ? 0 : model.thread_count();
+  for (ThreadId t = 0; t < n && !failure_; ++t) {
+    ThreadId id = thread_count_++;
+    threads_[id].spawned_body = nullptr;
+    start_thread(id);
+  }
+
+  bool stopped = false;
+  if (!failure_) {
+    next_ = choose_next();
+    while (next_ != kNoThread) {
+      running_ = next_;
+      ThreadState& t = threads_[running_];
+      t.fiber = std::move(t.fiber).resume();
+    }
+    running_ = kNoThread;
+    stopped = !failure_ && !live_.empty();
+    if (!failure_ && !stopped) model.check_invariant();
+  }
+  teardown();
+  model.destroy();
+  strategy.end_execution();
+  current_ = outer;
+  if (failure_) return Outcome::kFailed;
+  if (stopped || !strategy.error().empty()) return Outcome::kStopped;
+  return Outcome::kPassed;
+}
+
+void Execution::start_thread(ThreadId id) {
+  ThreadState& t = threads_[id];
+  t.joiners = ThreadSet();
+  t.pending = Operation{};
+  live_.insert(id);
+  enabled_.insert(id);
+  ctx::stack_context& stack = stacks_.stack(id);
+  t.fiber = ctx::fiber(std::allocator_arg, ctx::preallocated(stack.sp, stack.size, stack),
+                       PooledStackAllocator{}, [this, id](ctx::fiber&& starter) {
+                         main_ = std::move(starter);
+                         thread_main(id);
+                         return std::move(main_);
+                       });
+  // Run the new thread up to its first visible operation. Called from a model
+  // thread (spawn), `main_` holds the main context meanwhile.
+  ctx::fiber saved_main = std::move(main_);
+  ThreadId parent = std::exchange(running_, id);
+  bool was_starting = std::exchange(starting_, true);
+  t.fiber = std::move(t.fiber).resume();
+  starting_ = was_starting;
+  running_ = parent;
+  main_ = std::move(saved_main);
+}
+
+void Execution::thread_main(ThreadId id) {
+  try {
+    if (threads_[id].spawned_body) {
+      threads_[id].spawned_body();
+    } else {
+      model_->run_thread(id);
+    }
+  } catch (const ctx::detail::forced_unwind&) {
+    throw;  // teardown of an abandoned fiber: let Boost.Context unwind it
+  } catch (const std::exception& e) {
+    fail(FailureKind::kException, fmt::format("exception in T{}: {}", id, e.what()), {});
+  } catch (...) {
+    fail(FailureKind::kException, fmt::format("exception in T{}: unknown type", id), {});
+  }
+  live_.erase(id);
+  enabled_.erase(id);
+  unblock(threads_[id].joiners);
+  if (!starting_) next_ = choose_next();
+}
+
+void Execution::schedule(const Operation& op, bool can_run) {
+  if (tearing_down_) return;
+  ThreadId self = running_;
+  threads_[self].pending = op;
+  if (!can_run) enabled_.erase(self);
+  if (!starting_) {
+    ThreadId next = choose_next();
+    if (next == self) {
+      begin_step(self);
+      return;
+    }
+    next_ = next;
+  }
+  main_ = std::move(main_).resume();
+  // Chosen by the main context: perform the pending operation.
+  begin_step(self);
+}
+
+ThreadId Execution::choose_next() {
+  if (failure_) return kNoThread;
+  if (enabled_.empty()) {
+    if (!live_.empty()) fail_deadlock();
+    return kNoThread;
+  }
+  if (trace_.size() >= limits_.max_steps) {
+    failure_ = Failure{FailureKind::kStepBound,
+                       fmt::format("possible livelock: the execution did not finish within {} "
+                                   "steps (--max-steps)",
+                                   limits_.max_steps),
+                       last_, {}, trace_.size()};
+    return kNoThread;
+  }
+  ThreadId t = strategy_->pick(enabled_, last_);
+  if (t < 0 || t >= kMaxThreads || !enabled_.contains(t)) return kNoThread;
+  return t;
+}
+
+void Execution::begin_step(ThreadId t) {
+  last_ = t;
+  trace_.push_back(TraceStep{t, threads_[t].pending});
+}
+
+void Execution::abandon_thread() {
+  blocked_forever_.insert(running_);
+  enabled_.erase(running_);
+  next_ = kNoThread;
+  main_ = std::move(main_).resume();
+  // Only reached if resumed, which an abandoned thread never is.
+  std::terminate();
+}
+
+void Execution::fail(FailureKind kind, std::string message, std::source_location location) {
+  if (tearing_down_) return;
+  if (!failure_) {
+    failure_ = Failure{kind, std::move(message), running_, location, trace_.size()};
+  }
+  if (in_thread() && kind != FailureKind::kException) abandon_thread();
+}
+
+void Execution::fail_deadlock() {
+  std::string message = "deadlock:";
+  bool first = true;
+  for (ThreadId t = live_.lowest(); t != kNoThread; t = live_.next_after(t)) {
+    const Operation& op = threads_[t].pending;
+    message += first ? " " : ", ";
+    first = false;
+    if (op.kind == OpKind::kLock) {
+      const auto* lock = static_cast<const LockState*>(op.object);
+      message += fmt::format("T{} waits to lock {}", t, op.name);
+      if (lock->owner != kNoThread) message += fmt::format(" (held by T{})", lock->owner);
+    } else if (op.kind == OpKind::kJoin) {
+      message += fmt::format("T{} waits to join {}", t, op.name);
+    } else {
+      message += fmt::format("T{} waits at {} {}", t, op_name(op.kind), op.name);
+    }
+  }
+  failure_ = Failure{FailureKind::kDeadlock, std::move(message), kNoThread, {}, trace_.size()};
+}
+
+ThreadId Execution::spawn(std::function<void()> body, std::source_location location) {
+  schedule(Operation{OpKind::kSpawn, nullptr, "thread", location});
+  if (thread_count_ >= kMaxThreads) {
+    fail(FailureKind::kCheck, fmt::format("too many threads: at most {}", kMaxThreads), location);
+  }
+  ThreadId id = thread_count_++;
+  record_written(id);
+  threads_[id].spawned_body = std::move(body);
+  start_thread(id);
+  if (failure_) abandon_thread();
+  return id;
+}
+
+void Execution::join(ThreadId t, std::source_location location) {
+  static constexpr const char* kThreadNames[] = {
+      "T0",  "T1",  "T2",  "T3",  "T4",  "T5",  "T6",  "T7",  "T8",  "T9",  "T10", "T11",
+      "T12", "T13", "T14", "T15", "T16", "T17", "T18", "T19", "T20", "T21", "T22", "T23",
+      "T24", "T25", "T26", "T27", "T28", "T29", "T30", "T31", "T32", "T33", "T34", "T35"};
+  static_assert(std::size(kThreadNames) == kMaxThreads);
+  bool finished = !live_.contains(t);
+  if (!finished) threads_[t].joiners.insert(running_);
+  schedule(Operation{OpKind::kJoin, &threads_[t], kThreadNames[t], location}, finished);
+}
+
+void Execution::teardown() {
+  tearing_down_ = true;
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    // Destroying a suspended fiber unwinds its stack (destructors run, and
+    // their visible operations have no effect while tearing down).
+    threads_[t].fiber = ctx::fiber();
+    threads_[t].spawned_body = nullptr;
+  }
+  tearing_down_ = false;
+  main_ = ctx::fiber();
+}
+
+std::string_view op_name(OpKind kind) {
+  switch (kind) {
+    case OpKind::kLoad: return "load";
+    case OpKind::kStore: return "store";
+    case OpKind::kExchange: return "exchange";
+    case OpKind::kCompareExchange: return "cas";
+    case OpKind::kFetchAdd: return "fetch_add";
+    case OpKind::kLock: return "lock";
+    case OpKind::kTryLock: return "try_lock";
+    case OpKind::kUnlock: return "unlock";
+    case OpKind::kSpawn: return "spawn";
+    case OpKind::kJoin: return "join";
+    case OpKind::kYield: return "yield";
+  }
+  return "?";
+}
+
+std::string_view failure_kind_name(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::kCheck: return "check failed";
+    case FailureKind::kInvariant: return "invariant failed";
+    case FailureKind::kDeadlock: return "deadlock";
+    case FailureKind::kStepBound: return "possible livelock";
+    case FailureKind::kException: return "exception";
+  }
+  return "?";
+}
+
+bool Failure::same_as(const Failure& other) const {
+  return kind == other.kind && message == other.message && thread == other.thread &&
+         location.line() == other.location.line();
+}
+
+}  // namespace interleave

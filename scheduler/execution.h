@@ -1,0 +1,197 @@
+// The runtime of one execution: model threads as fibers, and the scheduling
+// point every visible operation passes through.
+//
+// Control flow. The scheduler itself has no fiber of its own: at each visible
+// operation the running thread asks the strategy who performs the next step.
+// If it is itself, it simply goes on (no switch); otherwise it switches to the
+// main context, which resumes the chosen thread. Every live thread is always
+// suspended *before* its next visible operation, which it has declared
+// (`pending`), so the scheduler knows what each thread will do next and which
+// threads can run.
+//
+// An Execution is reused for many executions; its buffers and fiber stacks
+// are kept, so steady-state steps do not allocate.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include <boost/context/fiber.hpp>
+
+#include "scheduler/failure.h"
+#include "scheduler/operation.h"
+#include "scheduler/stack_pool.h"
+#include "scheduler/strategy.h"
+#include "scheduler/thread_set.h"
+
+namespace interleave {
+
+// What an Execution needs from a model (see model.h for the adapter).
+class ModelRunner {
+ public:
+  virtual ~ModelRunner() = default;
+  // Number of threads started when the execution begins.
+  virtual int thread_count() const = 0;
+  // Constructs a fresh model instance (on the main context).
+  virtual void create() = 0;
+  // Runs the body of thread `index` (on that thread's fiber).
+  virtual void run_thread(int index) = 0;
+  // Checks the final invariant, after every thread has finished.
+  virtual void check_invariant() = 0;
+  // Destroys the model instance.
+  virtual void destroy() = 0;
+};
+
+// The scheduler-side state of one mutex, owned by the mutex object.
+struct LockState {
+  // The thread holding the mutex; kNoThread when free.
+  ThreadId owner = kNoThread;
+  // Threads whose pending operation is lock() of this mutex.
+  ThreadSet waiters;
+};
+
+struct ExecutionLimits {
+  // Steps after which an execution is stopped as a possible livelock.
+  size_t max_steps = 10'000;
+  // Usable stack bytes per model thread.
+  size_t stack_size = StackPool::kDefaultStackSize;
+};
+
+// How an execution ended.
+enum class Outcome {
+  kPassed,    // every thread finished and the invariant held
+  kFailed,    // failure() says what broke
+  kStopped,   // the strategy stopped it (see Strategy::error())
+};
+
+class Execution {
+ public:
+  explicit Execution(ExecutionLimits limits = {});
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Runs one execution of `model`, asking `strategy` at every step.
+  Outcome run(ModelRunner& model, Strategy& strategy);
+
+  // Results of the last run().
+  const std::vector<TraceStep>& trace() const { return trace_; }
+  const std::optional<Failure>& failure() const { return failure_; }
+  size_t steps() const { return trace_.size(); }
+  const ExecutionLimits& limits() const { return limits_; }
+
+  // --- Used by the model API (shared, atomic, mutex, check, spawn) ---
+
+  // The execution running on this OS thread, or nullptr.
+  static Execution* current() { return current_; }
+  // Whether a model thread (not the main context) is running.
+  bool in_thread() const { return running_ != kNoThread; }
+  ThreadId running_thread() const { return running_; }
+  // Whether the failed execution is being torn down: operations have no effect.
+  bool tearing_down() const { return tearing_down_; }
+
+  // The scheduling point before `op` on the running thread. `can_run` says
+  // whether the operation could be performed now; if not, the thread stays
+  // blocked until another thread's action unblock()s it. Returns when the
+  // thread has been chosen to perform `op` (recorded as the next step).
+  void schedule(const Operation& op, bool can_run = true);
+  // The last step's shown values.
+  void record_read(int64_t value) {
+    if (tearing_down_) return;
+    trace_.back().has_read = true;
+    trace_.back().read = value;
+  }
+  void record_written(int64_t value) {
+    if (tearing_down_) return;
+    trace_.back().has_written = true;
+    trace_.back().written = value;
+  }
+  // Threads that can no longer perform their pending operation / now can.
+  void block(ThreadSet threads) { enabled_.erase_all(threads); }
+  void unblock(ThreadSet threads) {
+    threads.erase_all(blocked_forever_);
+    enabled_.insert_all(threads);
+  }
+
+  // Fails the execution. On a model thread, the thread never resumes (the
+  // call does not return normally; its stack is unwound at teardown). On the
+  // main context (constructor, invariant) the first failure is kept and the
+  // call returns.
+  void fail(FailureKind kind, std::string message, std::source_location location);
+
+  // Starts a thread running `body`; it runs up to its first visible operation
+  // before this returns. A visible operation of the calling thread.
+  ThreadId spawn(std::function<void()> body, std::source_location location);
+  // Blocks until thread `t` has finished. A visible operation.
+  void join(ThreadId t, std::source_location location);
+
+ private:
+  struct ThreadState {
+    // The suspended fiber; empty while running or after finishing.
+    boost::context::fiber fiber;
+    // The operation the thread will perform when next chosen.
+    Operation pending;
+    // Body of a thread started by spawn(); empty for the model's own threads.
+    std::function<void()> spawned_body;
+    // Threads blocked in join() on this one.
+    ThreadSet joiners;
+  };
+
+  void start_thread(ThreadId id);
+  void thread_main(ThreadId id);
+  // Asks the strategy for the next thread; detects deadlock and the step
+  // bound. kNoThread ends the execution.
+  ThreadId choose_next();
+  // Records the chosen thread's pending operation as the next step.
+  void begin_step(ThreadId t);
+  // Switches from the running thread to the main context and never returns
+  // (the fiber is unwound at teardown).
+  [[noreturn]] void abandon_thread();
+  void fail_deadlock();
+  void teardown();
+
+  static thread_local Execution* current_;
+
+  // Bounds of every execution.
+  ExecutionLimits limits_;
+  // Stacks of the model threads, reused across executions.
+  StackPool stacks_;
+  // Per-thread state, indexed by ThreadId.
+  std::array<ThreadState, kMaxThreads> threads_;
+  // Number of threads started in this execution.
+  int thread_count_ = 0;
+  // The model and strategy of the current run().
+  ModelRunner* model_ = nullptr;
+  Strategy* strategy_ = nullptr;
+  // Threads that have not finished.
+  ThreadSet live_;
+  // Live threads whose pending operation can be performed now.
+  ThreadSet enabled_;
+  // Threads that must never be unblocked again (abandoned on failure).
+  ThreadSet blocked_forever_;
+  // The thread whose fiber is executing; kNoThread on the main context.
+  ThreadId running_ = kNoThread;
+  // The thread that performed the last step (what the strategy calls current).
+  ThreadId last_ = kNoThread;
+  // The thread main resumes next; kNoThread ends the execution.
+  ThreadId next_ = kNoThread;
+  // True while a new thread runs up to its first visible operation: its
+  // scheduling point returns to whoever started it without choosing.
+  bool starting_ = false;
+  // True while the fibers of a failed execution are unwound.
+  bool tearing_down_ = false;
+  // The context to switch to when a model thread gives up the processor:
+  // main, or the parent thread while a spawned thread starts.
+  boost::context::fiber main_;
+  // Steps performed, in order.
+  std::vector<TraceStep> trace_;
+  // The first failure, if any.
+  std::optional<Failure> failure_;
+};
+
+}  // namespace interleave

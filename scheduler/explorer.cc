@@ -1,0 +1,80 @@
+#include "scheduler/explorer.h"
+
+#include <chrono>
+
+#include "scheduler/dfs.h"
+#include "scheduler/replay.h"
+
+namespace interleave {
+
+Schedule schedule_of(const ModelSpec& spec, const Params& params,
+                     const std::vector<TraceStep>& trace) {
+  Schedule s;
+  s.model = spec.name;
+  s.params = params.keyed();
+  s.choices.reserve(trace.size());
+  for (const TraceStep& step : trace) s.choices.push_back(step.thread);
+  return s;
+}
+
+CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                    Strategy& strategy, const CheckOptions& options) {
+  CheckResult result;
+  result.model = spec.name;
+  result.params = params;
+  result.strategy = std::string(strategy.name());
+
+  auto start = std::chrono::steady_clock::now();
+  Execution execution(options.limits);
+  bool stopped_early = false;
+  while (strategy.begin_execution()) {
+    Outcome outcome = execution.run(model, strategy);
+    ++result.executions;
+    result.total_steps += execution.steps();
+    if (outcome == Outcome::kStopped) {
+      result.error = strategy.error();
+      stopped_early = true;
+      break;
+    }
+    if (outcome == Outcome::kFailed) {
+      ++result.failing_executions;
+      if (!result.first_failure) {
+        result.first_failure = FoundFailure{*execution.failure(),
+                                            schedule_of(spec, params, execution.trace()),
+                                            execution.trace(), result.executions};
+      }
+      if (!options.all) {
+        stopped_early = true;
+        break;
+      }
+    }
+  }
+  if (result.error.empty()) result.error = strategy.error();
+  result.exhaustive = !stopped_early && result.error.empty() && strategy.exhaustive();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                      const CheckOptions& options) {
+  DfsStrategy dfs;
+  return explore(spec, params, model, dfs, options);
+}
+
+Expected<ReplayResult> replay(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                              const Schedule& schedule, const ExecutionLimits& limits) {
+  ReplayStrategy strategy(schedule.choices);
+  Execution execution(limits);
+  strategy.begin_execution();
+  Outcome outcome = execution.run(model, strategy);
+  if (!strategy.error().empty()) return Error{strategy.error()};
+  if (outcome == Outcome::kStopped) return Error{"schedule does not fit the execution"};
+  ReplayResult result;
+  result.schedule = schedule_of(spec, params, execution.trace());
+  result.outcome = outcome;
+  result.failure = execution.failure();
+  result.trace = execution.trace();
+  return result;
+}
+
+}  // namespace interleave

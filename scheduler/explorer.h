@@ -1,0 +1,90 @@
+// The explorer: runs a model under a strategy, execution after execution,
+// until the strategy has covered every schedule or a failure is found, and
+// replays one schedule.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scheduler/execution.h"
+#include "scheduler/expected.h"
+#include "scheduler/model.h"
+#include "scheduler/schedule.h"
+#include "scheduler/strategy.h"
+
+namespace interleave {
+
+struct CheckOptions {
+  // Keep exploring after the first failure, counting failing executions.
+  bool all = false;
+  // Bounds of each execution.
+  ExecutionLimits limits;
+};
+
+// A failing execution, with what it takes to reproduce it.
+struct FoundFailure {
+  Failure failure;
+  // Replays the failing execution exactly.
+  Schedule schedule;
+  // What the failing execution did, step by step.
+  std::vector<TraceStep> trace;
+  // Which execution it was (1 = the first explored).
+  uint64_t execution = 0;
+};
+
+struct CheckResult {
+  std::string model;
+  Params params;
+  // Name of the strategy that explored.
+  std::string strategy;
+  // Executions run, and how many of them failed.
+  uint64_t executions = 0;
+  uint64_t failing_executions = 0;
+  // Steps (visible operations) over all executions.
+  uint64_t total_steps = 0;
+  // Wall time of the exploration.
+  double seconds = 0;
+  // True when every schedule of the model was covered.
+  bool exhaustive = false;
+  // The first failure found, if any.
+  std::optional<FoundFailure> first_failure;
+  // Set when the strategy had to stop (e.g. the model is not deterministic).
+  std::string error;
+
+  bool found_bug() const { return first_failure.has_value(); }
+};
+
+// Explores `model` (built from `spec` and `params`) with `strategy`.
+CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                    Strategy& strategy, const CheckOptions& options);
+
+// Exhaustive DFS of a model; check_model<M> does it for a model type.
+CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                      const CheckOptions& options);
+
+template <Model M>
+CheckResult check_model(const Params& params, const CheckOptions& options = {}) {
+  ModelAdapter<M> model(params);
+  return check_dfs(M::spec(), params, model, options);
+}
+
+struct ReplayResult {
+  Schedule schedule;
+  // How the replayed execution ended: kPassed or kFailed.
+  Outcome outcome = Outcome::kPassed;
+  std::optional<Failure> failure;
+  std::vector<TraceStep> trace;
+};
+
+// Replays `schedule` (already resolved to `spec` and `params`). An error
+// says why the schedule does not fit the execution.
+Expected<ReplayResult> replay(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                              const Schedule& schedule, const ExecutionLimits& limits = {});
+
+// The schedule of an execution with this trace.
+Schedule schedule_of(const ModelSpec& spec, const Params& params,
+                     const std::vector<TraceStep>& trace);
+
+}  // namespace interleave

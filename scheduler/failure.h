@@ -1,0 +1,39 @@
+// Why an execution failed.
+#pragma once
+
+#include <cstddef>
+#include <source_location>
+#include <string>
+#include <string_view>
+
+#include "scheduler/thread_set.h"
+
+namespace interleave {
+
+enum class FailureKind {
+  kCheck,      // a check() in a thread body failed
+  kInvariant,  // the model's final invariant failed
+  kDeadlock,   // live threads remain and none can run
+  kStepBound,  // the execution exceeded its step bound: possible livelock
+  kException,  // an exception escaped a thread body
+};
+
+std::string_view failure_kind_name(FailureKind kind);
+
+struct Failure {
+  FailureKind kind = FailureKind::kCheck;
+  // What broke, in the model's words: "lost update: counter == 1, expected 2".
+  std::string message;
+  // The thread that failed; kNoThread for invariants and deadlocks.
+  ThreadId thread = kNoThread;
+  // Where the failing check is written; default-constructed (line 0) when
+  // the failure has no source location (deadlock, step bound, exception).
+  std::source_location location;
+  // Steps performed before the failure.
+  size_t step = 0;
+
+  // Two failures are "the same bug" when kind, message and place agree.
+  bool same_as(const Failure& other) const;
+};
+
+}  // namespace interleave

@@ -1,0 +1,57 @@
+// mutex and lock_guard. lock() is a visible operation that blocks while
+// another thread holds the mutex; a thread blocked on a mutex is not runnable.
+// A thread that locks a mutex it already holds deadlocks (it is not
+// recursive), and unlocking a mutex one does not hold fails the execution.
+#pragma once
+
+#include <mutex>
+#include <source_location>
+
+#include "scheduler/execution.h"
+
+namespace interleave {
+
+class mutex {
+ public:
+  using Location = std::source_location;
+
+  // `name` appears in traces; it must outlive the model (a string literal).
+  explicit mutex(const char* name = "mutex") : name_(name) {}
+  mutex(const mutex&) = delete;
+  mutex& operator=(const mutex&) = delete;
+
+  void lock(Location location = Location::current());
+  bool try_lock(Location location = Location::current());
+  void unlock(Location location = Location::current());
+
+  const char* name() const { return name_; }
+
+ private:
+  // Name in traces.
+  const char* name_;
+  // Owner and waiters under the scheduler.
+  LockState state_;
+  // The real mutex, used on native threads.
+  std::mutex native_;
+};
+
+// Holds a mutex for a scope. Unlike std::lock_guard, it records where the
+// lock was taken, so traces point at the model's line.
+class lock_guard {
+ public:
+  explicit lock_guard(mutex& m, std::source_location location = std::source_location::current())
+      : mutex_(m), location_(location) {
+    mutex_.lock(location_);
+  }
+  ~lock_guard() { mutex_.unlock(location_); }
+  lock_guard(const lock_guard&) = delete;
+  lock_guard& operator=(const lock_guard&) = delete;
+
+ private:
+  // The mutex held.
+  mutex& mutex_;
+  // Where the guard was created; the unlock is reported there too.
+  std::source_location location_;
+};
+
+}  // namespace interleave

@@ -1,0 +1,52 @@
+// Visible operations: the accesses at which the scheduler may switch threads,
+// and the trace of one execution as the sequence of operations performed.
+#pragma once
+
+#include <cstdint>
+#include <source_location>
+#include <string_view>
+
+#include "scheduler/thread_set.h"
+
+namespace interleave {
+
+enum class OpKind : uint8_t {
+  kLoad,            // read of a shared<T> or atomic<T>
+  kStore,           // write of a shared<T> or atomic<T>
+  kExchange,        // atomic read-modify-write that replaces the value
+  kCompareExchange, // atomic compare-and-swap (succeeded or failed)
+  kFetchAdd,        // atomic fetch_add / fetch_sub
+  kLock,            // mutex lock (blocks while another thread holds it)
+  kTryLock,         // mutex try_lock (never blocks)
+  kUnlock,          // mutex unlock
+  kSpawn,           // a model thread starts another thread
+  kJoin,            // wait for a thread to finish (blocks until it has)
+  kYield,           // explicit scheduling point with no effect
+};
+
+std::string_view op_name(OpKind kind);
+
+// What a thread is about to do at a scheduling point, before it does it.
+struct Operation {
+  OpKind kind = OpKind::kYield;
+  // The shared object touched (its address identifies it; `name` names it).
+  const void* object = nullptr;
+  // The object's name as the model gave it, e.g. "counter".
+  const char* name = "";
+  // Where in the model's source the operation is written.
+  std::source_location location;
+};
+
+// One performed operation in an execution's trace.
+struct TraceStep {
+  ThreadId thread = kNoThread;
+  Operation op;
+  // The value read by the operation, when it reads one that can be shown.
+  bool has_read = false;
+  // The value written by the operation, when it writes one that can be shown.
+  bool has_written = false;
+  int64_t read = 0;
+  int64_t written = 0;
+};
+
+}  // namespace interleave

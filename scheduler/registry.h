@@ -1,0 +1,57 @@
+// Models by name, so the CLI and tests can find "counter.racy" and friends,
+// and resolve a schedule string to the model and parameters it names.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scheduler/expected.h"
+#include "scheduler/explorer.h"
+#include "scheduler/model.h"
+#include "scheduler/schedule.h"
+
+namespace interleave {
+
+struct RegisteredModel {
+  ModelSpec spec;
+  // Builds a runner for one check of the model with these parameters.
+  std::function<std::unique_ptr<ModelRunner>(const Params&)> make_runner;
+};
+
+class Registry {
+ public:
+  template <Model M>
+  void add() {
+    models_.push_back(RegisteredModel{M::spec(), [](const Params& params) {
+                                        return std::unique_ptr<ModelRunner>(
+                                            new ModelAdapter<M>(params));
+                                      }});
+  }
+
+  // Every model, in registration order.
+  const std::vector<RegisteredModel>& models() const { return models_; }
+
+  // The model called `name`, or an error naming it.
+  Expected<const RegisteredModel*> find(std::string_view name) const;
+
+  // Looks up the model and validates the parameters (long names), then
+  // explores it exhaustively with DFS.
+  Expected<CheckResult> check(std::string_view name,
+                              const std::vector<std::pair<std::string, int64_t>>& params,
+                              const CheckOptions& options) const;
+
+  // Parses a schedule string, resolves its model and parameters, and
+  // replays it.
+  Expected<ReplayResult> replay(std::string_view schedule_text,
+                                const ExecutionLimits& limits = {}) const;
+
+ private:
+  std::vector<RegisteredModel> models_;
+};
+
+}  // namespace interleave

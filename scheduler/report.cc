@@ -1,0 +1,111 @@
+#include "scheduler/report.h"
+
+#include <fmt/format.h>
+
+namespace interleave {
+
+namespace {
+
+std::string format_duration(double seconds) {
+  if (seconds < 1e-3) return fmt::format("{:.1f} µs", seconds * 1e6);
+  if (seconds < 1) return fmt::format("{:.1f} ms", seconds * 1e3);
+  return fmt::format("{:.2f} s", seconds);
+}
+
+std::string format_location(const std::source_location& loc) {
+  if (loc.line() == 0) return "";
+  std::string_view file = loc.file_name();
+  if (file.starts_with("./")) file.remove_prefix(2);
+  return fmt::format("{}:{}", file, loc.line());
+}
+
+std::string format_value(const TraceStep& step) {
+  if (step.has_read && step.has_written) return fmt::format("{} -> {}", step.read, step.written);
+  if (step.has_read) return fmt::format("{}", step.read);
+  if (step.has_written) return fmt::format("-> {}", step.written);
+  return "";
+}
+
+std::string format_object(const TraceStep& step) {
+  if (step.op.kind == OpKind::kSpawn && step.has_written) return fmt::format("T{}", step.written);
+  return step.op.name;
+}
+
+}  // namespace
+
+std::string format_trace(const std::vector<TraceStep>& trace) {
+  std::string out = fmt::format("  {:>4}  {:<6} {:<9} {:<12} {:<10} {}\n", "step", "thread",
+                                "operation", "object", "value", "source");
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const TraceStep& s = trace[i];
+    // Spawn's written value is the new thread's number, shown as the object.
+    std::string value = s.op.kind == OpKind::kSpawn ? "" : format_value(s);
+    out += fmt::format("  {:>4}  T{:<5} {:<9} {:<12} {:<10} {}\n", i + 1, s.thread,
+                       op_name(s.op.kind), format_object(s), value, format_location(s.op.location));
+  }
+  return out;
+}
+
+std::string replay_command(const Schedule& schedule, const ExecutionLimits& limits) {
+  std::string cmd = fmt::format("bazel run //:interleave -- replay '{}'", schedule.to_string());
+  if (limits.max_steps != ExecutionLimits{}.max_steps) {
+    cmd += fmt::format(" --max-steps {}", limits.max_steps);
+  }
+  return cmd;
+}
+
+std::string describe_failure(const Failure& f) {
+  std::string where;
+  if (f.thread != kNoThread) where = fmt::format("T{}", f.thread);
+  std::string loc = format_location(f.location);
+  if (!loc.empty()) where += where.empty() ? loc : ", " + loc;
+  if (where.empty()) return f.message;
+  return fmt::format("{}   ({})", f.message, where);
+}
+
+std::string format_check(const CheckResult& r, const ExecutionLimits& limits) {
+  std::string out = fmt::format("{}  {}  strategy={} (sequentially consistent interleavings)\n",
+                                r.model, r.params.describe(), r.strategy);
+  std::string counts = fmt::format("{} executions, {} steps, {}", r.executions, r.total_steps,
+                                   format_duration(r.seconds));
+  if (!r.error.empty()) {
+    out += fmt::format("ERROR {}  (after {})\n", r.error, counts);
+  }
+  if (r.first_failure) {
+    const FoundFailure& f = *r.first_failure;
+    out += fmt::format("FAIL {}\n", describe_failure(f.failure));
+    if (r.failing_executions > 1 || r.exhaustive) {
+      out += fmt::format("  {} of {} executions fail{}; first failure in execution {} ({})\n",
+                         r.failing_executions, r.executions,
+                         r.exhaustive ? " (all schedules explored)" : "", f.execution, counts);
+    } else {
+      out += fmt::format("  found in execution {} ({})\n", f.execution, counts);
+    }
+    out += format_trace(f.trace);
+    out += fmt::format("replay: {}\n", replay_command(f.schedule, limits));
+  } else if (r.error.empty()) {
+    if (r.exhaustive) {
+      out += fmt::format("PASS no bug found: explored all {} executions ({} steps, {})\n",
+                         r.executions, r.total_steps, format_duration(r.seconds));
+    } else {
+      out += fmt::format("PASS no bug found in {} executions; not every schedule was covered\n",
+                         r.executions);
+    }
+  }
+  return out;
+}
+
+std::string format_replay(const ReplayResult& r, const ExecutionLimits& limits) {
+  std::string out = fmt::format("replaying {}\n", r.schedule.to_string());
+  out += format_trace(r.trace);
+  if (r.failure) {
+    out += fmt::format("FAIL {}\n", describe_failure(*r.failure));
+  } else {
+    out += fmt::format("PASS the execution completed and the invariant held ({} steps)\n",
+                       r.trace.size());
+  }
+  out += fmt::format("replay: {}\n", replay_command(r.schedule, limits));
+  return out;
+}
+
+}  // namespace interleave

@@ -1,0 +1,28 @@
+// Human-readable reports: verdicts, traces and replay commands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scheduler/explorer.h"
+
+namespace interleave {
+
+// One line per step: step, thread, operation, object, value, source location.
+std::string format_trace(const std::vector<TraceStep>& trace);
+
+// "bazel run //:interleave -- replay '<schedule>'", plus --max-steps when the
+// schedule needs a bound other than the default.
+std::string replay_command(const Schedule& schedule, const ExecutionLimits& limits);
+
+// "lost update: ... (T0, models/counter.h:30)".
+std::string describe_failure(const Failure& failure);
+
+// The full report of a check: header, verdict with counts and time, and for a
+// failure its trace and replay command.
+std::string format_check(const CheckResult& result, const ExecutionLimits& limits);
+
+// The report of a replay: the trace and how the execution ended.
+std::string format_replay(const ReplayResult& result, const ExecutionLimits& limits);
+
+}  // namespace interleave

@@ -1,0 +1,67 @@
+// shared<T>: a plain shared variable. Every load and every store is a visible
+// operation, so a read-modify-write written as load() then store() can be
+// interleaved — exactly how `counter += 1` loses updates.
+//
+//   shared<int> counter{"counter", 0};
+//   int v = counter.load();
+//   counter.store(v + 1);
+//
+// Outside the scheduler (model constructor and invariant, or no execution at
+// all) loads and stores act directly. On native threads they are relaxed
+// atomic accesses (std::atomic_ref), so lost updates can happen without
+// undefined behaviour.
+#pragma once
+
+#include <atomic>
+#include <source_location>
+#include <type_traits>
+
+#include "scheduler/shown_value.h"
+
+namespace interleave {
+
+template <class T>
+class shared {
+  static_assert(std::is_trivially_copyable_v<T>, "shared<T> needs a trivially copyable T");
+
+ public:
+  // `name` appears in traces; it must outlive the model (a string literal).
+  explicit shared(const char* name = "shared", T initial = T{}) : name_(name), value_(initial) {}
+  shared(const shared&) = delete;
+  shared& operator=(const shared&) = delete;
+
+  T load(std::source_location location = std::source_location::current()) const {
+    if (Execution* ex = detail::scheduling()) {
+      ex->schedule(Operation{OpKind::kLoad, this, name_, location});
+      T value = value_;
+      detail::record_read(ex, value);
+      return value;
+    }
+    if (Execution::current() != nullptr) return value_;
+    return std::atomic_ref<T>(const_cast<T&>(value_)).load(std::memory_order_relaxed);
+  }
+
+  void store(T value, std::source_location location = std::source_location::current()) {
+    if (Execution* ex = detail::scheduling()) {
+      ex->schedule(Operation{OpKind::kStore, this, name_, location});
+      value_ = value;
+      detail::record_written(ex, value);
+      return;
+    }
+    if (Execution::current() != nullptr) {
+      value_ = value;
+      return;
+    }
+    std::atomic_ref<T>(value_).store(value, std::memory_order_relaxed);
+  }
+
+  const char* name() const { return name_; }
+
+ private:
+  // Name in traces.
+  const char* name_;
+  // The current value.
+  alignas(std::atomic_ref<T>::required_alignment) T value_;
+};
+
+}  // namespace interleave
