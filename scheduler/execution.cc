@@ -12,8 +12,9 @@ namespace ctx = boost::context;
 
 thread_local Execution* Execution::current_ = nullptr;
 
-Execution::Execution(ExecutionLimits limits) : limits_(limits), stacks_(limits.stack_size) {
-  trace_.reserve(std::min<size_t>(limits_.max_steps + 1, 1 << 16));
+Execution::Execution(ExecutionLimits limits)
+    : limits_(limits), stacks_(StackPool::for_this_thread(limits.stack_size)) {
+  trace_.reserve(256);
 }
 
 Execution::~Execution() = default;

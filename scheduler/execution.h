@@ -159,8 +159,8 @@ class Execution {
 
   // Bounds of every execution.
   ExecutionLimits limits_;
-  // Stacks of the model threads, reused across executions.
-  StackPool stacks_;
+  // Stacks of the model threads, reused across executions and checks.
+  StackPool& stacks_;
   // Per-thread state, indexed by ThreadId.
   std::array<ThreadState, kMaxThreads> threads_;
   // Number of threads started in this execution.

@@ -19,6 +19,10 @@ class StackPool {
   StackPool(const StackPool&) = delete;
   StackPool& operator=(const StackPool&) = delete;
 
+  // The pool of the calling OS thread for stacks of `stack_size` bytes: every
+  // Execution on this OS thread shares it, so stacks outlive one check.
+  static StackPool& for_this_thread(size_t stack_size);
+
   // The stack for thread `index`, allocated on first use and kept until the
   // pool is destroyed.
   boost::context::stack_context& stack(size_t index);
