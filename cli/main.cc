@@ -76,8 +76,9 @@ int main(int argc, char** argv) {
   }
 
   if (max_steps < 1) return usage_error(fmt::format("--max-steps {} must be at least 1", max_steps));
-  interleave::ExecutionLimits limits;
-  limits.max_steps = static_cast<size_t>(max_steps);
+  interleave::CheckOptions options;
+  options.all = all;
+  options.limits.max_steps = static_cast<size_t>(max_steps);
 
   if (list->parsed()) return list_models();
 
@@ -98,18 +99,15 @@ int main(int argc, char** argv) {
       }
       params.emplace_back(p.substr(0, eq), value);
     }
-    interleave::CheckOptions options;
-    options.all = all;
-    options.limits = limits;
     auto result = models::builtin().check(model, params, options);
     if (!result) return usage_error(result.error());
-    fmt::print("{}", interleave::format_check(*result, limits));
+    fmt::print("{}", interleave::format_check(*result, options));
     if (!result->error.empty()) return usage_error(result->error);
     return result->found_bug() ? kBug : kNoBug;
   }
 
-  auto result = models::builtin().replay(schedule, limits);
+  auto result = models::builtin().replay(schedule, options.limits);
   if (!result) return usage_error(result.error());
-  fmt::print("{}", interleave::format_replay(*result, limits));
+  fmt::print("{}", interleave::format_replay(*result, options));
   return result->failure ? kBug : kNoBug;
 }

@@ -7,7 +7,7 @@ namespace interleave::detail {
 void report_failure(std::string message, std::source_location location) {
   Execution* ex = Execution::current();
   if (ex == nullptr) throw CheckFailure(std::move(message), location);
-  ex->fail(ex->in_thread() ? FailureKind::kCheck : FailureKind::kInvariant, std::move(message),
+  ex->fail(ex->in_invariant() ? FailureKind::kInvariant : FailureKind::kCheck, std::move(message),
            location);
 }
 

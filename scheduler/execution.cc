@@ -19,6 +19,31 @@ Execution::Execution(ExecutionLimits limits)
 
 Execution::~Execution() = default;
 
+namespace {
+
+// Makes an Execution the current one for a scope, however the scope is left.
+class CurrentExecution {
+ public:
+  CurrentExecution(Execution*& slot, Execution* ex) : slot_(slot), outer_(slot) { slot = ex; }
+  ~CurrentExecution() { slot_ = outer_; }
+
+ private:
+  Execution*& slot_;
+  Execution* outer_;
+};
+
+std::string what_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "exception of unknown type";
+  }
+}
+
+}  // namespace
+
 Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   model_ = &model;
   strategy_ = &strategy;
@@ -27,11 +52,18 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   live_ = enabled_ = blocked_forever_ = ThreadSet();
   running_ = last_ = next_ = kNoThread;
   thread_count_ = 0;
-  Execution* outer = std::exchange(current_, this);
+  CurrentExecution scope(current_, this);
 
-  model.create();
+  bool created = on_main("constructor", [&] { model.create(); });
+  int n = created && !failure_ ? model.thread_count() : 0;
+  if (n > kMaxThreads || n < 0) {
+    record_failure(FailureKind::kCheck,
+                   fmt::format("the model starts {} threads; the scheduler runs at most {}", n,
+                               kMaxThreads),
+                   kNoThread);
+    n = 0;
+  }
   // Each model thread runs up to its first visible operation, in thread order.
-  int n = failure_ ? 0 : model.thread_count();
   for (ThreadId t = 0; t < n && !failure_; ++t) {
     ThreadId id = thread_count_++;
     threads_[id].spawned_body = nullptr;
@@ -48,15 +80,32 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
     }
     running_ = kNoThread;
     stopped = !failure_ && !live_.empty();
-    if (!failure_ && !stopped) model.check_invariant();
+    if (!failure_ && !stopped) {
+      in_invariant_ = true;
+      on_main("invariant", [&] { model.check_invariant(); });
+      in_invariant_ = false;
+    }
   }
   teardown();
-  model.destroy();
+  if (created) on_main("destructor", [&] { model.destroy(); });
   strategy.end_execution();
-  current_ = outer;
   if (failure_) return Outcome::kFailed;
   if (stopped || !strategy.error().empty()) return Outcome::kStopped;
   return Outcome::kPassed;
+}
+
+template <class F>
+bool Execution::on_main(const char* what, F&& f) {
+  try {
+    f();
+    return true;
+  } catch (...) {
+    record_failure(FailureKind::kException,
+                   fmt::format("exception in the model's {}: {}", what,
+                               what_of(std::current_exception())),
+                   kNoThread);
+    return false;
+  }
 }
 
 void Execution::start_thread(ThreadId id) {
@@ -92,10 +141,9 @@ void Execution::thread_main(ThreadId id) {
     }
   } catch (const ctx::detail::forced_unwind&) {
     throw;  // teardown of an abandoned fiber: let Boost.Context unwind it
-  } catch (const std::exception& e) {
-    fail(FailureKind::kException, fmt::format("exception in T{}: {}", id, e.what()), {});
   } catch (...) {
-    fail(FailureKind::kException, fmt::format("exception in T{}: unknown type", id), {});
+    fail(FailureKind::kException,
+         fmt::format("exception in T{}: {}", id, what_of(std::current_exception())), {});
   }
   live_.erase(id);
   enabled_.erase(id);
@@ -128,11 +176,11 @@ ThreadId Execution::choose_next() {
     return kNoThread;
   }
   if (trace_.size() >= limits_.max_steps) {
-    failure_ = Failure{FailureKind::kStepBound,
-                       fmt::format("possible livelock: the execution did not finish within {} "
-                                   "steps (--max-steps)",
-                                   limits_.max_steps),
-                       last_, {}, trace_.size()};
+    record_failure(FailureKind::kStepBound,
+                   fmt::format("possible livelock: the execution did not finish within {} steps "
+                               "(--max-steps)",
+                               limits_.max_steps),
+                   last_);
     return kNoThread;
   }
   ThreadId t = strategy_->pick(enabled_, last_);
@@ -156,17 +204,28 @@ void Execution::abandon_thread() {
 
 void Execution::fail(FailureKind kind, std::string message, std::source_location location) {
   if (tearing_down_) return;
-  if (!failure_) {
-    failure_ = Failure{kind, std::move(message), running_, location, trace_.size()};
-  }
+  record_failure(kind, std::move(message), running_, location);
   if (in_thread() && kind != FailureKind::kException) abandon_thread();
+}
+
+void Execution::record_failure(FailureKind kind, std::string message, ThreadId thread,
+                               std::source_location location) {
+  if (failure_) return;
+  failure_.emplace();
+  failure_->kind = kind;
+  failure_->message = std::move(message);
+  failure_->thread = thread;
+  failure_->location = location;
+  failure_->step = trace_.size();
 }
 
 void Execution::fail_deadlock() {
   std::string message = "deadlock:";
+  std::vector<TraceStep> blocked;
   bool first = true;
   for (ThreadId t = live_.lowest(); t != kNoThread; t = live_.next_after(t)) {
     const Operation& op = threads_[t].pending;
+    blocked.push_back(TraceStep{t, op});
     message += first ? " " : ", ";
     first = false;
     if (op.kind == OpKind::kLock) {
@@ -179,7 +238,8 @@ void Execution::fail_deadlock() {
       message += fmt::format("T{} waits at {} {}", t, op_name(op.kind), op.name);
     }
   }
-  failure_ = Failure{FailureKind::kDeadlock, std::move(message), kNoThread, {}, trace_.size()};
+  record_failure(FailureKind::kDeadlock, std::move(message), kNoThread);
+  failure_->blocked = std::move(blocked);
 }
 
 ThreadId Execution::spawn(std::function<void()> body, std::source_location location) {

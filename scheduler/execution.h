@@ -92,6 +92,8 @@ class Execution {
   // Whether a model thread (not the main context) is running.
   bool in_thread() const { return running_ != kNoThread; }
   ThreadId running_thread() const { return running_; }
+  // Whether the model's invariant is being checked.
+  bool in_invariant() const { return in_invariant_; }
   // Whether the failed execution is being torn down: operations have no effect.
   bool tearing_down() const { return tearing_down_; }
 
@@ -142,6 +144,10 @@ class Execution {
     ThreadSet joiners;
   };
 
+  // Runs `f` on the main context (model constructor, invariant, destructor);
+  // an exception escaping it becomes a failure. Returns whether f completed.
+  template <class F>
+  bool on_main(const char* what, F&& f);
   void start_thread(ThreadId id);
   void thread_main(ThreadId id);
   // Asks the strategy for the next thread; detects deadlock and the step
@@ -152,6 +158,9 @@ class Execution {
   // Switches from the running thread to the main context and never returns
   // (the fiber is unwound at teardown).
   [[noreturn]] void abandon_thread();
+  // Keeps the first failure of the execution.
+  void record_failure(FailureKind kind, std::string message, ThreadId thread,
+                      std::source_location location = {});
   void fail_deadlock();
   void teardown();
 
@@ -183,6 +192,8 @@ class Execution {
   // True while a new thread runs up to its first visible operation: its
   // scheduling point returns to whoever started it without choosing.
   bool starting_ = false;
+  // True while the model's invariant runs.
+  bool in_invariant_ = false;
   // True while the fibers of a failed execution are unwound.
   bool tearing_down_ = false;
   // The context to switch to when a model thread gives up the processor:

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "scheduler/dfs.h"
 #include "scheduler/replay.h"
 
@@ -23,6 +25,8 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   result.model = spec.name;
   result.params = params;
   result.strategy = std::string(strategy.name());
+  result.error = spec_problem(spec);
+  if (!result.error.empty()) return result;
 
   auto start = std::chrono::steady_clock::now();
   Execution execution(options.limits);
@@ -61,8 +65,30 @@ CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& 
   return explore(spec, params, model, dfs, options);
 }
 
+Expected<std::pair<Schedule, Params>> resolve_schedule(const ModelSpec& spec,
+                                                       std::string_view schedule_text) {
+  auto schedule = Schedule::parse(schedule_text);
+  if (!schedule) return Error{schedule.error()};
+  if (schedule->model != spec.name) {
+    return Error{fmt::format("schedule is for model {}, not {}", schedule->model, spec.name)};
+  }
+  auto params = Params::from_keys(spec.name, spec.params, schedule->params);
+  if (!params) return Error{params.error()};
+  return std::pair<Schedule, Params>(std::move(*schedule), std::move(*params));
+}
+
 Expected<ReplayResult> replay(const ModelSpec& spec, const Params& params, ModelRunner& model,
                               const Schedule& schedule, const ExecutionLimits& limits) {
+  if (schedule.model != spec.name) {
+    return Error{fmt::format("schedule is for model {}, not {}", schedule.model, spec.name)};
+  }
+  if (schedule.params != params.keyed()) {
+    Schedule expected;
+    expected.model = spec.name;
+    expected.params = params.keyed();
+    return Error{fmt::format("schedule parameters do not match: it has '{}', the check has '{}'",
+                             schedule.to_string(), expected.to_string())};
+  }
   ReplayStrategy strategy(schedule.choices);
   Execution execution(limits);
   strategy.begin_execution();

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scheduler/execution.h"
@@ -21,6 +23,9 @@ struct CheckOptions {
   bool all = false;
   // Bounds of each execution.
   ExecutionLimits limits;
+  // The command that replays a schedule string, as reports print it. Models
+  // outside the built-in registry name their own binary here.
+  std::string replay_command = "bazel run //:interleave -- replay";
 };
 
 // A failing execution, with what it takes to reproduce it.
@@ -64,6 +69,13 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
 CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& model,
                       const CheckOptions& options);
 
+// Validated parameters of model M from (long name, value) pairs.
+template <Model M>
+Expected<Params> make_params(const std::vector<std::pair<std::string, int64_t>>& values = {}) {
+  ModelSpec spec = M::spec();
+  return Params::make(spec.name, spec.params, values);
+}
+
 template <Model M>
 CheckResult check_model(const Params& params, const CheckOptions& options = {}) {
   ModelAdapter<M> model(params);
@@ -82,6 +94,22 @@ struct ReplayResult {
 // says why the schedule does not fit the execution.
 Expected<ReplayResult> replay(const ModelSpec& spec, const Params& params, ModelRunner& model,
                               const Schedule& schedule, const ExecutionLimits& limits = {});
+
+// Parses a schedule string for the model `spec` and validates its
+// parameters. Errors: malformed string, another model, bad parameters.
+Expected<std::pair<Schedule, Params>> resolve_schedule(const ModelSpec& spec,
+                                                       std::string_view schedule_text);
+
+// Parses and replays a schedule string of model M.
+template <Model M>
+Expected<ReplayResult> replay_model(std::string_view schedule_text,
+                                    const ExecutionLimits& limits = {}) {
+  ModelSpec spec = M::spec();
+  auto resolved = resolve_schedule(spec, schedule_text);
+  if (!resolved) return Error{resolved.error()};
+  ModelAdapter<M> model(resolved->second);
+  return replay(spec, resolved->second, model, resolved->first, limits);
+}
 
 // The schedule of an execution with this trace.
 Schedule schedule_of(const ModelSpec& spec, const Params& params,

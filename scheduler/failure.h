@@ -5,7 +5,9 @@
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "scheduler/operation.h"
 #include "scheduler/thread_set.h"
 
 namespace interleave {
@@ -31,6 +33,8 @@ struct Failure {
   std::source_location location;
   // Steps performed before the failure.
   size_t step = 0;
+  // For a deadlock: each blocked thread and the operation it waits to perform.
+  std::vector<TraceStep> blocked;
 
   // Two failures are "the same bug" when kind, message and place agree.
   bool same_as(const Failure& other) const;

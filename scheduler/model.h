@@ -39,6 +39,12 @@ struct ModelSpec {
   std::vector<ParamSpec> params;
 };
 
+// What is wrong with a spec, or "" if nothing: the name must be non-empty
+// and use only letters, digits and . _ -; parameter names must be distinct,
+// and their keys distinct, non-empty lowercase letters (schedule strings
+// write a key followed directly by its value), with min <= default <= max.
+std::string spec_problem(const ModelSpec& spec);
+
 template <class M>
 concept Model = requires(M& m, const Params& p, int index) {
   { M::spec() } -> std::convertible_to<ModelSpec>;

@@ -1,8 +1,16 @@
 #include "scheduler/registry.h"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 namespace interleave {
+
+void Registry::check_addable(const ModelSpec& spec) const {
+  std::string problem = spec_problem(spec);
+  if (!problem.empty()) throw std::logic_error(problem);
+  if (find(spec.name)) throw std::logic_error("model " + spec.name + " is registered twice");
+}
 
 Expected<const RegisteredModel*> Registry::find(std::string_view name) const {
   for (const RegisteredModel& m : models_) {
@@ -28,10 +36,11 @@ Expected<ReplayResult> Registry::replay(std::string_view schedule_text,
   if (!schedule) return Error{schedule.error()};
   auto model = find(schedule->model);
   if (!model) return Error{model.error()};
-  auto params = Params::from_keys((*model)->spec.name, (*model)->spec.params, schedule->params);
-  if (!params) return Error{params.error()};
-  auto runner = (*model)->make_runner(*params);
-  return interleave::replay((*model)->spec, *params, *runner, *schedule, limits);
+  auto resolved = resolve_schedule((*model)->spec, schedule_text);
+  if (!resolved) return Error{resolved.error()};
+  auto& [parsed, params] = *resolved;
+  auto runner = (*model)->make_runner(params);
+  return interleave::replay((*model)->spec, params, *runner, parsed, limits);
 }
 
 }  // namespace interleave

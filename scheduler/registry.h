@@ -25,8 +25,11 @@ struct RegisteredModel {
 
 class Registry {
  public:
+  // Registers model type M. A malformed spec (see spec_problem) or a name
+  // already taken is a programming error: std::logic_error.
   template <Model M>
   void add() {
+    check_addable(M::spec());
     models_.push_back(RegisteredModel{M::spec(), [](const Params& params) {
                                         return std::unique_ptr<ModelRunner>(
                                             new ModelAdapter<M>(params));
@@ -51,6 +54,8 @@ class Registry {
                                 const ExecutionLimits& limits = {}) const;
 
  private:
+  void check_addable(const ModelSpec& spec) const;
+
   std::vector<RegisteredModel> models_;
 };
 

@@ -31,25 +31,33 @@ std::string format_object(const TraceStep& step) {
   return step.op.name;
 }
 
+std::string format_step(const std::string& step, const TraceStep& s) {
+  // Spawn's written value is the new thread's number, shown as the object.
+  std::string value = s.op.kind == OpKind::kSpawn ? "" : format_value(s);
+  return fmt::format("  {:>4}  T{:<5} {:<9} {:<12} {:<10} {}\n", step, s.thread,
+                     op_name(s.op.kind), format_object(s), value, format_location(s.op.location));
+}
+
 }  // namespace
 
 std::string format_trace(const std::vector<TraceStep>& trace) {
   std::string out = fmt::format("  {:>4}  {:<6} {:<9} {:<12} {:<10} {}\n", "step", "thread",
                                 "operation", "object", "value", "source");
-  for (size_t i = 0; i < trace.size(); ++i) {
-    const TraceStep& s = trace[i];
-    // Spawn's written value is the new thread's number, shown as the object.
-    std::string value = s.op.kind == OpKind::kSpawn ? "" : format_value(s);
-    out += fmt::format("  {:>4}  T{:<5} {:<9} {:<12} {:<10} {}\n", i + 1, s.thread,
-                       op_name(s.op.kind), format_object(s), value, format_location(s.op.location));
-  }
+  for (size_t i = 0; i < trace.size(); ++i) out += format_step(std::to_string(i + 1), trace[i]);
   return out;
 }
 
-std::string replay_command(const Schedule& schedule, const ExecutionLimits& limits) {
-  std::string cmd = fmt::format("bazel run //:interleave -- replay '{}'", schedule.to_string());
-  if (limits.max_steps != ExecutionLimits{}.max_steps) {
-    cmd += fmt::format(" --max-steps {}", limits.max_steps);
+std::string format_failure_trace(const std::vector<TraceStep>& trace, const Failure& failure) {
+  std::string out = format_trace(trace);
+  // A deadlock's blocked threads, at the operation each waits to perform.
+  for (const TraceStep& s : failure.blocked) out += format_step("--", s) ;
+  return out;
+}
+
+std::string replay_command(const Schedule& schedule, const CheckOptions& options) {
+  std::string cmd = fmt::format("{} '{}'", options.replay_command, schedule.to_string());
+  if (options.limits.max_steps != ExecutionLimits{}.max_steps) {
+    cmd += fmt::format(" --max-steps {}", options.limits.max_steps);
   }
   return cmd;
 }
@@ -63,7 +71,7 @@ std::string describe_failure(const Failure& f) {
   return fmt::format("{}   ({})", f.message, where);
 }
 
-std::string format_check(const CheckResult& r, const ExecutionLimits& limits) {
+std::string format_check(const CheckResult& r, const CheckOptions& options) {
   std::string out = fmt::format("{}  {}  strategy={} (sequentially consistent interleavings)\n",
                                 r.model, r.params.describe(), r.strategy);
   std::string counts = fmt::format("{} executions, {} steps, {}", r.executions, r.total_steps,
@@ -81,8 +89,8 @@ std::string format_check(const CheckResult& r, const ExecutionLimits& limits) {
     } else {
       out += fmt::format("  found in execution {} ({})\n", f.execution, counts);
     }
-    out += format_trace(f.trace);
-    out += fmt::format("replay: {}\n", replay_command(f.schedule, limits));
+    out += format_failure_trace(f.trace, f.failure);
+    out += fmt::format("replay: {}\n", replay_command(f.schedule, options));
   } else if (r.error.empty()) {
     if (r.exhaustive) {
       out += fmt::format("PASS no bug found: explored all {} executions ({} steps, {})\n",
@@ -95,16 +103,16 @@ std::string format_check(const CheckResult& r, const ExecutionLimits& limits) {
   return out;
 }
 
-std::string format_replay(const ReplayResult& r, const ExecutionLimits& limits) {
+std::string format_replay(const ReplayResult& r, const CheckOptions& options) {
   std::string out = fmt::format("replaying {}\n", r.schedule.to_string());
-  out += format_trace(r.trace);
+  out += r.failure ? format_failure_trace(r.trace, *r.failure) : format_trace(r.trace);
   if (r.failure) {
     out += fmt::format("FAIL {}\n", describe_failure(*r.failure));
   } else {
     out += fmt::format("PASS the execution completed and the invariant held ({} steps)\n",
                        r.trace.size());
   }
-  out += fmt::format("replay: {}\n", replay_command(r.schedule, limits));
+  out += fmt::format("replay: {}\n", replay_command(r.schedule, options));
   return out;
 }
 

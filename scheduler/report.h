@@ -11,18 +11,22 @@ namespace interleave {
 // One line per step: step, thread, operation, object, value, source location.
 std::string format_trace(const std::vector<TraceStep>& trace);
 
-// "bazel run //:interleave -- replay '<schedule>'", plus --max-steps when the
-// schedule needs a bound other than the default.
-std::string replay_command(const Schedule& schedule, const ExecutionLimits& limits);
+// The trace, then (for a deadlock) each blocked thread's waiting operation,
+// marked "--" in the step column.
+std::string format_failure_trace(const std::vector<TraceStep>& trace, const Failure& failure);
+
+// "<options.replay_command> '<schedule>'", plus --max-steps when the schedule
+// needs a bound other than the default.
+std::string replay_command(const Schedule& schedule, const CheckOptions& options);
 
 // "lost update: ... (T0, models/counter.h:30)".
 std::string describe_failure(const Failure& failure);
 
 // The full report of a check: header, verdict with counts and time, and for a
 // failure its trace and replay command.
-std::string format_check(const CheckResult& result, const ExecutionLimits& limits);
+std::string format_check(const CheckResult& result, const CheckOptions& options);
 
 // The report of a replay: the trace and how the execution ended.
-std::string format_replay(const ReplayResult& result, const ExecutionLimits& limits);
+std::string format_replay(const ReplayResult& result, const CheckOptions& options);
 
 }  // namespace interleave

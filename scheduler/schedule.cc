@@ -84,10 +84,11 @@ Expected<Schedule> Schedule::parse(std::string_view text) {
   s.model = std::string(fields[0]);
 
   std::string_view params = fields[1];
-  while (!params.empty()) {
+  for (bool more = !params.empty(); more;) {
     size_t comma = params.find(',');
     std::string_view item = params.substr(0, comma);
-    params = comma == std::string_view::npos ? std::string_view() : params.substr(comma + 1);
+    more = comma != std::string_view::npos;
+    params = more ? params.substr(comma + 1) : std::string_view();
     size_t digits = 0;
     while (digits < item.size() && !(item[digits] >= '0' && item[digits] <= '9')) ++digits;
     int64_t value = 0;

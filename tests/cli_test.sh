@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# The `interleave` command line: exit statuses (0 no bug, 1 bug, 2 usage or
+# input error with exactly one line on stderr), reports, and replay strings
+# that reproduce the reported trace.
+#
+# Usage: cli_test.sh PATH_TO_INTERLEAVE (the BUILD rule passes $(rootpath)).
+set -uo pipefail
+
+BIN="${1:-}"
+if [[ -z "$BIN" || ! -x "$BIN" ]]; then
+  BIN="${TEST_SRCDIR:-.}/interleave/cli/interleave"
+fi
+if [[ ! -x "$BIN" ]]; then
+  echo "cannot find the interleave binary (got '${1:-}')" >&2
+  exit 1
+fi
+
+TMP="${TEST_TMPDIR:-$(mktemp -d)}"
+failures=0
+checks=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# run ARGS...: runs the binary; sets $rc, $out (stdout) and $err (stderr), and
+# $err_lines (lines on stderr).
+run() {
+  "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  out=$(cat "$TMP/out")
+  err=$(cat "$TMP/err")
+  err_lines=$(wc -l <"$TMP/err")
+  last_cmd="interleave $*"
+}
+
+expect_rc() {
+  checks=$((checks + 1))
+  [[ "$rc" -eq "$1" ]] || fail "$last_cmd: exit status $rc, expected $1 (stderr: $err)"
+}
+
+expect_out() {
+  checks=$((checks + 1))
+  grep -qF -- "$1" "$TMP/out" || fail "$last_cmd: stdout lacks '$1'; stdout was:"$'\n'"$out"
+}
+
+expect_no_err() {
+  checks=$((checks + 1))
+  [[ -z "$err" ]] || fail "$last_cmd: unexpected stderr: $err"
+}
+
+# A usage or input error: exit 2, nothing on stdout, exactly one line on
+# stderr, "interleave: " followed by a reason containing $1.
+expect_usage_error() {
+  checks=$((checks + 1))
+  [[ "$rc" -eq 2 ]] || fail "$last_cmd: exit status $rc, expected 2"
+  [[ "$err_lines" -eq 1 ]] || fail "$last_cmd: $err_lines lines on stderr, expected 1: $err"
+  [[ "$err" == "interleave: "* ]] || fail "$last_cmd: stderr does not start with 'interleave: ': $err"
+  [[ "$err" == *"$1"* ]] || fail "$last_cmd: stderr lacks '$1': $err"
+  [[ -z "$out" ]] || fail "$last_cmd: unexpected stdout: $out"
+}
+
+# The trace lines of a report: "     1  T0     load  ...".
+trace_of() { grep -E '^ +[0-9]+  T[0-9]' <<<"$1"; }
+# The schedule string of the report's replay line.
+schedule_of() { sed -n "s/^replay: bazel run \/\/:interleave -- replay '\([^']*\)'.*/\1/p" <<<"$1"; }
+
+# --- A bug: counter.racy 2x1 loses an update. -------------------------------
+run check counter.racy --threads 2 --iters 1
+expect_rc 1
+expect_no_err
+expect_out "lost update: 2 increments, counter == 1"
+expect_out "found in execution 2 (2 executions, 8 steps"
+check_out="$out"
+schedule=$(schedule_of "$out")
+[[ "$schedule" == "counter.racy:t2,i1:v1:0110" ]] ||
+  fail "replay line of counter.racy 2x1: schedule '$schedule', expected 'counter.racy:t2,i1:v1:0110'"
+check_trace=$(trace_of "$check_out")
+[[ $(wc -l <<<"$check_trace") -eq 4 ]] || fail "counter.racy 2x1 trace is not 4 steps: $check_trace"
+
+# The printed replay string replays the same trace and failure.
+run replay "$schedule"
+expect_rc 1
+expect_no_err
+expect_out "replaying counter.racy:t2,i1:v1:0110"
+[[ "$(trace_of "$out")" == "$check_trace" ]] ||
+  fail "replay trace differs from the check's:"$'\n'"$(trace_of "$out")"$'\n'"vs"$'\n'"$check_trace"
+[[ "$(grep '^FAIL' <<<"$out")" == "$(grep '^FAIL' <<<"$check_out")" ]] ||
+  fail "replay FAIL line differs: $(grep '^FAIL' <<<"$out")"
+[[ "$(schedule_of "$out")" == "$schedule" ]] || fail "replay's own replay line differs: $out"
+
+# Replaying it twice gives byte-identical output.
+first_replay="$out"
+run replay "$schedule"
+[[ "$out" == "$first_replay" ]] || fail "two replays of $schedule differ"
+
+# 2x2: the replay string of a longer failure also reproduces it.
+run check counter.racy --threads 2 --iters 2
+expect_rc 1
+expect_out "lost update: 4 increments"
+s22=$(schedule_of "$out")
+t22=$(trace_of "$out")
+[[ -n "$s22" ]] || fail "no replay line for counter.racy 2x2"
+run replay "$s22"
+expect_rc 1
+[[ "$(trace_of "$out")" == "$t22" ]] || fail "replay of $s22 gives another trace"
+
+# --all counts the failing executions.
+run check counter.racy --threads 2 --iters 1 --all
+expect_rc 1
+expect_out "4 of 6 executions fail (all schedules explored)"
+
+# --- No bug: the exhaustive counts. -------------------------------------------
+run check counter.locked --threads 2 --iters 2
+expect_rc 0
+expect_no_err
+expect_out "PASS no bug found: explored all 6 executions"
+
+run check counter.locked --threads 3 --iters 2
+expect_rc 0
+expect_out "explored all 90 executions"
+
+run check counter.atomic --threads 3 --iters 2
+expect_rc 0
+expect_no_err
+expect_out "explored all 90 executions (540 steps"
+
+run check counter.atomic --threads 2 --iters 2
+expect_rc 0
+expect_out "explored all 6 executions (24 steps"
+
+# A passing schedule replays with exit 0.
+run replay "counter.locked:t2,i1:v1:00001111"
+expect_rc 0
+expect_out "PASS"
+
+# --- The step bound, and replay with the same bound. ------------------------
+run check counter.racy --threads 2 --iters 1 --max-steps 3
+expect_rc 1
+expect_out "possible livelock"
+expect_out "--max-steps 3"
+bound_schedule=$(schedule_of "$out")
+bound_fail=$(grep '^FAIL' <<<"$out")
+[[ "$bound_schedule" == "counter.racy:t2,i1:v1:001" ]] ||
+  fail "step-bound schedule '$bound_schedule', expected 'counter.racy:t2,i1:v1:001'"
+run replay "$bound_schedule" --max-steps 3
+expect_rc 1
+[[ "$(grep '^FAIL' <<<"$out")" == "$bound_fail" ]] || fail "step-bound replay: $out"
+# Without the bound the schedule is too short for the execution.
+run replay "$bound_schedule"
+expect_usage_error "does not fit"
+
+# --- Usage and input errors: exit 2, one line on stderr. --------------------
+run check counter.bogus
+expect_usage_error "unknown model 'counter.bogus'"
+run check counter.racy --threads 0
+expect_usage_error "out of range"
+run check counter.racy --threads 9
+expect_usage_error "1..8"
+run check counter.racy --threads abc
+expect_usage_error "threads"
+run check counter.racy --iters 0
+expect_usage_error "iters=0"
+run check counter.racy --param foo=1
+expect_usage_error "foo"
+run check counter.racy --param foo
+expect_usage_error "NAME=INTEGER"
+run check counter.racy --threads 2 --param threads=3
+expect_usage_error "twice"
+run check counter.racy --max-steps 0
+expect_usage_error "max-steps"
+run check
+expect_usage_error "model"
+run replay "counter.racy:t2"
+expect_usage_error "malformed schedule"
+run replay "counter.racy:t2,i1:v1:01Z0"
+expect_usage_error "'Z'"
+run replay "counter.racy:t2,i1:v2:0110"
+expect_usage_error "v1"
+run replay "counter.racy:t2:v1:0110"
+expect_usage_error "lacks parameter 'i'"
+run replay "counter.nothing:t2,i1:v1:0110"
+expect_usage_error "unknown model"
+# A counter.locked schedule with counter.racy's choices: T1 is blocked on the
+# lock at step 2.
+run replay "counter.locked:t2,i1:v1:0110"
+expect_usage_error "step 2 chooses T1, which cannot run there"
+run replay "counter.racy:t2,i1:v1:01100"
+expect_usage_error "does not fit"
+run replay "counter.racy:t2,i1:v1:011"
+expect_usage_error "does not fit"
+run replay
+expect_usage_error "schedule"
+run
+expect_usage_error "subcommand"
+
+# --- list. --------------------------------------------------------------------
+run list
+expect_rc 0
+expect_no_err
+for model in counter.racy counter.locked counter.atomic; do
+  checks=$((checks + 1))
+  grep -qE "^$model " "$TMP/out" || fail "list does not name $model:"$'\n'"$out"
+done
+expect_out "--threads"
+expect_out "--iters"
+
+echo "$checks checks, $failures failures"
+[[ "$failures" -eq 0 ]]
