@@ -101,7 +101,13 @@ class Execution {
   // whether the operation could be performed now; if not, the thread stays
   // blocked until another thread's action unblock()s it. Returns when the
   // thread has been chosen to perform `op` (recorded as the next step).
-  void schedule(const Operation& op, bool can_run = true);
+  // Inline so the caller's Operation temporary is scalarised and its fields
+  // travel in registers: no store-then-wider-load of a fresh stack temporary.
+  void schedule(const Operation& op, bool can_run = true) {
+    schedule_fields(op.kind, op.object, op.name, op.location, can_run);
+  }
+  void schedule_fields(OpKind kind, const void* object, const char* name,
+                       std::source_location location, bool can_run);
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;
@@ -154,7 +160,8 @@ class Execution {
   // bound. kNoThread ends the execution.
   ThreadId choose_next();
   // Records the chosen thread's pending operation as the next step.
-  void begin_step(ThreadId t);
+  void begin_step(ThreadId t, OpKind kind, const void* object, const char* name,
+                  std::source_location location);
   // Switches from the running thread to the main context and never returns
   // (the fiber is unwound at teardown).
   [[noreturn]] void abandon_thread();
