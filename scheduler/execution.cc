@@ -248,6 +248,8 @@ void Execution::fail_deadlock() {
       const auto* lock = static_cast<const LockState*>(op.object);
       message += fmt::format("T{} waits to lock {}", t, op.name);
       if (lock->owner != kNoThread) message += fmt::format(" (held by T{})", lock->owner);
+    } else if (op.kind == OpKind::kWait) {
+      message += fmt::format("T{} waits on {} (never notified)", t, op.name);
     } else if (op.kind == OpKind::kJoin) {
       message += fmt::format("T{} waits to join {}", t, op.name);
     } else {
@@ -306,6 +308,9 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kUnlock: return "unlock";
     case OpKind::kSpawn: return "spawn";
     case OpKind::kJoin: return "join";
+    case OpKind::kWait: return "wait";
+    case OpKind::kNotify: return "notify";
+    case OpKind::kNotifyAll: return "notify_all";
     case OpKind::kYield: return "yield";
   }
   return "?";

@@ -119,6 +119,10 @@ class Execution {
     trace_.back().has_written = true;
     trace_.back().written = value;
   }
+  // The operation thread `t` will perform when next chosen; a condition
+  // variable's notify replaces a sleeper's wait by the relock of its mutex.
+  const Operation& pending(ThreadId t) const { return threads_[t].pending; }
+  void set_pending(ThreadId t, const Operation& op) { threads_[t].pending = op; }
   // Threads that can no longer perform their pending operation / now can.
   void block(ThreadSet threads) { enabled_.erase_all(threads); }
   void unblock(ThreadSet threads) {

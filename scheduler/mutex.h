@@ -27,6 +27,8 @@ class mutex {
   const char* name() const { return name_; }
 
  private:
+  friend class condition_variable;
+
   // Name in traces.
   const char* name_;
   // Owner and waiters under the scheduler.

@@ -21,6 +21,9 @@ enum class OpKind : uint8_t {
   kUnlock,          // mutex unlock
   kSpawn,           // a model thread starts another thread
   kJoin,            // wait for a thread to finish (blocks until it has)
+  kWait,            // condition-variable wait: release the mutex and sleep
+  kNotify,          // condition-variable notify_one
+  kNotifyAll,       // condition-variable notify_all
   kYield,           // explicit scheduling point with no effect
 };
 

@@ -26,14 +26,25 @@ std::string format_value(const TraceStep& step) {
   return "";
 }
 
+std::string format_value_of(const TraceStep& step) {
+  switch (step.op.kind) {
+    case OpKind::kSpawn: return "";  // the new thread is shown as the object
+    case OpKind::kNotify:
+      return step.has_written ? fmt::format("wakes T{}", step.written) : "nobody waits";
+    case OpKind::kNotifyAll:
+      return step.written == 0 ? "nobody waits" : fmt::format("wakes {}", step.written);
+    case OpKind::kTryLock: return step.read != 0 ? "acquired" : "busy";
+    default: return format_value(step);
+  }
+}
+
 std::string format_object(const TraceStep& step) {
   if (step.op.kind == OpKind::kSpawn && step.has_written) return fmt::format("T{}", step.written);
   return step.op.name;
 }
 
 std::string format_step(const std::string& step, const TraceStep& s) {
-  // Spawn's written value is the new thread's number, shown as the object.
-  std::string value = s.op.kind == OpKind::kSpawn ? "" : format_value(s);
+  std::string value = format_value_of(s);
   return fmt::format("  {:>4}  T{:<5} {:<9} {:<12} {:<10} {}\n", step, s.thread,
                      op_name(s.op.kind), format_object(s), value, format_location(s.op.location));
 }
