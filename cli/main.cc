@@ -1,12 +1,16 @@
 // interleave: the command line.
 //
 //   interleave list
-//   interleave check MODEL [--threads N] [--iters K] [--param NAME=VALUE]... [--all] [--max-steps N]
+//   interleave check MODEL [model options] [--all] [--max-steps N]
 //   interleave replay SCHEDULE [--max-steps N]
+//   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
+//   interleave compare [--seconds S]
 //
+// Model options: --threads N, --iters K, --param NAME=VALUE (repeatable).
 // Exit status: 0 no bug found, 1 bug found, 2 usage or input error (with a
 // one-line reason on stderr).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "models/builtin.h"
+#include "native/engine.h"
 #include "scheduler/report.h"
 
 namespace {
@@ -30,10 +35,99 @@ int usage_error(const std::string& message) {
 
 int list_models() {
   for (const auto& model : models::builtin().models()) {
-    fmt::print("{:<20} {}\n", model.spec.name, model.spec.summary);
+    fmt::print("{:<28} {}{}\n", model.spec.name, model.spec.buggy ? "[bug] " : "",
+               model.spec.summary);
     for (const auto& p : model.spec.params) {
-      fmt::print("    --{:<10} {} (default {}, {}..{})\n", p.name, p.help, p.default_value, p.min,
-                 p.max);
+      fmt::print("    --{:<10} {} (default {}, {}..{})\n",
+                 p.name == "threads" || p.name == "iters" ? p.name : "param " + p.name + "=",
+                 p.help, p.default_value, p.min, p.max);
+    }
+  }
+  return kNoBug;
+}
+
+// The options that pick a model and its parameters, shared by the commands.
+struct ModelArgs {
+  std::string model;
+  int64_t threads = 0;
+  int64_t iters = 0;
+  std::vector<std::string> extra;
+  CLI::Option* threads_opt = nullptr;
+  CLI::Option* iters_opt = nullptr;
+
+  void add_to(CLI::App* app) {
+    app->add_option("model", model, "model name, e.g. counter.racy (see `interleave list`)")
+        ->required();
+    threads_opt = app->add_option("--threads", threads, "number of model threads");
+    iters_opt = app->add_option("--iters", iters, "iterations per thread");
+    app->add_option("--param", extra, "a model-specific parameter, NAME=VALUE");
+  }
+
+  // The model and its validated parameters, or a one-line error.
+  interleave::Expected<interleave::Registry::Resolved> resolve() const {
+    std::vector<std::pair<std::string, int64_t>> values;
+    if (threads_opt->count() > 0) values.emplace_back("threads", threads);
+    if (iters_opt->count() > 0) values.emplace_back("iters", iters);
+    for (const std::string& p : extra) {
+      size_t eq = p.find('=');
+      size_t used = 0;
+      int64_t value = 0;
+      try {
+        if (eq == std::string::npos) throw std::invalid_argument(p);
+        value = std::stoll(p.substr(eq + 1), &used);
+      } catch (const std::exception&) {
+        used = std::string::npos;
+      }
+      if (eq == std::string::npos || used != p.size() - eq - 1) {
+        return interleave::Error{fmt::format("--param '{}' is not NAME=INTEGER", p)};
+      }
+      values.emplace_back(p.substr(0, eq), value);
+    }
+    return models::builtin().resolve(model, values);
+  }
+};
+
+interleave::RunnerFactory factory_for(const interleave::Registry::Resolved& r) {
+  return [&r] { return r.model->make_runner(r.params); };
+}
+
+// For every buggy model at its defaults: schedules the scheduler needed to
+// find the bug, against native trials in a fixed budget.
+int compare(double seconds) {
+  fmt::print("{:<26} {:>10} {:>11} | {:>9} {:>8} {:>12}  {}\n", "model (defaults)", "schedules",
+             "DFS time", "native", "trials", "first seen", "what broke natively");
+  fmt::print("{:<26} {:>10} {:>11} | {:>9} {:>8} {:>12}\n", "", "to bug", "", "trials", "failing",
+             "at trial");
+  for (const auto& model : models::builtin().models()) {
+    if (!model.spec.buggy) continue;
+    auto resolved = models::builtin().resolve(model.spec.name, {});
+    if (!resolved) return usage_error(resolved.error());
+    auto runner = model.make_runner(resolved->params);
+    interleave::CheckResult dfs =
+        interleave::check_dfs(model.spec, resolved->params, *runner, interleave::CheckOptions{});
+    interleave::NativeOptions native_options;
+    native_options.trials = 0;
+    native_options.seconds = seconds;
+    native_options.trial_timeout_seconds = std::min(2.0, seconds);
+    interleave::NativeResult native =
+        interleave::run_native(model.spec, resolved->params, factory_for(*resolved), native_options);
+    std::string dfs_found = dfs.found_bug() ? fmt::format("{}", dfs.first_failure->execution)
+                                            : "not found";
+    std::string first = native.first_failing_trial > 0
+                            ? fmt::format("{}", native.first_failing_trial)
+                            : (native.hang.empty() ? "never" : "hung");
+    std::string what = !native.hang.empty()       ? "hung: " + native.hang
+                       : native.failing_trials > 0 ? native.first_failure
+                                                   : "";
+    fmt::print("{:<26} {:>10} {:>9.3f}ms | {:>9} {:>8} {:>12}  {}\n", model.spec.name, dfs_found,
+               dfs.seconds * 1e3, native.trials, native.failing_trials, first, what.substr(0, 70));
+    std::fflush(stdout);
+    if (!native.hang.empty()) {
+      // The hung trial's threads cannot be stopped; nothing after this is
+      // reliable, so say so and leave.
+      fmt::print("(stopping: a native trial hung and its threads cannot be reclaimed)\n");
+      std::fflush(stdout);
+      std::_Exit(kNoBug);
     }
   }
   return kNoBug;
@@ -44,18 +138,14 @@ int list_models() {
 int main(int argc, char** argv) {
   CLI::App app{"interleave: a deterministic scheduler and model checker for concurrency bugs"};
   app.require_subcommand(1, 1);
+  int64_t max_steps = interleave::ExecutionLimits{}.max_steps;
 
   CLI::App* list = app.add_subcommand("list", "list the models, their variants and parameters");
 
   CLI::App* check = app.add_subcommand("check", "explore every schedule of a model (DFS)");
-  std::string model;
-  int64_t threads = 0, iters = 0, max_steps = interleave::ExecutionLimits{}.max_steps;
-  std::vector<std::string> extra_params;
+  ModelArgs check_args;
+  check_args.add_to(check);
   bool all = false;
-  check->add_option("model", model, "model name, e.g. counter.racy")->required();
-  CLI::Option* threads_opt = check->add_option("--threads", threads, "number of model threads");
-  CLI::Option* iters_opt = check->add_option("--iters", iters, "iterations per thread");
-  check->add_option("--param", extra_params, "a model-specific parameter, NAME=VALUE");
   check->add_flag("--all", all, "keep going after the first failure and count failing executions");
   check->add_option("--max-steps", max_steps, "step bound per execution (possible livelock)");
 
@@ -64,6 +154,21 @@ int main(int argc, char** argv) {
   replay->add_option("schedule", schedule, "schedule string, e.g. 'counter.racy:t2,i1:v1:0101'")
       ->required();
   replay->add_option("--max-steps", max_steps, "step bound per execution");
+
+  CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
+  ModelArgs native_args;
+  native_args.add_to(native);
+  interleave::NativeOptions native_options;
+  CLI::Option* trials_opt =
+      native->add_option("--trials", native_options.trials, "trials to run (default 1000)");
+  native->add_option("--seconds", native_options.seconds, "stop after this many seconds");
+  native->add_option("--timeout", native_options.trial_timeout_seconds,
+                     "seconds after which a trial counts as hung (default 2)");
+
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "every buggy model: DFS schedules to the bug against native trials in a budget");
+  double compare_seconds = 2;
+  compare_cmd->add_option("--seconds", compare_seconds, "native budget per model (default 2)");
 
   try {
     app.parse(argc, argv);
@@ -83,27 +188,38 @@ int main(int argc, char** argv) {
   if (list->parsed()) return list_models();
 
   if (check->parsed()) {
-    std::vector<std::pair<std::string, int64_t>> params;
-    if (threads_opt->count() > 0) params.emplace_back("threads", threads);
-    if (iters_opt->count() > 0) params.emplace_back("iters", iters);
-    for (const std::string& p : extra_params) {
-      size_t eq = p.find('=');
-      int64_t value = 0;
-      try {
-        size_t used = 0;
-        if (eq == std::string::npos) throw std::invalid_argument(p);
-        value = std::stoll(p.substr(eq + 1), &used);
-        if (used != p.size() - eq - 1) throw std::invalid_argument(p);
-      } catch (const std::exception&) {
-        return usage_error(fmt::format("--param '{}' is not NAME=INTEGER", p));
-      }
-      params.emplace_back(p.substr(0, eq), value);
+    auto resolved = check_args.resolve();
+    if (!resolved) return usage_error(resolved.error());
+    auto runner = resolved->model->make_runner(resolved->params);
+    interleave::CheckResult result =
+        interleave::check_dfs(resolved->model->spec, resolved->params, *runner, options);
+    fmt::print("{}", interleave::format_check(result, options));
+    if (!result.error.empty()) return usage_error(result.error);
+    return result.found_bug() ? kBug : kNoBug;
+  }
+
+  if (native->parsed()) {
+    auto resolved = native_args.resolve();
+    if (!resolved) return usage_error(resolved.error());
+    if (native_options.trials < 0) return usage_error("--trials must not be negative");
+    if (native_options.seconds < 0) return usage_error("--seconds must not be negative");
+    if (native_options.trial_timeout_seconds <= 0) return usage_error("--timeout must be positive");
+    if (native_options.seconds > 0 && trials_opt->count() == 0) native_options.trials = 0;
+    if (native_options.trials == 0 && native_options.seconds == 0) {
+      return usage_error("--trials 0 runs without end: give --seconds too");
     }
-    auto result = models::builtin().check(model, params, options);
-    if (!result) return usage_error(result.error());
-    fmt::print("{}", interleave::format_check(*result, options));
-    if (!result->error.empty()) return usage_error(result->error);
-    return result->found_bug() ? kBug : kNoBug;
+    interleave::NativeResult result = interleave::run_native(
+        resolved->model->spec, resolved->params, factory_for(*resolved), native_options);
+    fmt::print("{}", interleave::format_native(result));
+    std::fflush(stdout);
+    // A hung trial's threads cannot be joined: leave without waiting for them.
+    if (!result.hang.empty()) std::_Exit(kBug);
+    return result.found_bug() ? kBug : kNoBug;
+  }
+
+  if (compare_cmd->parsed()) {
+    if (!(compare_seconds > 0)) return usage_error("--seconds must be positive");
+    return compare(compare_seconds);
   }
 
   auto result = models::builtin().replay(schedule, options.limits);

@@ -10,6 +10,7 @@ const interleave::Registry& builtin() {
     r.add<CounterRacy>();
     r.add<CounterLocked>();
     r.add<CounterAtomic>();
+    r.add<CounterPartitioned>();
     return r;
   }();
   return registry;

@@ -26,7 +26,7 @@ struct CounterBase {
 struct CounterRacy : CounterBase {
   static ModelSpec spec() {
     return {"counter.racy", "load, then store of value+1: increments are lost",
-            {threads_param(), iters_param()}};
+            {threads_param(), iters_param(1, 1'000'000)}, /*buggy=*/true};
   }
   using CounterBase::CounterBase;
 
@@ -45,7 +45,7 @@ struct CounterRacy : CounterBase {
 struct CounterLocked : CounterBase {
   static ModelSpec spec() {
     return {"counter.locked", "the increment under a mutex: no update lost",
-            {threads_param(), iters_param()}};
+            {threads_param(), iters_param(1, 1'000'000)}};
   }
   using CounterBase::CounterBase;
 
@@ -66,7 +66,7 @@ struct CounterLocked : CounterBase {
 struct CounterAtomic : CounterBase {
   static ModelSpec spec() {
     return {"counter.atomic", "one atomic fetch_add per increment: no update lost",
-            {threads_param(), iters_param()}};
+            {threads_param(), iters_param(1, 1'000'000)}};
   }
   using CounterBase::CounterBase;
 
@@ -76,6 +76,34 @@ struct CounterAtomic : CounterBase {
     for (int i = 0; i < iters; ++i) counter.fetch_add(1);
   }
   void invariant() { check_total(counter.load()); }
+};
+
+// counter.partitioned: each thread counts privately and publishes its own
+// total once; the totals are merged after every thread has finished (the
+// seed's "partition instead of share").
+struct CounterPartitioned : CounterBase {
+  static ModelSpec spec() {
+    return {"counter.partitioned", "each thread counts privately, totals merged after join",
+            {threads_param(2, kMaxPartitions), iters_param(1, 1'000'000)}};
+  }
+  using CounterBase::CounterBase;
+
+  static constexpr int kMaxPartitions = 8;
+  shared<int> partial[kMaxPartitions] = {
+      shared<int>{"partial[0]"}, shared<int>{"partial[1]"}, shared<int>{"partial[2]"},
+      shared<int>{"partial[3]"}, shared<int>{"partial[4]"}, shared<int>{"partial[5]"},
+      shared<int>{"partial[6]"}, shared<int>{"partial[7]"}};
+
+  void thread(int index) {
+    int mine = 0;
+    for (int i = 0; i < iters; ++i) ++mine;
+    partial[index].store(mine);
+  }
+  void invariant() {
+    int total = 0;
+    for (int t = 0; t < threads; ++t) total += partial[t].load();
+    check_total(total);
+  }
 };
 
 }  // namespace models

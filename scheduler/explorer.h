@@ -69,13 +69,6 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
 CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& model,
                       const CheckOptions& options);
 
-// Validated parameters of model M from (long name, value) pairs.
-template <Model M>
-Expected<Params> make_params(const std::vector<std::pair<std::string, int64_t>>& values = {}) {
-  ModelSpec spec = M::spec();
-  return Params::make(spec.name, spec.params, values);
-}
-
 template <Model M>
 CheckResult check_model(const Params& params, const CheckOptions& options = {}) {
   ModelAdapter<M> model(params);

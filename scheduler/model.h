@@ -22,6 +22,7 @@
 #include <concepts>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scheduler/execution.h"
@@ -37,6 +38,9 @@ struct ModelSpec {
   std::string summary;
   // Parameters it accepts, in the order schedule strings list them.
   std::vector<ParamSpec> params;
+  // True for a variant that demonstrates a bug: checking it at its default
+  // parameters finds one. False for a correct variant.
+  bool buggy = false;
 };
 
 // What is wrong with a spec, or "" if nothing: the name must be non-empty
@@ -52,6 +56,14 @@ concept Model = requires(M& m, const Params& p, int index) {
   { m.thread(index) };
   { m.invariant() };
 };
+
+// Validated parameters of model M from (long name, value) pairs; defaults
+// for the rest.
+template <Model M>
+Expected<Params> make_params(const std::vector<std::pair<std::string, int64_t>>& values = {}) {
+  ModelSpec spec = M::spec();
+  return Params::make(spec.name, spec.params, values);
+}
 
 // Runs a model type under an Execution. The model instance lives in place
 // (no allocation per execution).

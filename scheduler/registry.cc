@@ -19,15 +19,22 @@ Expected<const RegisteredModel*> Registry::find(std::string_view name) const {
   return Error{fmt::format("unknown model '{}' (`interleave list` shows the models)", name)};
 }
 
-Expected<CheckResult> Registry::check(std::string_view name,
-                                      const std::vector<std::pair<std::string, int64_t>>& params,
-                                      const CheckOptions& options) const {
+Expected<Registry::Resolved> Registry::resolve(
+    std::string_view name, const std::vector<std::pair<std::string, int64_t>>& params) const {
   auto model = find(name);
   if (!model) return Error{model.error()};
   auto validated = Params::make((*model)->spec.name, (*model)->spec.params, params);
   if (!validated) return Error{validated.error()};
-  auto runner = (*model)->make_runner(*validated);
-  return check_dfs((*model)->spec, *validated, *runner, options);
+  return Resolved{*model, std::move(*validated)};
+}
+
+Expected<CheckResult> Registry::check(std::string_view name,
+                                      const std::vector<std::pair<std::string, int64_t>>& params,
+                                      const CheckOptions& options) const {
+  auto resolved = resolve(name, params);
+  if (!resolved) return Error{resolved.error()};
+  auto runner = resolved->model->make_runner(resolved->params);
+  return check_dfs(resolved->model->spec, resolved->params, *runner, options);
 }
 
 Expected<ReplayResult> Registry::replay(std::string_view schedule_text,

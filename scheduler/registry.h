@@ -42,6 +42,14 @@ class Registry {
   // The model called `name`, or an error naming it.
   Expected<const RegisteredModel*> find(std::string_view name) const;
 
+  // A model and validated parameters (long names) for one run.
+  struct Resolved {
+    const RegisteredModel* model;
+    Params params;
+  };
+  Expected<Resolved> resolve(std::string_view name,
+                             const std::vector<std::pair<std::string, int64_t>>& params) const;
+
   // Looks up the model and validates the parameters (long names), then
   // explores it exhaustively with DFS.
   Expected<CheckResult> check(std::string_view name,

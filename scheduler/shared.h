@@ -9,7 +9,10 @@
 // Outside the scheduler (model constructor and invariant, or no execution at
 // all) loads and stores act directly. On native threads they are relaxed
 // atomic accesses (std::atomic_ref), so lost updates can happen without
-// undefined behaviour.
+// undefined behaviour. In a ThreadSanitizer build (--config=tsan) they are
+// plain accesses instead, so that TSan reports the data race of a racy model
+// (and stays silent on a correct one, whose accesses are ordered by its
+// mutexes, atomics and joins).
 #pragma once
 
 #include <atomic>
@@ -19,6 +22,13 @@
 #include "scheduler/shown_value.h"
 
 namespace interleave {
+
+// Whether native shared<T> accesses are plain (a ThreadSanitizer build).
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kPlainNativeAccess = true;
+#else
+inline constexpr bool kPlainNativeAccess = false;
+#endif
 
 template <class T>
 class shared {
@@ -37,7 +47,7 @@ class shared {
       detail::record_read(ex, value);
       return value;
     }
-    if (Execution::current() != nullptr) return value_;
+    if (kPlainNativeAccess || Execution::current() != nullptr) return value_;
     return std::atomic_ref<T>(const_cast<T&>(value_)).load(std::memory_order_relaxed);
   }
 
@@ -48,7 +58,7 @@ class shared {
       detail::record_written(ex, value);
       return;
     }
-    if (Execution::current() != nullptr) {
+    if (kPlainNativeAccess || Execution::current() != nullptr) {
       value_ = value;
       return;
     }
