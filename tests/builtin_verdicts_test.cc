@@ -1,0 +1,31 @@
+// Every registered model, at its default parameters, under exhaustive DFS:
+// a variant marked buggy has its bug found, and its schedule replays to the
+// same failure; a correct variant passes every schedule.
+#include <catch2/catch.hpp>
+
+#include "models/builtin.h"
+#include "scheduler/report.h"
+
+using namespace interleave;
+
+TEST_CASE("every built-in model's verdict at its defaults") {
+  const Registry& registry = models::builtin();
+  REQUIRE(registry.models().size() >= 4);
+  for (const RegisteredModel& model : registry.models()) {
+    CheckOptions options;
+    auto result = registry.check(model.spec.name, {}, options);
+    REQUIRE(result.ok());
+    INFO(format_check(*result, options));
+    CHECK(result->error.empty());
+    if (model.spec.buggy) {
+      REQUIRE(result->found_bug());
+      auto replayed = registry.replay(result->first_failure->schedule.to_string());
+      REQUIRE(replayed.ok());
+      REQUIRE(replayed->failure.has_value());
+      CHECK(replayed->failure->same_as(result->first_failure->failure));
+    } else {
+      CHECK_FALSE(result->found_bug());
+      CHECK(result->exhaustive);
+    }
+  }
+}
