@@ -1,6 +1,7 @@
 #include "models/builtin.h"
 
 #include "models/counter.h"
+#include "models/list.h"
 
 namespace models {
 
@@ -11,6 +12,13 @@ const interleave::Registry& builtin() {
     r.add<CounterLocked>();
     r.add<CounterAtomic>();
     r.add<CounterPartitioned>();
+    r.add<ListAppendLocked>();
+    r.add<ListCheckThenPop>();
+    r.add<ListCheckThenPopLocked>();
+    r.add<ListIndexIncrement>();
+    r.add<ListIndexIncrementLocked>();
+    r.add<ListLinkedPush>();
+    r.add<ListLinkedPushLocked>();
     return r;
   }();
   return registry;
