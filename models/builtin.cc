@@ -2,6 +2,7 @@
 
 #include "models/counter.h"
 #include "models/list.h"
+#include "models/queue.h"
 
 namespace models {
 
@@ -19,6 +20,13 @@ const interleave::Registry& builtin() {
     r.add<ListIndexIncrementLocked>();
     r.add<ListLinkedPush>();
     r.add<ListLinkedPushLocked>();
+    r.add<QueueBlocking>();
+    r.add<QueueUnlockedRing>();
+    r.add<QueueLockedRing>();
+    r.add<QueueEmptyThenGet>();
+    r.add<QueueGetNowait>();
+    r.add<QueueMissedWakeup>();
+    r.add<QueueWakeupLoop>();
     return r;
   }();
   return registry;

@@ -12,7 +12,7 @@ void condition_variable::wait(unique_lock& lock, Location location) {
   mutex& m = lock.mutex_;
   if (Execution* ex = detail::scheduling()) {
     ThreadId self = ex->running_thread();
-    ex->schedule(Operation{OpKind::kWait, this, name_, location});
+    ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_});
     if (m.state_.owner != self) {
       ex->fail(FailureKind::kCheck,
                fmt::format("T{} waits on {} without holding {}", self, name_, m.name()), location);
@@ -22,7 +22,7 @@ void condition_variable::wait(unique_lock& lock, Location location) {
     ex->unblock(m.state_.waiters);
     waiting_[waiting_count_++] = self;
     relock_[self] = &m;
-    ex->schedule(Operation{OpKind::kWait, this, name_, location}, /*can_run=*/false);
+    ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_}, /*can_run=*/false);
     // Woken and chosen: the mutex is free, so take it back.
     m.state_.waiters.erase(self);
     m.state_.owner = self;
@@ -43,6 +43,7 @@ void condition_variable::wake(Execution& ex, ThreadId t) {
   Operation relock = ex.pending(t);
   relock.kind = OpKind::kLock;
   relock.object = &m.state_;
+  relock.object2 = nullptr;
   relock.name = m.name();
   ex.set_pending(t, relock);
   m.state_.waiters.insert(t);

@@ -29,7 +29,8 @@ bool DfsStrategy::begin_execution() {
   return false;
 }
 
-ThreadId DfsStrategy::pick(ThreadSet runnable, ThreadId current) {
+ThreadId DfsStrategy::pick(const SchedulingPoint& point) {
+  const ThreadSet runnable = point.runnable;
   if (depth_ < path_.size()) {
     const Branch& b = path_[depth_++];
     if (b.runnable != runnable) {
@@ -41,7 +42,7 @@ ThreadId DfsStrategy::pick(ThreadSet runnable, ThreadId current) {
     }
     return b.chosen;
   }
-  ThreadId chosen = runnable.contains(current) ? current : runnable.lowest();
+  ThreadId chosen = runnable.contains(point.current) ? point.current : runnable.lowest();
   ThreadSet tried;
   tried.insert(chosen);
   path_.push_back(Branch{runnable, tried, chosen});

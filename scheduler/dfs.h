@@ -18,7 +18,7 @@ class DfsStrategy final : public Strategy {
 
   std::string_view name() const override { return "dfs"; }
   bool begin_execution() override;
-  ThreadId pick(ThreadSet runnable, ThreadId current) override;
+  ThreadId pick(const SchedulingPoint& point) override;
   bool exhaustive() const override { return error().empty(); }
 
  private:

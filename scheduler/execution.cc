@@ -111,7 +111,7 @@ bool Execution::on_main(const char* what, F&& f) {
 void Execution::start_thread(ThreadId id) {
   ThreadState& t = threads_[id];
   t.joiners = ThreadSet();
-  t.pending = Operation{};
+  pending_[id] = Operation{};
   live_.insert(id);
   enabled_.insert(id);
   ctx::stack_context& stack = stacks_.stack(id);
@@ -152,19 +152,22 @@ void Execution::thread_main(ThreadId id) {
 }
 
 void Execution::schedule_fields(OpKind kind, const void* object, const char* name,
-                                std::source_location location, bool can_run) {
+                                std::source_location location, bool can_run,
+                                const void* object2, ThreadId joined) {
   if (tearing_down_) return;
   ThreadId self = running_;
-  Operation& pending = threads_[self].pending;
+  Operation& pending = pending_[self];
   pending.kind = kind;
   pending.object = object;
   pending.name = name;
   pending.location = location;
+  pending.object2 = object2;
+  pending.joined = joined;
   if (!can_run) enabled_.erase(self);
   if (!starting_) {
     ThreadId next = choose_next();
     if (next == self) {
-      begin_step(self, kind, object, name, location);
+      begin_step(self, pending);
       return;
     }
     next_ = next;
@@ -172,8 +175,7 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
   main_ = std::move(main_).resume();
   // Chosen by the main context: perform the pending operation, which another
   // thread may have changed meanwhile (a notify turns a wait into a relock).
-  const Operation& now = threads_[self].pending;
-  begin_step(self, now.kind, now.object, now.name, now.location);
+  begin_step(self, pending_[self]);
 }
 
 ThreadId Execution::choose_next() {
@@ -190,23 +192,18 @@ ThreadId Execution::choose_next() {
                    last_);
     return kNoThread;
   }
-  ThreadId t = strategy_->pick(enabled_, last_);
+  ThreadId t = strategy_->pick(SchedulingPoint{enabled_, last_, pending_.data()});
   if (t < 0 || t >= kMaxThreads || !enabled_.contains(t)) return kNoThread;
   return t;
 }
 
-void Execution::begin_step(ThreadId t, OpKind kind, const void* object, const char* name,
-                           std::source_location location) {
+void Execution::begin_step(ThreadId t, const Operation& op) {
   last_ = t;
-  // Built in place from registers: copying a TraceStep temporary made on the
-  // stack reloads it with wider loads than it was stored with (a
-  // store-forwarding stall of ~3 loads per step).
+  // Built in place: copying a TraceStep temporary made on the stack reloads
+  // it with wider loads than it was stored with (a store-forwarding stall).
   TraceStep& step = trace_.emplace_back();
   step.thread = t;
-  step.op.kind = kind;
-  step.op.object = object;
-  step.op.name = name;
-  step.op.location = location;
+  step.op = op;
 }
 
 void Execution::abandon_thread() {
@@ -240,7 +237,7 @@ void Execution::fail_deadlock() {
   std::vector<TraceStep> blocked;
   bool first = true;
   for (ThreadId t = live_.lowest(); t != kNoThread; t = live_.next_after(t)) {
-    const Operation& op = threads_[t].pending;
+    const Operation& op = pending_[t];
     blocked.push_back(TraceStep{t, op});
     message += first ? " " : ", ";
     first = false;
@@ -281,7 +278,7 @@ void Execution::join(ThreadId t, std::source_location location) {
   static_assert(std::size(kThreadNames) == kMaxThreads);
   bool finished = !live_.contains(t);
   if (!finished) threads_[t].joiners.insert(running_);
-  schedule(Operation{OpKind::kJoin, &threads_[t], kThreadNames[t], location}, finished);
+  schedule(Operation{OpKind::kJoin, &threads_[t], kThreadNames[t], location, nullptr, t}, finished);
 }
 
 void Execution::teardown() {

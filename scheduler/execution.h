@@ -104,10 +104,11 @@ class Execution {
   // Inline so the caller's Operation temporary is scalarised and its fields
   // travel in registers: no store-then-wider-load of a fresh stack temporary.
   void schedule(const Operation& op, bool can_run = true) {
-    schedule_fields(op.kind, op.object, op.name, op.location, can_run);
+    schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined);
   }
   void schedule_fields(OpKind kind, const void* object, const char* name,
-                       std::source_location location, bool can_run);
+                       std::source_location location, bool can_run, const void* object2,
+                       ThreadId joined);
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;
@@ -121,8 +122,8 @@ class Execution {
   }
   // The operation thread `t` will perform when next chosen; a condition
   // variable's notify replaces a sleeper's wait by the relock of its mutex.
-  const Operation& pending(ThreadId t) const { return threads_[t].pending; }
-  void set_pending(ThreadId t, const Operation& op) { threads_[t].pending = op; }
+  const Operation& pending(ThreadId t) const { return pending_[t]; }
+  void set_pending(ThreadId t, const Operation& op) { pending_[t] = op; }
   // Threads that can no longer perform their pending operation / now can.
   void block(ThreadSet threads) { enabled_.erase_all(threads); }
   void unblock(ThreadSet threads) {
@@ -146,8 +147,6 @@ class Execution {
   struct ThreadState {
     // The suspended fiber; empty while running or after finishing.
     boost::context::fiber fiber;
-    // The operation the thread will perform when next chosen.
-    Operation pending;
     // Body of a thread started by spawn(); empty for the model's own threads.
     std::function<void()> spawned_body;
     // Threads blocked in join() on this one.
@@ -164,8 +163,7 @@ class Execution {
   // bound. kNoThread ends the execution.
   ThreadId choose_next();
   // Records the chosen thread's pending operation as the next step.
-  void begin_step(ThreadId t, OpKind kind, const void* object, const char* name,
-                  std::source_location location);
+  void begin_step(ThreadId t, const Operation& op);
   // Switches from the running thread to the main context and never returns
   // (the fiber is unwound at teardown).
   [[noreturn]] void abandon_thread();
@@ -183,6 +181,9 @@ class Execution {
   StackPool& stacks_;
   // Per-thread state, indexed by ThreadId.
   std::array<ThreadState, kMaxThreads> threads_;
+  // The operation each live thread performs when next chosen (strategies
+  // see this array).
+  std::array<Operation, kMaxThreads> pending_;
   // Number of threads started in this execution.
   int thread_count_ = 0;
   // The model and strategy of the current run().

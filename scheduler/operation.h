@@ -38,6 +38,11 @@ struct Operation {
   const char* name = "";
   // Where in the model's source the operation is written.
   std::source_location location;
+  // A second object the operation touches: the mutex a condition-variable
+  // wait releases. nullptr otherwise.
+  const void* object2 = nullptr;
+  // The thread a join waits for; kNoThread otherwise.
+  ThreadId joined = kNoThread;
 };
 
 // One performed operation in an execution's trace.

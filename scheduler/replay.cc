@@ -25,7 +25,8 @@ bool ReplayStrategy::begin_execution() {
   return true;
 }
 
-ThreadId ReplayStrategy::pick(ThreadSet runnable, ThreadId) {
+ThreadId ReplayStrategy::pick(const SchedulingPoint& point) {
+  const ThreadSet runnable = point.runnable;
   if (next_ >= choices_.size()) {
     mismatched_ = true;
     set_error(fmt::format("schedule does not fit: it ends after {} steps but the execution goes on "

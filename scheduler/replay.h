@@ -15,7 +15,7 @@ class ReplayStrategy final : public Strategy {
 
   std::string_view name() const override { return "replay"; }
   bool begin_execution() override;
-  ThreadId pick(ThreadSet runnable, ThreadId current) override;
+  ThreadId pick(const SchedulingPoint& point) override;
   void end_execution() override;
   bool exhaustive() const override { return false; }
 

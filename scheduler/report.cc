@@ -45,14 +45,14 @@ std::string format_object(const TraceStep& step) {
 
 std::string format_step(const std::string& step, const TraceStep& s) {
   std::string value = format_value_of(s);
-  return fmt::format("  {:>4}  T{:<5} {:<9} {:<12} {:<10} {}\n", step, s.thread,
+  return fmt::format("  {:>4}  T{:<5} {:<10} {:<16} {:<12} {}\n", step, s.thread,
                      op_name(s.op.kind), format_object(s), value, format_location(s.op.location));
 }
 
 }  // namespace
 
 std::string format_trace(const std::vector<TraceStep>& trace) {
-  std::string out = fmt::format("  {:>4}  {:<6} {:<9} {:<12} {:<10} {}\n", "step", "thread",
+  std::string out = fmt::format("  {:>4}  {:<6} {:<10} {:<16} {:<12} {}\n", "step", "thread",
                                 "operation", "object", "value", "source");
   for (size_t i = 0; i < trace.size(); ++i) out += format_step(std::to_string(i + 1), trace[i]);
   return out;

@@ -9,9 +9,20 @@
 #include <string>
 #include <string_view>
 
+#include "scheduler/operation.h"
 #include "scheduler/thread_set.h"
 
 namespace interleave {
+
+// What a strategy sees when it picks the next step.
+struct SchedulingPoint {
+  // Threads that can perform their next operation now; never empty.
+  ThreadSet runnable;
+  // The thread that performed the previous step; kNoThread before the first.
+  ThreadId current = kNoThread;
+  // next[t]: the operation live thread t performs when it is next chosen.
+  const Operation* next = nullptr;
+};
 
 class Strategy {
  public:
@@ -24,11 +35,12 @@ class Strategy {
   // explore (or the strategy failed; see error()).
   virtual bool begin_execution() = 0;
 
-  // Chooses the thread that performs the next step. `runnable` is never empty;
-  // `current` is the thread that performed the previous step (kNoThread before
-  // the first). Returning a thread outside `runnable` ends the execution; the
-  // strategy must then have set error() to say why.
-  virtual ThreadId pick(ThreadSet runnable, ThreadId current) = 0;
+  // Chooses the thread that performs the next step, one of point.runnable.
+  // Returning a thread outside it ends the execution: as an error if the
+  // strategy has set error(), otherwise as pruned (the strategy knows the
+  // rest of this execution repeats one it has explored, e.g. DPOR's
+  // sleep-set-blocked executions).
+  virtual ThreadId pick(const SchedulingPoint& point) = 0;
 
   // Called when an execution has ended, however it ended.
   virtual void end_execution() {}

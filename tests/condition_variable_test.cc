@@ -126,7 +126,7 @@ TEST_CASE("a notify reports whom it woke in the trace") {
   INFO((replayed ? format_replay(*replayed, {}) : replayed.error()));
   REQUIRE(replayed.ok());
   std::string text = format_trace(replayed->trace);
-  CHECK_THAT(text, Contains("wait      ready_cv"));
-  CHECK_THAT(text, Contains("notify    ready_cv"));
+  CHECK_THAT(text, Contains("wait       ready_cv"));
+  CHECK_THAT(text, Contains("notify     ready_cv"));
   CHECK_THAT(text, Contains("wakes T1"));
 }
