@@ -98,6 +98,7 @@ int compare(double seconds) {
              "DFS time", "native", "trials", "first seen", "what broke natively");
   fmt::print("{:<26} {:>10} {:>11} | {:>9} {:>8} {:>12}\n", "", "to bug", "", "trials", "failing",
              "at trial");
+  bool any_hang = false;
   for (const auto& model : models::builtin().models()) {
     if (!model.spec.buggy) continue;
     auto resolved = models::builtin().resolve(model.spec.name, {});
@@ -122,13 +123,11 @@ int compare(double seconds) {
     fmt::print("{:<26} {:>10} {:>9.3f}ms | {:>9} {:>8} {:>12}  {}\n", model.spec.name, dfs_found,
                dfs.seconds * 1e3, native.trials, native.failing_trials, first, what.substr(0, 70));
     std::fflush(stdout);
-    if (!native.hang.empty()) {
-      // The hung trial's threads cannot be stopped; nothing after this is
-      // reliable, so say so and leave.
-      fmt::print("(stopping: a native trial hung and its threads cannot be reclaimed)\n");
-      std::fflush(stdout);
-      std::_Exit(kNoBug);
-    }
+    any_hang = any_hang || !native.hang.empty();
+  }
+  if (any_hang) {
+    // Hung trials leave threads blocked for good: leave without joining them.
+    std::_Exit(kNoBug);
   }
   return kNoBug;
 }
@@ -148,6 +147,9 @@ int main(int argc, char** argv) {
   bool all = false;
   check->add_flag("--all", all, "keep going after the first failure and count failing executions");
   check->add_option("--max-steps", max_steps, "step bound per execution (possible livelock)");
+  std::string strategy = "dpor";
+  check->add_option("--strategy", strategy,
+                    "dpor (default: one execution per trace) or dfs (every schedule)");
 
   CLI::App* replay = app.add_subcommand("replay", "replay one schedule string, step by step");
   std::string schedule;
@@ -183,6 +185,7 @@ int main(int argc, char** argv) {
   if (max_steps < 1) return usage_error(fmt::format("--max-steps {} must be at least 1", max_steps));
   interleave::CheckOptions options;
   options.all = all;
+  options.strategy = strategy;
   options.limits.max_steps = static_cast<size_t>(max_steps);
 
   if (list->parsed()) return list_models();
@@ -192,7 +195,7 @@ int main(int argc, char** argv) {
     if (!resolved) return usage_error(resolved.error());
     auto runner = resolved->model->make_runner(resolved->params);
     interleave::CheckResult result =
-        interleave::check_dfs(resolved->model->spec, resolved->params, *runner, options);
+        interleave::check(resolved->model->spec, resolved->params, *runner, options);
     fmt::print("{}", interleave::format_check(result, options));
     if (!result.error.empty()) return usage_error(result.error);
     return result.found_bug() ? kBug : kNoBug;

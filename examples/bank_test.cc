@@ -32,7 +32,9 @@ void require_replays(const FoundFailure& found, const ExecutionLimits& limits) {
   auto replayed = replay_model<M>(text, limits);
   INFO("replay error: " << (replayed ? std::string("none") : replayed.error()));
   REQUIRE(replayed.ok());
-  INFO("replay report:\n" << format_replay(*replayed, CheckOptions{false, limits}));
+  CheckOptions report_options;
+  report_options.limits = limits;
+  INFO("replay report:\n" << format_replay(*replayed, report_options));
   CHECK(replayed->outcome == Outcome::kFailed);
   REQUIRE(replayed->failure.has_value());
   CHECK(replayed->failure->same_as(found.failure));
@@ -48,6 +50,7 @@ TEST_CASE("bank.racy: the checker finds money made or lost, and the schedule rep
           "[bank]") {
   using bank::BankRacy;
   CheckOptions options;
+  options.strategy = "dfs";  // the counts below are DFS's: every schedule
   CheckResult result = check_model<BankRacy>(bank_params<BankRacy>(2, 1), options);
   INFO(format_check(result, options));
   REQUIRE(result.error.empty());
@@ -64,6 +67,7 @@ TEST_CASE("bank.racy: the bug is there at other sizes too", "[bank]") {
   for (auto [threads, iters] : {std::pair{2, 2}, std::pair{3, 1}}) {
     CAPTURE(threads, iters);
     CheckOptions options;
+  options.strategy = "dfs";  // the counts below are DFS's: every schedule
     CheckResult result = check_model<BankRacy>(bank_params<BankRacy>(threads, iters), options);
     INFO(format_check(result, options));
     REQUIRE(result.found_bug());
@@ -74,6 +78,7 @@ TEST_CASE("bank.racy: the bug is there at other sizes too", "[bank]") {
 TEST_CASE("bank.racy --all: only the 2 serial schedules of 70 keep the books", "[bank]") {
   using bank::BankRacy;
   CheckOptions options;
+  options.strategy = "dfs";  // the counts below are DFS's: every schedule
   options.all = true;
   CheckResult result = check_model<BankRacy>(bank_params<BankRacy>(2, 1), options);
   INFO(format_check(result, options));
@@ -103,6 +108,7 @@ TEST_CASE("bank.locked: every schedule keeps the books", "[bank]") {
   for (Size size : {Size{1, 2}, Size{2, 6}}) {  // C(2, 1) = 2, C(4, 2) = 6
     CAPTURE(size.iters);
     CheckOptions options;
+  options.strategy = "dfs";  // the counts below are DFS's: every schedule
     CheckResult result = check_model<BankLocked>(bank_params<BankLocked>(2, size.iters), options);
     INFO(format_check(result, options));
     REQUIRE(result.error.empty());
@@ -118,6 +124,7 @@ TEST_CASE("bank.locked: every schedule keeps the books", "[bank]") {
 TEST_CASE("bank.two_locks: per-account locks taken source first deadlock", "[bank]") {
   using bank::BankTwoLocks;
   CheckOptions options;
+  options.strategy = "dfs";  // the counts below are DFS's: every schedule
   CheckResult result = check_model<BankTwoLocks>(bank_params<BankTwoLocks>(2, 1), options);
   INFO(format_check(result, options));
   REQUIRE(result.found_bug());
@@ -140,6 +147,7 @@ TEST_CASE("bank.ordered: taking the locks in one order removes the deadlock", "[
   for (Size size : {Size{1, 2}, Size{2, 6}}) {
     CAPTURE(size.iters);
     CheckOptions options;
+  options.strategy = "dfs";  // the counts below are DFS's: every schedule
     CheckResult result =
         check_model<BankOrdered>(bank_params<BankOrdered>(2, size.iters), options);
     INFO(format_check(result, options));

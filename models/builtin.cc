@@ -2,6 +2,7 @@
 
 #include "models/counter.h"
 #include "models/list.h"
+#include "models/litmus.h"
 #include "models/queue.h"
 
 namespace models {
@@ -27,6 +28,9 @@ const interleave::Registry& builtin() {
     r.add<QueueGetNowait>();
     r.add<QueueMissedWakeup>();
     r.add<QueueWakeupLoop>();
+    r.add<Inc>();
+    r.add<Readers>();
+    r.add<LastZero>();
     return r;
   }();
   return registry;

@@ -192,7 +192,7 @@ ThreadId Execution::choose_next() {
                    last_);
     return kNoThread;
   }
-  ThreadId t = strategy_->pick(SchedulingPoint{enabled_, last_, pending_.data()});
+  ThreadId t = strategy_->pick(SchedulingPoint{enabled_, last_, live_, pending_.data()});
   if (t < 0 || t >= kMaxThreads || !enabled_.contains(t)) return kNoThread;
   return t;
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "scheduler/dfs.h"
+#include "scheduler/dpor.h"
 #include "scheduler/replay.h"
 
 namespace interleave {
@@ -36,6 +37,11 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
     ++result.executions;
     result.total_steps += execution.steps();
     if (outcome == Outcome::kStopped) {
+      --result.executions;
+      if (strategy.error().empty()) {
+        ++result.pruned_executions;
+        continue;
+      }
       result.error = strategy.error();
       stopped_early = true;
       break;
@@ -57,6 +63,26 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   result.exhaustive = !stopped_early && result.error.empty() && strategy.exhaustive();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+Expected<std::unique_ptr<Strategy>> make_strategy(const std::string& name) {
+  if (name == "dfs") return std::unique_ptr<Strategy>(new DfsStrategy());
+  if (name == "dpor") return std::unique_ptr<Strategy>(new DporStrategy());
+  return Error{fmt::format("unknown strategy '{}' (dfs, dpor)", name)};
+}
+
+CheckResult check(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                  const CheckOptions& options) {
+  auto strategy = make_strategy(options.strategy);
+  if (!strategy) {
+    CheckResult result;
+    result.model = spec.name;
+    result.params = params;
+    result.strategy = options.strategy;
+    result.error = strategy.error();
+    return result;
+  }
+  return explore(spec, params, model, **strategy, options);
 }
 
 CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& model,

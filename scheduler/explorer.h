@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@
 namespace interleave {
 
 struct CheckOptions {
+  // How to explore: "dpor" (default: one execution per trace), "dfs" (every
+  // schedule). See make_strategy().
+  std::string strategy = "dpor";
   // Keep exploring after the first failure, counting failing executions.
   bool all = false;
   // Bounds of each execution.
@@ -44,9 +48,12 @@ struct CheckResult {
   Params params;
   // Name of the strategy that explored.
   std::string strategy;
-  // Executions run, and how many of them failed.
+  // Executions run to the end (or to a failure), and how many failed.
   uint64_t executions = 0;
   uint64_t failing_executions = 0;
+  // Executions the strategy cut short because they could only repeat
+  // explored ones (DPOR's sleep-set-blocked executions); not in `executions`.
+  uint64_t pruned_executions = 0;
   // Steps (visible operations) over all executions.
   uint64_t total_steps = 0;
   // Wall time of the exploration.
@@ -65,14 +72,22 @@ struct CheckResult {
 CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& model,
                     Strategy& strategy, const CheckOptions& options);
 
-// Exhaustive DFS of a model; check_model<M> does it for a model type.
+// The strategy called `name` ("dfs", "dpor"), or an error listing them.
+Expected<std::unique_ptr<Strategy>> make_strategy(const std::string& name);
+
+// Explores a model with options.strategy; an unknown strategy is reported in
+// CheckResult::error. check_model<M> does it for a model type.
+CheckResult check(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                  const CheckOptions& options);
+
+// Exhaustive DFS of a model, whatever options.strategy says.
 CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& model,
                       const CheckOptions& options);
 
 template <Model M>
 CheckResult check_model(const Params& params, const CheckOptions& options = {}) {
   ModelAdapter<M> model(params);
-  return check_dfs(M::spec(), params, model, options);
+  return check(M::spec(), params, model, options);
 }
 
 struct ReplayResult {

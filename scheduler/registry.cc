@@ -34,7 +34,7 @@ Expected<CheckResult> Registry::check(std::string_view name,
   auto resolved = resolve(name, params);
   if (!resolved) return Error{resolved.error()};
   auto runner = resolved->model->make_runner(resolved->params);
-  return check_dfs(resolved->model->spec, resolved->params, *runner, options);
+  return interleave::check(resolved->model->spec, resolved->params, *runner, options);
 }
 
 Expected<ReplayResult> Registry::replay(std::string_view schedule_text,

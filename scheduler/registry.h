@@ -51,7 +51,7 @@ class Registry {
                              const std::vector<std::pair<std::string, int64_t>>& params) const;
 
   // Looks up the model and validates the parameters (long names), then
-  // explores it exhaustively with DFS.
+  // explores it with options.strategy.
   Expected<CheckResult> check(std::string_view name,
                               const std::vector<std::pair<std::string, int64_t>>& params,
                               const CheckOptions& options) const;

@@ -85,8 +85,11 @@ std::string describe_failure(const Failure& f) {
 std::string format_check(const CheckResult& r, const CheckOptions& options) {
   std::string out = fmt::format("{}  {}  strategy={} (sequentially consistent interleavings)\n",
                                 r.model, r.params.describe(), r.strategy);
-  std::string counts = fmt::format("{} executions, {} steps, {}", r.executions, r.total_steps,
-                                   format_duration(r.seconds));
+  std::string counts = fmt::format("{} executions, {}{} steps, {}", r.executions,
+                                   r.pruned_executions == 0
+                                       ? ""
+                                       : fmt::format("{} sleep-set-blocked, ", r.pruned_executions),
+                                   r.total_steps, format_duration(r.seconds));
   if (!r.error.empty()) {
     out += fmt::format("ERROR {}  (after {})\n", r.error, counts);
   }
@@ -104,8 +107,12 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
     out += fmt::format("replay: {}\n", replay_command(f.schedule, options));
   } else if (r.error.empty()) {
     if (r.exhaustive) {
-      out += fmt::format("PASS no bug found: explored all {} executions ({} steps, {})\n",
-                         r.executions, r.total_steps, format_duration(r.seconds));
+      std::string pruned =
+          r.pruned_executions == 0
+              ? ""
+              : fmt::format(" and {} sleep-set-blocked", r.pruned_executions);
+      out += fmt::format("PASS no bug found: explored all {} executions{} ({} steps, {})\n",
+                         r.executions, pruned, r.total_steps, format_duration(r.seconds));
     } else {
       out += fmt::format("PASS no bug found in {} executions; not every schedule was covered\n",
                          r.executions);

@@ -20,6 +20,8 @@ struct SchedulingPoint {
   ThreadSet runnable;
   // The thread that performed the previous step; kNoThread before the first.
   ThreadId current = kNoThread;
+  // Threads that have not finished (runnable or blocked).
+  ThreadSet live;
   // next[t]: the operation live thread t performs when it is next chosen.
   const Operation* next = nullptr;
 };

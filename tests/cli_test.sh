@@ -67,7 +67,7 @@ trace_of() { grep -E '^ +[0-9]+  T[0-9]' <<<"$1"; }
 schedule_of() { sed -n "s/^replay: bazel run \/\/:interleave -- replay '\([^']*\)'.*/\1/p" <<<"$1"; }
 
 # --- A bug: counter.racy 2x1 loses an update. -------------------------------
-run check counter.racy --threads 2 --iters 1
+run check --strategy dfs counter.racy --threads 2 --iters 1
 expect_rc 1
 expect_no_err
 expect_out "lost update: 2 increments, counter == 1"
@@ -96,7 +96,7 @@ run replay "$schedule"
 [[ "$out" == "$first_replay" ]] || fail "two replays of $schedule differ"
 
 # 2x2: the replay string of a longer failure also reproduces it.
-run check counter.racy --threads 2 --iters 2
+run check --strategy dfs counter.racy --threads 2 --iters 2
 expect_rc 1
 expect_out "lost update: 4 increments"
 s22=$(schedule_of "$out")
@@ -107,26 +107,26 @@ expect_rc 1
 [[ "$(trace_of "$out")" == "$t22" ]] || fail "replay of $s22 gives another trace"
 
 # --all counts the failing executions.
-run check counter.racy --threads 2 --iters 1 --all
+run check --strategy dfs counter.racy --threads 2 --iters 1 --all
 expect_rc 1
 expect_out "4 of 6 executions fail (all schedules explored)"
 
 # --- No bug: the exhaustive counts. -------------------------------------------
-run check counter.locked --threads 2 --iters 2
+run check --strategy dfs counter.locked --threads 2 --iters 2
 expect_rc 0
 expect_no_err
 expect_out "PASS no bug found: explored all 6 executions"
 
-run check counter.locked --threads 3 --iters 2
+run check --strategy dfs counter.locked --threads 3 --iters 2
 expect_rc 0
 expect_out "explored all 90 executions"
 
-run check counter.atomic --threads 3 --iters 2
+run check --strategy dfs counter.atomic --threads 3 --iters 2
 expect_rc 0
 expect_no_err
 expect_out "explored all 90 executions (540 steps"
 
-run check counter.atomic --threads 2 --iters 2
+run check --strategy dfs counter.atomic --threads 2 --iters 2
 expect_rc 0
 expect_out "explored all 6 executions (24 steps"
 
@@ -136,7 +136,7 @@ expect_rc 0
 expect_out "PASS"
 
 # --- The step bound, and replay with the same bound. ------------------------
-run check counter.racy --threads 2 --iters 1 --max-steps 3
+run check --strategy dfs counter.racy --threads 2 --iters 1 --max-steps 3
 expect_rc 1
 expect_out "possible livelock"
 expect_out "--max-steps 3"
@@ -154,21 +154,21 @@ expect_usage_error "does not fit"
 # --- Usage and input errors: exit 2, one line on stderr. --------------------
 run check counter.bogus
 expect_usage_error "unknown model 'counter.bogus'"
-run check counter.racy --threads 0
+run check --strategy dfs counter.racy --threads 0
 expect_usage_error "out of range"
-run check counter.racy --threads 9
+run check --strategy dfs counter.racy --threads 9
 expect_usage_error "1..8"
-run check counter.racy --threads abc
+run check --strategy dfs counter.racy --threads abc
 expect_usage_error "threads"
-run check counter.racy --iters 0
+run check --strategy dfs counter.racy --iters 0
 expect_usage_error "iters=0"
-run check counter.racy --param foo=1
+run check --strategy dfs counter.racy --param foo=1
 expect_usage_error "foo"
-run check counter.racy --param foo
+run check --strategy dfs counter.racy --param foo
 expect_usage_error "NAME=INTEGER"
-run check counter.racy --threads 2 --param threads=3
+run check --strategy dfs counter.racy --threads 2 --param threads=3
 expect_usage_error "twice"
-run check counter.racy --max-steps 0
+run check --strategy dfs counter.racy --max-steps 0
 expect_usage_error "max-steps"
 run check
 expect_usage_error "model"

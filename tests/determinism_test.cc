@@ -11,6 +11,7 @@
 
 #include "models/builtin.h"
 #include "models/counter.h"
+#include "tests/dfs_helpers.h"
 #include "scheduler/explorer.h"
 #include "scheduler/interleave.h"
 #include "scheduler/registry.h"
@@ -41,7 +42,7 @@ CheckResult check_racy(int threads, int iters, bool all = false) {
   CheckOptions options;
   options.all = all;
   auto r = models::builtin().check("counter.racy", {{"threads", threads}, {"iters", iters}},
-                                   options);
+                                   test::dfs_options(options));
   REQUIRE(r.ok());
   return *r;
 }
@@ -136,8 +137,8 @@ TEST_CASE("the same check twice gives identical results", "[determinism]") {
 TEST_CASE("passing models: repeated checks agree exactly", "[determinism]") {
   for (const char* name : {"counter.locked", "counter.atomic"}) {
     CAPTURE(name);
-    auto a = models::builtin().check(name, {{"threads", 3}, {"iters", 2}}, {});
-    auto b = models::builtin().check(name, {{"threads", 3}, {"iters", 2}}, {});
+    auto a = models::builtin().check(name, {{"threads", 3}, {"iters", 2}}, test::dfs_options());
+    auto b = models::builtin().check(name, {{"threads", 3}, {"iters", 2}}, test::dfs_options());
     REQUIRE(a.ok());
     REQUIRE(b.ok());
     CHECK_FALSE(a->found_bug());
@@ -225,11 +226,13 @@ TEST_CASE("a nondeterministic model is reported, not explored silently", "[deter
   g_instances = 0;
   auto params = Params::make("test.nondeterministic", NotDeterministic::spec().params, {});
   REQUIRE(params.ok());
-  CheckResult r = check_model<NotDeterministic>(*params);
+  CheckResult r = test::dfs_check<NotDeterministic>(*params);
   CHECK_FALSE(r.found_bug());
   CHECK_THAT(r.error, Catch::Contains("not deterministic"));
   CHECK_FALSE(r.exhaustive);
-  CHECK(r.executions == 2);
+  // The first execution completed; the second was stopped at the divergence
+  // and is not counted as an execution.
+  CHECK(r.executions == 1);
 }
 
 TEST_CASE("checks on several OS threads at once give the same results", "[determinism]") {
@@ -244,7 +247,7 @@ TEST_CASE("checks on several OS threads at once give the same results", "[determ
     workers.emplace_back([&, i] {
       CheckOptions options;
       options.all = true;
-      auto r = models::builtin().check("counter.racy", {{"threads", 3}, {"iters", 1}}, options);
+      auto r = models::builtin().check("counter.racy", {{"threads", 3}, {"iters", 1}}, test::dfs_options(options));
       if (!r.ok() || !r->found_bug()) return;
       executions[i] = r->executions;
       failing[i] = r->failing_executions;

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/counter.h"
+#include "tests/dfs_helpers.h"
 #include "scheduler/explorer.h"
 #include "scheduler/interleave.h"
 
@@ -97,7 +98,7 @@ TEST_CASE("two threads of k independent steps: C(2k, k) executions", "[dfs]") {
   const uint64_t expected[] = {0, 2, 6, 20, 70};
   for (int k = 1; k <= 4; ++k) {
     CAPTURE(k);
-    CheckResult r = check_model<Independent>(independent_params({k, k}));
+    CheckResult r = test::dfs_check<Independent>(independent_params({k, k}));
     REQUIRE_FALSE(r.found_bug());
     REQUIRE(r.error.empty());
     CHECK(r.executions == expected[k]);
@@ -127,7 +128,7 @@ TEST_CASE("independent threads of unequal sizes: multinomial executions", "[dfs]
   };
   for (const Case& c : cases) {
     CAPTURE(c.sizes);
-    CheckResult r = check_model<Independent>(independent_params(c.sizes));
+    CheckResult r = test::dfs_check<Independent>(independent_params(c.sizes));
     REQUIRE_FALSE(r.found_bug());
     REQUIRE(r.error.empty());
     CHECK(r.executions == c.executions);
@@ -172,7 +173,7 @@ TEST_CASE("DFS order: the running thread continues first, then others in thread 
   g_executions.clear();
   auto params = Params::make("test.logged", Logged::spec().params, {});
   REQUIRE(params.ok());
-  CheckResult r = check_model<Logged>(*params);
+  CheckResult r = test::dfs_check<Logged>(*params);
   CHECK(r.executions == 6);
   CHECK(r.exhaustive);
   // Each execution is distinct, and they come in DFS order: at each new
@@ -184,7 +185,7 @@ TEST_CASE("DFS order: the running thread continues first, then others in thread 
 TEST_CASE("counter.atomic: 2x2 gives 6 executions, 3x2 gives 90", "[dfs][counter]") {
   using models::CounterAtomic;
   {
-    CheckResult r = check_model<CounterAtomic>(counter_params<CounterAtomic>(2, 2));
+    CheckResult r = test::dfs_check<CounterAtomic>(counter_params<CounterAtomic>(2, 2));
     CHECK_FALSE(r.found_bug());
     CHECK(r.error.empty());
     CHECK(r.executions == 6);
@@ -194,7 +195,7 @@ TEST_CASE("counter.atomic: 2x2 gives 6 executions, 3x2 gives 90", "[dfs][counter
     CHECK(r.params.describe() == "threads=2 iters=2");
   }
   {
-    CheckResult r = check_model<CounterAtomic>(counter_params<CounterAtomic>(3, 2));
+    CheckResult r = test::dfs_check<CounterAtomic>(counter_params<CounterAtomic>(3, 2));
     CHECK_FALSE(r.found_bug());
     CHECK(r.executions == 90);  // 6! / (2! 2! 2!)
     CHECK(r.exhaustive);
@@ -209,7 +210,7 @@ TEST_CASE("counter.locked: critical sections are contiguous, 6 and 90 executions
     // Each critical section is lock, load, store, unlock: 4 steps. A thread
     // waiting for the held mutex is not runnable, so executions are the
     // orders of the 4 critical sections: 4! / (2! 2!) = 6.
-    CheckResult r = check_model<CounterLocked>(counter_params<CounterLocked>(2, 2));
+    CheckResult r = test::dfs_check<CounterLocked>(counter_params<CounterLocked>(2, 2));
     CHECK_FALSE(r.found_bug());
     CHECK(r.error.empty());
     CHECK(r.executions == 6);
@@ -217,14 +218,14 @@ TEST_CASE("counter.locked: critical sections are contiguous, 6 and 90 executions
     CHECK(r.total_steps == 6 * 2 * 2 * 4);
   }
   {
-    CheckResult r = check_model<CounterLocked>(counter_params<CounterLocked>(3, 2));
+    CheckResult r = test::dfs_check<CounterLocked>(counter_params<CounterLocked>(3, 2));
     CHECK_FALSE(r.found_bug());
     CHECK(r.executions == 90);
     CHECK(r.exhaustive);
     CHECK(r.total_steps == 90 * 3 * 2 * 4);
   }
   {
-    CheckResult r = check_model<CounterLocked>(counter_params<CounterLocked>(1, 3));
+    CheckResult r = test::dfs_check<CounterLocked>(counter_params<CounterLocked>(1, 3));
     CHECK(r.executions == 1);
     CHECK(r.total_steps == 12);
   }
@@ -232,7 +233,7 @@ TEST_CASE("counter.locked: critical sections are contiguous, 6 and 90 executions
 
 TEST_CASE("counter.racy 2x1: stops at the first failure, execution 2", "[dfs][counter]") {
   using models::CounterRacy;
-  CheckResult r = check_model<CounterRacy>(counter_params<CounterRacy>(2, 1));
+  CheckResult r = test::dfs_check<CounterRacy>(counter_params<CounterRacy>(2, 1));
   REQUIRE(r.found_bug());
   CHECK(r.executions == 2);
   CHECK(r.failing_executions == 1);
@@ -252,7 +253,7 @@ TEST_CASE("counter.racy 2x1 --all: 4 of 6 executions lose an update", "[dfs][cou
   using models::CounterRacy;
   CheckOptions options;
   options.all = true;
-  CheckResult r = check_model<CounterRacy>(counter_params<CounterRacy>(2, 1), options);
+  CheckResult r = test::dfs_check<CounterRacy>(counter_params<CounterRacy>(2, 1), options);
   REQUIRE(r.found_bug());
   CHECK(r.error.empty());
   CHECK(r.executions == 6);
@@ -306,7 +307,7 @@ TEST_CASE("counter.racy --all agrees with a brute-force oracle", "[dfs][counter]
     enumerate_racy(s.threads, s.iters, pc, loaded, 0, total, lost);
     CheckOptions options;
     options.all = true;
-    CheckResult r = check_model<CounterRacy>(counter_params<CounterRacy>(s.threads, s.iters),
+    CheckResult r = test::dfs_check<CounterRacy>(counter_params<CounterRacy>(s.threads, s.iters),
                                              options);
     CHECK(r.executions == total);
     CHECK(r.failing_executions == lost);

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/dfs_helpers.h"
 #include "scheduler/explorer.h"
 #include "scheduler/interleave.h"
 #include "scheduler/registry.h"
@@ -29,7 +30,7 @@ template <class M>
 CheckResult check_all(std::vector<std::pair<std::string, int64_t>> values = {}) {
   CheckOptions options;
   options.all = true;
-  return check_model<M>(params_of<M>(values), options);
+  return test::dfs_check<M>(params_of<M>(values), options);
 }
 
 template <class M>
@@ -65,7 +66,7 @@ struct Abba {
 }  // namespace
 
 TEST_CASE("ABBA locking deadlocks, naming each thread and what it waits for", "[deadlock]") {
-  CheckResult r = check_model<Abba>(params_of<Abba>());
+  CheckResult r = test::dfs_check<Abba>(params_of<Abba>());
   REQUIRE(r.found_bug());
   const FoundFailure& f = *r.first_failure;
   CHECK(f.failure.kind == FailureKind::kDeadlock);
@@ -121,7 +122,7 @@ struct DoubleLock {
 }  // namespace
 
 TEST_CASE("locking a held mutex again deadlocks, naming the thread itself", "[deadlock]") {
-  CheckResult r = check_model<DoubleLock>(params_of<DoubleLock>());
+  CheckResult r = test::dfs_check<DoubleLock>(params_of<DoubleLock>());
   REQUIRE(r.found_bug());
   const Failure& f = r.first_failure->failure;
   CHECK(f.kind == FailureKind::kDeadlock);
@@ -153,7 +154,7 @@ struct Spin {
 }  // namespace
 
 TEST_CASE("a spinning thread hits the default step bound of 10,000", "[stepbound]") {
-  CheckResult r = check_model<Spin>(params_of<Spin>());
+  CheckResult r = test::dfs_check<Spin>(params_of<Spin>());
   REQUIRE(r.found_bug());
   const FoundFailure& f = *r.first_failure;
   CHECK(f.failure.kind == FailureKind::kStepBound);
@@ -178,7 +179,7 @@ TEST_CASE("a spinning thread hits a custom step bound of 50", "[stepbound]") {
   options.limits.max_steps = 50;
   for (int threads : {1, 2}) {
     CAPTURE(threads);
-    CheckResult r = check_model<Spin>(params_of<Spin>({{"threads", threads}}), options);
+    CheckResult r = test::dfs_check<Spin>(params_of<Spin>({{"threads", threads}}), options);
     REQUIRE(r.found_bug());
     const FoundFailure& f = *r.first_failure;
     CHECK(f.failure.kind == FailureKind::kStepBound);
@@ -227,13 +228,13 @@ TEST_CASE("the step bound is exact: n steps pass under max_steps n, fail under n
           "[stepbound]") {
   CheckOptions options;
   options.limits.max_steps = 20;
-  CheckResult pass = check_model<Steps>(params_of<Steps>({{"n", 20}}), options);
+  CheckResult pass = test::dfs_check<Steps>(params_of<Steps>({{"n", 20}}), options);
   CHECK_FALSE(pass.found_bug());
   CHECK(pass.exhaustive);
   CHECK(pass.total_steps == 20);
 
   options.limits.max_steps = 19;
-  CheckResult fail = check_model<Steps>(params_of<Steps>({{"n", 20}}), options);
+  CheckResult fail = test::dfs_check<Steps>(params_of<Steps>({{"n", 20}}), options);
   REQUIRE(fail.found_bug());
   CHECK(fail.first_failure->failure.kind == FailureKind::kStepBound);
   CHECK(fail.first_failure->failure.step == 19);
@@ -272,7 +273,7 @@ struct Throws {
 TEST_CASE("an exception escaping a thread body is a failure, not an abort", "[exception]") {
   for (int when : {0, 1}) {
     CAPTURE(when);
-    CheckResult r = check_model<Throws>(params_of<Throws>({{"when", when}, {"kind", 0}}));
+    CheckResult r = test::dfs_check<Throws>(params_of<Throws>({{"when", when}, {"kind", 0}}));
     REQUIRE(r.found_bug());
     const Failure& f = r.first_failure->failure;
     CHECK(f.kind == FailureKind::kException);
@@ -286,7 +287,7 @@ TEST_CASE("an exception escaping a thread body is a failure, not an abort", "[ex
 }
 
 TEST_CASE("an exception of unknown type is a failure too", "[exception]") {
-  CheckResult r = check_model<Throws>(params_of<Throws>({{"when", 1}, {"kind", 1}}));
+  CheckResult r = test::dfs_check<Throws>(params_of<Throws>({{"when", 1}, {"kind", 1}}));
   REQUIRE(r.found_bug());
   CHECK(r.first_failure->failure.kind == FailureKind::kException);
   CHECK_THAT(r.first_failure->failure.message, Contains("exception in T0: "));
@@ -299,7 +300,7 @@ TEST_CASE("exceptions: --all counts every execution in which T0 throws", "[excep
   // Executions: T0 first (ends at T0's throw), or T1 first then T0: 2.
   CheckOptions options;
   options.all = true;
-  CheckResult r = check_model<Throws>(params_of<Throws>({{"when", 1}, {"kind", 0}}), options);
+  CheckResult r = test::dfs_check<Throws>(params_of<Throws>({{"when", 1}, {"kind", 0}}), options);
   CHECK(r.executions == 2);
   CHECK(r.failing_executions == 2);
   CHECK(r.exhaustive);
@@ -345,7 +346,7 @@ struct CheckInThread {
 
 TEST_CASE("check() in a thread body fails with its source line and thread", "[check]") {
   CheckInThread::mode = 0;
-  CheckResult r = check_model<CheckInThread>(params_of<CheckInThread>());
+  CheckResult r = test::dfs_check<CheckInThread>(params_of<CheckInThread>());
   REQUIRE(r.found_bug());
   const FoundFailure& f = *r.first_failure;
   CHECK(f.failure.kind == FailureKind::kCheck);
@@ -365,7 +366,7 @@ TEST_CASE("check() in a thread body fails with its source line and thread", "[ch
 
 TEST_CASE("fail() in a thread body fails with its line", "[check]") {
   CheckInThread::mode = 1;
-  CheckResult r = check_model<CheckInThread>(params_of<CheckInThread>());
+  CheckResult r = test::dfs_check<CheckInThread>(params_of<CheckInThread>());
   CheckInThread::mode = 0;
   REQUIRE(r.found_bug());
   const Failure& f = r.first_failure->failure;
@@ -380,7 +381,7 @@ TEST_CASE("fail() in a thread body fails with its line", "[check]") {
 TEST_CASE("check() in the invariant: kInvariant, its line, the first failure kept", "[check]") {
   // One thread: T0 stores 1 and nobody stores 2, so the invariant fails.
   CheckInThread::mode = 2;
-  CheckResult r = check_model<CheckInThread>(params_of<CheckInThread>());
+  CheckResult r = test::dfs_check<CheckInThread>(params_of<CheckInThread>());
   CheckInThread::mode = 0;
   REQUIRE(r.found_bug());
   const Failure& f = r.first_failure->failure;
@@ -440,7 +441,7 @@ struct UnlockNotHeld {
 }  // namespace
 
 TEST_CASE("unlocking a mutex nobody holds is a check failure", "[mutex]") {
-  CheckResult r = check_model<UnlockNotHeld>(params_of<UnlockNotHeld>({{"threads", 1}}));
+  CheckResult r = test::dfs_check<UnlockNotHeld>(params_of<UnlockNotHeld>({{"threads", 1}}));
   REQUIRE(r.found_bug());
   const Failure& f = r.first_failure->failure;
   CHECK(f.kind == FailureKind::kCheck);
@@ -451,7 +452,7 @@ TEST_CASE("unlocking a mutex nobody holds is a check failure", "[mutex]") {
 }
 
 TEST_CASE("unlocking a mutex another thread holds is a check failure", "[mutex]") {
-  CheckResult r = check_model<UnlockNotHeld>(params_of<UnlockNotHeld>({{"threads", 2}}));
+  CheckResult r = test::dfs_check<UnlockNotHeld>(params_of<UnlockNotHeld>({{"threads", 2}}));
   REQUIRE(r.found_bug());
   const Failure& f = r.first_failure->failure;
   CHECK(f.kind == FailureKind::kCheck);
@@ -506,7 +507,7 @@ struct TryLockOwn {
 
 TEST_CASE("try_lock returns false exactly when the mutex is held", "[mutex]") {
   g_try_failed = g_try_succeeded = 0;
-  CheckResult r = check_model<TryLock>(params_of<TryLock>());
+  CheckResult r = test::dfs_check<TryLock>(params_of<TryLock>());
   CHECK_FALSE(r.found_bug());
   // try_lock before T0's lock: T1 holds it, T0 waits (1 execution); between
   // T0's lock and unlock: false (1); after T0's unlock: true (1).
@@ -516,7 +517,7 @@ TEST_CASE("try_lock returns false exactly when the mutex is held", "[mutex]") {
   CHECK(g_try_succeeded == 2);
   CHECK(r.total_steps == 4 + 3 + 4);
 
-  CheckResult own = check_model<TryLockOwn>(params_of<TryLockOwn>());
+  CheckResult own = test::dfs_check<TryLockOwn>(params_of<TryLockOwn>());
   CHECK_FALSE(own.found_bug());
   CHECK(own.executions == 1);
   CHECK(own.total_steps == 5);  // lock, try_lock, unlock, try_lock, unlock
@@ -561,7 +562,7 @@ struct SpawnJoin {
 TEST_CASE("spawn and join: join waits for the child; 3 executions", "[thread]") {
   // After the spawn, T0's store of y goes before, between or after the
   // child's two stores; join is only runnable once the child has finished.
-  CheckResult r = check_model<SpawnJoin>(params_of<SpawnJoin>());
+  CheckResult r = test::dfs_check<SpawnJoin>(params_of<SpawnJoin>());
   CHECK_FALSE(r.found_bug());
   CHECK(r.error.empty());
   CHECK(r.executions == 3);
@@ -606,7 +607,7 @@ struct JoinDeadlock {
 }  // namespace
 
 TEST_CASE("joining a thread that waits for a held mutex deadlocks", "[thread][deadlock]") {
-  CheckResult r = check_model<JoinDeadlock>(params_of<JoinDeadlock>());
+  CheckResult r = test::dfs_check<JoinDeadlock>(params_of<JoinDeadlock>());
   REQUIRE(r.found_bug());
   CHECK(r.executions == 1);
   const Failure& f = r.first_failure->failure;
@@ -660,7 +661,7 @@ struct ChildCheck {
 TEST_CASE("nested spawn and join: 2 executions, every thread finishes", "[thread]") {
   // After both spawns, only A's store of x and B's store of y are
   // concurrent; both joins wait. Steps: spawn, spawn, x, y, join, join.
-  CheckResult r = check_model<NestedSpawn>(params_of<NestedSpawn>());
+  CheckResult r = test::dfs_check<NestedSpawn>(params_of<NestedSpawn>());
   CHECK_FALSE(r.found_bug());
   CHECK(r.error.empty());
   CHECK(r.executions == 2);
@@ -669,7 +670,7 @@ TEST_CASE("nested spawn and join: 2 executions, every thread finishes", "[thread
 }
 
 TEST_CASE("a check failing in a spawned thread names that thread and line", "[thread][check]") {
-  CheckResult r = check_model<ChildCheck>(params_of<ChildCheck>());
+  CheckResult r = test::dfs_check<ChildCheck>(params_of<ChildCheck>());
   REQUIRE(r.found_bug());
   const FoundFailure& f = *r.first_failure;
   CHECK(f.failure.kind == FailureKind::kCheck);
@@ -703,7 +704,7 @@ struct SpawnTooMany {
 }  // namespace
 
 TEST_CASE("spawning more than 36 threads is a check failure", "[thread]") {
-  CheckResult r = check_model<SpawnTooMany>(params_of<SpawnTooMany>());
+  CheckResult r = test::dfs_check<SpawnTooMany>(params_of<SpawnTooMany>());
   REQUIRE(r.found_bug());
   const Failure& f = r.first_failure->failure;
   CHECK(f.kind == FailureKind::kCheck);

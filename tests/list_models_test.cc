@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/list.h"
+#include "tests/dfs_helpers.h"
 #include "scheduler/explorer.h"
 #include "scheduler/interleave.h"
 #include "scheduler/report.h"
@@ -53,7 +54,7 @@ void require_replays(const CheckResult& r) {
 template <class M>
 CheckResult require_passes(std::vector<std::pair<std::string, int64_t>> values = {}) {
   CheckOptions options;
-  CheckResult r = check_model<M>(params_of<M>(values), options);
+  CheckResult r = test::dfs_check<M>(params_of<M>(values), options);
   INFO(format_check(r, options));
   CHECK(r.error.empty());
   CHECK_FALSE(r.found_bug());
@@ -97,7 +98,7 @@ void check_spec() {
   ModelSpec spec = M::spec();
   CAPTURE(spec.name);
   CheckOptions options;
-  CheckResult r = check_model<M>(params_of<M>(), options);
+  CheckResult r = test::dfs_check<M>(params_of<M>(), options);
   INFO(format_check(r, options));
   CHECK(r.found_bug() == spec.buggy);
   CHECK(r.error.empty());
@@ -140,7 +141,7 @@ TEST_CASE("list.append_locked: appends under the list's lock, none lost", "[list
 
 TEST_CASE("list.check_then_pop: the item is taken between len() and pop()", "[list]") {
   CheckOptions options;
-  CheckResult r = check_model<ListCheckThenPop>(params_of<ListCheckThenPop>(), options);
+  CheckResult r = test::dfs_check<ListCheckThenPop>(params_of<ListCheckThenPop>(), options);
   INFO(format_check(r, options));
   REQUIRE(r.found_bug());
   const FoundFailure& f = *r.first_failure;
@@ -164,7 +165,7 @@ TEST_CASE("list.check_then_pop --all: 4 of 6 executions pop an empty list", "[li
   // not pop); the 4 orders with both len() calls first fail.
   CheckOptions options;
   options.all = true;
-  CheckResult r = check_model<ListCheckThenPop>(params_of<ListCheckThenPop>(), options);
+  CheckResult r = test::dfs_check<ListCheckThenPop>(params_of<ListCheckThenPop>(), options);
   INFO(format_check(r, options));
   CHECK(r.found_bug());
   CHECK(r.exhaustive);
@@ -211,7 +212,7 @@ TEST_CASE("list.check_then_pop --all agrees with an enumeration of critical sect
     enumerate_pops(state, 1, total, failing);
     CheckOptions options;
     options.all = true;
-    CheckResult r = check_model<ListCheckThenPop>(
+    CheckResult r = test::dfs_check<ListCheckThenPop>(
         params_of<ListCheckThenPop>({{"threads", threads}}), options);
     INFO(format_check(r, options));
     CHECK(r.exhaustive);
@@ -228,7 +229,7 @@ TEST_CASE("list.check_then_pop --all agrees with an enumeration of critical sect
 TEST_CASE("list.check_then_pop with 3 consumers also pops an empty list", "[list]") {
   CheckOptions options;
   CheckResult r =
-      check_model<ListCheckThenPop>(params_of<ListCheckThenPop>({{"threads", 3}}), options);
+      test::dfs_check<ListCheckThenPop>(params_of<ListCheckThenPop>({{"threads", 3}}), options);
   INFO(format_check(r, options));
   REQUIRE(r.found_bug());
   CHECK(r.first_failure->failure.kind == FailureKind::kCheck);
@@ -258,7 +259,7 @@ TEST_CASE("list.check_then_pop_locked: check and pop under one lock, taken once"
 TEST_CASE("list.index_increment: a[0] = a[0] + 1 loses updates", "[list]") {
   CheckOptions options;
   {
-    CheckResult r = check_model<ListIndexIncrement>(params_of<ListIndexIncrement>(), options);
+    CheckResult r = test::dfs_check<ListIndexIncrement>(params_of<ListIndexIncrement>(), options);
     INFO(format_check(r, options));
     REQUIRE(r.found_bug());
     const FoundFailure& f = *r.first_failure;
@@ -270,7 +271,7 @@ TEST_CASE("list.index_increment: a[0] = a[0] + 1 loses updates", "[list]") {
     require_replays<ListIndexIncrement>(r);
   }
   {
-    CheckResult r = check_model<ListIndexIncrement>(
+    CheckResult r = test::dfs_check<ListIndexIncrement>(
         params_of<ListIndexIncrement>({{"threads", 3}}), options);
     INFO(format_check(r, options));
     REQUIRE(r.found_bug());
@@ -290,7 +291,7 @@ TEST_CASE("list.index_increment --all: lost iff both loads precede both stores",
   // both loads come first: 2 orders of the loads x 2 of the stores = 4.
   CheckOptions options;
   options.all = true;
-  CheckResult r = check_model<ListIndexIncrement>(params_of<ListIndexIncrement>(), options);
+  CheckResult r = test::dfs_check<ListIndexIncrement>(params_of<ListIndexIncrement>(), options);
   INFO(format_check(r, options));
   CHECK(r.exhaustive);
   CHECK(r.executions == 6);
@@ -315,7 +316,7 @@ TEST_CASE("list.index_increment_locked: no update lost", "[list]") {
 
 TEST_CASE("list.linked_push: an unlocked push loses a node", "[list]") {
   CheckOptions options;
-  CheckResult r = check_model<ListLinkedPush>(params_of<ListLinkedPush>(), options);
+  CheckResult r = test::dfs_check<ListLinkedPush>(params_of<ListLinkedPush>(), options);
   INFO(format_check(r, options));
   REQUIRE(r.found_bug());
   const FoundFailure& f = *r.first_failure;
@@ -343,7 +344,7 @@ TEST_CASE("list.linked_push --all: only fully serial pushes keep every node", "[
     CAPTURE(c.threads, c.iters);
     CheckOptions options;
     options.all = true;
-    CheckResult r = check_model<ListLinkedPush>(
+    CheckResult r = test::dfs_check<ListLinkedPush>(
         params_of<ListLinkedPush>({{"threads", c.threads}, {"iters", c.iters}}), options);
     INFO(format_check(r, options));
     CHECK(r.exhaustive);
@@ -356,7 +357,7 @@ TEST_CASE("list.linked_push --all: only fully serial pushes keep every node", "[
 TEST_CASE("list.linked_push with 2 pushes per thread also loses nodes", "[list]") {
   CheckOptions options;
   CheckResult r =
-      check_model<ListLinkedPush>(params_of<ListLinkedPush>({{"iters", 2}}), options);
+      test::dfs_check<ListLinkedPush>(params_of<ListLinkedPush>({{"iters", 2}}), options);
   INFO(format_check(r, options));
   REQUIRE(r.found_bug());
   CHECK(r.first_failure->failure.kind == FailureKind::kInvariant);

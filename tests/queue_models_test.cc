@@ -21,6 +21,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/queue.h"
+#include "tests/dfs_helpers.h"
 #include "scheduler/explorer.h"
 #include "scheduler/interleave.h"
 #include "scheduler/report.h"
@@ -163,10 +164,10 @@ TEST_CASE("queue models: specs are well formed and every default is checked quic
   }
   CheckOptions options;
   // Correct variants at their defaults (counts derived in the tests below).
-  CHECK(check_model<QueueBlocking>(params_of<QueueBlocking>(), options).executions == 9536);
-  CHECK(check_model<QueueLockedRing>(params_of<QueueLockedRing>(), options).executions == 6);
-  CHECK(check_model<QueueGetNowait>(params_of<QueueGetNowait>(), options).executions == 6);
-  CHECK(check_model<QueueWakeupLoop>(params_of<QueueWakeupLoop>(), options).executions == 2);
+  CHECK(test::dfs_check<QueueBlocking>(params_of<QueueBlocking>(), options).executions == 9536);
+  CHECK(test::dfs_check<QueueLockedRing>(params_of<QueueLockedRing>(), options).executions == 6);
+  CHECK(test::dfs_check<QueueGetNowait>(params_of<QueueGetNowait>(), options).executions == 6);
+  CHECK(test::dfs_check<QueueWakeupLoop>(params_of<QueueWakeupLoop>(), options).executions == 2);
   // Buggy variants are marked so, and caught at their defaults.
   CHECK(QueueUnlockedRing::spec().buggy);
   CHECK(QueueEmptyThenGet::spec().buggy);
@@ -175,9 +176,9 @@ TEST_CASE("queue models: specs are well formed and every default is checked quic
   CHECK_FALSE(QueueLockedRing::spec().buggy);
   CHECK_FALSE(QueueGetNowait::spec().buggy);
   CHECK_FALSE(QueueWakeupLoop::spec().buggy);
-  CHECK(check_model<QueueUnlockedRing>(params_of<QueueUnlockedRing>(), options).found_bug());
-  CHECK(check_model<QueueEmptyThenGet>(params_of<QueueEmptyThenGet>(), options).found_bug());
-  CHECK(check_model<QueueMissedWakeup>(params_of<QueueMissedWakeup>(), options).found_bug());
+  CHECK(test::dfs_check<QueueUnlockedRing>(params_of<QueueUnlockedRing>(), options).found_bug());
+  CHECK(test::dfs_check<QueueEmptyThenGet>(params_of<QueueEmptyThenGet>(), options).found_bug());
+  CHECK(test::dfs_check<QueueMissedWakeup>(params_of<QueueMissedWakeup>(), options).found_bug());
 }
 
 TEST_CASE("queue.blocking: every item consumed exactly once, no deadlock") {
@@ -195,7 +196,7 @@ TEST_CASE("queue.blocking: every item consumed exactly once, no deadlock") {
       {1, 2, 2, 1, 9536},  // the defaults
   }));
   CheckOptions options;
-  CheckResult result = check_model<QueueBlocking>(
+  CheckResult result = test::dfs_check<QueueBlocking>(
       params_of<QueueBlocking>(blocking_values(producers, consumers, items, capacity)), options);
   INFO(format_check(result, options));
   CHECK_FALSE(result.found_bug());
@@ -211,7 +212,7 @@ TEST_CASE("queue.blocking: every item consumed exactly once, no deadlock") {
 
 TEST_CASE("queue.unlocked_ring: two producers write the same slot, an item is lost") {
   CheckOptions options;
-  CheckResult result = check_model<QueueUnlockedRing>(
+  CheckResult result = test::dfs_check<QueueUnlockedRing>(
       params_of<QueueUnlockedRing>({{"producers", 2}, {"consumers", 1}, {"items", 1}}), options);
   INFO(format_check(result, options));
   REQUIRE(result.found_bug());
@@ -226,7 +227,7 @@ TEST_CASE("queue.unlocked_ring: two producers write the same slot, an item is lo
 
 TEST_CASE("queue.unlocked_ring: two consumers read the same head, an item is taken twice") {
   CheckOptions options;
-  CheckResult result = check_model<QueueUnlockedRing>(
+  CheckResult result = test::dfs_check<QueueUnlockedRing>(
       params_of<QueueUnlockedRing>({{"producers", 1}, {"consumers", 2}, {"items", 1}}), options);
   INFO(format_check(result, options));
   REQUIRE(result.found_bug());
@@ -251,7 +252,7 @@ TEST_CASE("queue.locked_ring: the same ring under a mutex loses and duplicates n
   for (int t = 0; t < producers + consumers; ++t) expected /= factorial(items);
 
   CheckOptions options;
-  CheckResult result = check_model<QueueLockedRing>(
+  CheckResult result = test::dfs_check<QueueLockedRing>(
       params_of<QueueLockedRing>(
           {{"producers", producers}, {"consumers", consumers}, {"items", items}}),
       options);
@@ -263,7 +264,7 @@ TEST_CASE("queue.locked_ring: the same ring under a mutex loses and duplicates n
 
 TEST_CASE("queue.empty_then_get: the second consumer blocks forever in get()") {
   CheckOptions options;
-  CheckResult result = check_model<QueueEmptyThenGet>(
+  CheckResult result = test::dfs_check<QueueEmptyThenGet>(
       params_of<QueueEmptyThenGet>({{"consumers", 2}}), options);
   INFO(format_check(result, options));
   REQUIRE(result.found_bug());
@@ -281,7 +282,7 @@ TEST_CASE("queue.empty_then_get: the second consumer blocks forever in get()") {
 
 TEST_CASE("queue.empty_then_get: with one consumer the check-then-get is safe") {
   CheckOptions options;
-  CheckResult result = check_model<QueueEmptyThenGet>(
+  CheckResult result = test::dfs_check<QueueEmptyThenGet>(
       params_of<QueueEmptyThenGet>({{"consumers", 1}}), options);
   INFO(format_check(result, options));
   CHECK_FALSE(result.found_bug());
@@ -296,7 +297,7 @@ TEST_CASE("queue.get_nowait: check and take in one locked step, nobody blocks") 
   // (1 + consumers)! executions.
   int consumers = GENERATE(2, 3);
   CheckOptions options;
-  CheckResult result = check_model<QueueGetNowait>(
+  CheckResult result = test::dfs_check<QueueGetNowait>(
       params_of<QueueGetNowait>({{"consumers", consumers}}), options);
   INFO(format_check(result, options));
   CHECK_FALSE(result.found_bug());
@@ -307,7 +308,7 @@ TEST_CASE("queue.get_nowait: check and take in one locked step, nobody blocks") 
 TEST_CASE("queue.missed_wakeup: a notify before the wait is lost, the consumer sleeps forever") {
   CheckOptions options;
   Params params = params_of<QueueMissedWakeup>({{"items", 1}});
-  CheckResult result = check_model<QueueMissedWakeup>(params, options);
+  CheckResult result = test::dfs_check<QueueMissedWakeup>(params, options);
   INFO(format_check(result, options));
   REQUIRE(result.found_bug());
   const Failure& failure = result.first_failure->failure;
@@ -329,7 +330,7 @@ TEST_CASE("queue.missed_wakeup: a notify before the wait is lost, the consumer s
   // 6 executions, 4 failing.
   CheckOptions all;
   all.all = true;
-  CheckResult every = check_model<QueueMissedWakeup>(params, all);
+  CheckResult every = test::dfs_check<QueueMissedWakeup>(params, all);
   CHECK(every.exhaustive);
   CHECK(every.executions == 6);
   CHECK(every.failing_executions == 4);
@@ -359,7 +360,7 @@ TEST_CASE("queue.wakeup_loop: put under the lock, then notify; wait in a loop") 
   auto [items, expected] = GENERATE(table<int, uint64_t>({{1, 2}, {2, 6}, {3, 20}}));
   CheckOptions options;
   CheckResult result =
-      check_model<QueueWakeupLoop>(params_of<QueueWakeupLoop>({{"items", items}}), options);
+      test::dfs_check<QueueWakeupLoop>(params_of<QueueWakeupLoop>({{"items", items}}), options);
   INFO(format_check(result, options));
   CHECK_FALSE(result.found_bug());
   CHECK(result.exhaustive);
