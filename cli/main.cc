@@ -5,8 +5,6 @@
 //   interleave replay SCHEDULE [--max-steps N]
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
-//   interleave relacy MODEL [model options] [--search full|bound|random] [--iterations N]
-//                     [--context-bound K]
 //
 // Model options: --threads N, --iters K, --param NAME=VALUE (repeatable).
 // Exit status: 0 no bug found, 1 bug found, 2 usage or input error (with a
@@ -22,7 +20,6 @@
 
 #include "models/builtin.h"
 #include "native/engine.h"
-#include "relacy_engine/engine.h"
 #include "scheduler/report.h"
 
 namespace {
@@ -175,20 +172,6 @@ int main(int argc, char** argv) {
   double compare_seconds = 2;
   compare_cmd->add_option("--seconds", compare_seconds, "native budget per model (default 2)");
 
-  CLI::App* relacy = app.add_subcommand(
-      "relacy", "check a model under Relacy (C++ memory model: orders honoured, data races)");
-  ModelArgs relacy_args;
-  relacy_args.add_to(relacy);
-  std::string relacy_search = "full";
-  interleave::RelacyOptions relacy_options;
-  relacy->add_option("--search", relacy_search,
-                     "full (every execution, no budget), bound (context-bound) or random");
-  CLI::Option* relacy_iterations_opt = relacy->add_option(
-      "--iterations", relacy_options.iterations,
-      "random: executions to run (default 100000); full, bound: stop after N (default: none)");
-  relacy->add_option("--context-bound", relacy_options.context_bound,
-                     "bound: preemptions per execution (default 2)");
-
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -235,23 +218,6 @@ int main(int argc, char** argv) {
     // A hung trial's threads cannot be joined: leave without waiting for them.
     if (!result.hang.empty()) std::_Exit(kBug);
     return result.found_bug() ? kBug : kNoBug;
-  }
-
-  if (relacy->parsed()) {
-    auto resolved = relacy_args.resolve();
-    if (!resolved) return usage_error(resolved.error());
-    if (!interleave::parse_search(relacy_search, relacy_options.search)) {
-      return usage_error(
-          fmt::format("--search '{}' is not one of full, bound, random", relacy_search));
-    }
-    if (relacy_iterations_opt->count() > 0 && relacy_options.iterations == 0) {
-      return usage_error("--iterations must be at least 1");
-    }
-    auto result =
-        interleave::run_relacy(resolved->model->spec.name, resolved->params, relacy_options);
-    if (!result) return usage_error(result.error());
-    fmt::print("{}", interleave::format_relacy(*result));
-    return result->found_bug ? kBug : kNoBug;
   }
 
   if (compare_cmd->parsed()) {

@@ -71,6 +71,7 @@ DporStrategy::DporStrategy() {
 bool DporStrategy::begin_execution() {
   depth_ = 0;
   events_.clear();
+  last_touch_.clear();
   known_ = ThreadSet();
   width_ = 0;
   if (!error().empty()) return false;
@@ -146,7 +147,7 @@ void DporStrategy::join_into(Clock& into, const Clock& from) const {
 
 void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p, bool analyse) {
   const Operation& op = point.next[p];
-  Event e{p, op.kind, access_of(op), thread_clock_[p]};
+  Event e{p, op.kind, access_of(op), {-1, -1}, thread_clock_[p]};
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
     join_into(e.clock, thread_clock_[op.joined]);
   }
@@ -172,30 +173,67 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p, bool an
   }
 
   // Happens-before: conflicting earlier steps of other threads, latest
-  // first. One not yet ordered before this step by what came after it is a
-  // race.
+  // first, found along the chains of steps on this step's objects. One not
+  // yet ordered before this step by what came after it is a race.
   std::array<size_t, 64> races;
   size_t race_count = 0;
-  if (e.access.role[0] != Role::kNone) {
-    for (size_t k = events_.size(); k-- > 0;) {
-      const Event& earlier = events_[k];
-      if (earlier.thread == p || !conflict(earlier.access, e.access)) continue;
-      if (earlier.clock[earlier.thread] > e.clock[earlier.thread]) {
-        if (analyse && race_count < races.size()) {
-          races[race_count++] = k;
-        } else if (analyse) {
-          // More races than the buffer holds: explore every runnable thread
-          // there (sound, if not minimal).
-          path_[k].backtrack.insert_all(path_[k].enabled);
-        }
-      }
-      join_into(e.clock, earlier.clock);
+  std::array<int, 2> cursor{-1, -1};
+  for (int s = 0; s < 2; ++s) {
+    if (e.access.role[s] == Role::kNone) continue;
+    LastTouch& touch = last_touch(e.access.object[s]);
+    cursor[s] = e.previous[s] = touch.step;
+    touch.step = static_cast<int>(events_.size());
+  }
+  for (;;) {
+    const int k = std::max(cursor[0], cursor[1]);
+    if (k < 0) break;
+    const Event& earlier = events_[k];
+    for (int s = 0; s < 2; ++s) {
+      if (cursor[s] != k) continue;
+      // Once a step that conflicts with this one and with everything this one
+      // conflicts with is passed, every earlier conflicting step on the object
+      // happens before it: the rest of the chain is covered by its clock.
+      const Role theirs = role_on(earlier, e.access.object[s]);
+      const uint32_t ours = kDependent[static_cast<unsigned>(e.access.role[s])];
+      const bool covers = (ours & bit(theirs)) != 0 &&
+                          (ours & ~kDependent[static_cast<unsigned>(theirs)]) == 0;
+      cursor[s] = covers ? -1 : previous_on(k, e.access.object[s]);
     }
+    if (!conflict(earlier.access, e.access)) continue;
+    if (earlier.thread != p && earlier.clock[earlier.thread] > e.clock[earlier.thread]) {
+      if (analyse && race_count < races.size()) {
+        races[race_count++] = k;
+      } else if (analyse) {
+        // More races than the buffer holds: explore every runnable thread
+        // there (sound, if not minimal).
+        path_[k].backtrack.insert_all(path_[k].enabled);
+      }
+    }
+    join_into(e.clock, earlier.clock);
   }
   ++e.clock[p];
   thread_clock_[p] = e.clock;
   for (size_t i = 0; i < race_count; ++i) reverse_race(races[i], e);
   events_.push_back(e);
+}
+
+DporStrategy::LastTouch& DporStrategy::last_touch(const void* object) {
+  for (LastTouch& t : last_touch_) {
+    if (t.object == object) return t;
+  }
+  last_touch_.push_back(LastTouch{object, -1});
+  return last_touch_.back();
+}
+
+DporStrategy::Role DporStrategy::role_on(const Event& e, const void* object) {
+  return e.access.role[0] != Role::kNone && e.access.object[0] == object ? e.access.role[0]
+                                                                          : e.access.role[1];
+}
+
+int DporStrategy::previous_on(size_t k, const void* object) const {
+  const Event& e = events_[k];
+  return e.access.role[0] != Role::kNone && e.access.object[0] == object ? e.previous[0]
+                                                                          : e.previous[1];
 }
 
 void DporStrategy::reverse_race(size_t k, const Event& later) {

@@ -79,8 +79,17 @@ class DporStrategy final : public Strategy {
     ThreadId thread;
     OpKind kind;
     Access access;
+    // For each object of `access`: the previous step that touched it (-1 if
+    // none). Race detection walks these chains instead of every step.
+    std::array<int, 2> previous{-1, -1};
     // Happens-before clock of the step.
     Clock clock;
+  };
+
+  // The last step that touched each object in the current execution.
+  struct LastTouch {
+    const void* object;
+    int step;
   };
 
   void record_step(const SchedulingPoint& point, ThreadId chosen, bool analyse);
@@ -88,6 +97,12 @@ class DporStrategy final : public Strategy {
   // thread that reverses its race with the step just recorded.
   void reverse_race(size_t earlier, const Event& later);
   void join_into(Clock& into, const Clock& from) const;
+  // The entry for `object` in last_touch_, added if new.
+  LastTouch& last_touch(const void* object);
+  // How step `e` touched `object` (one of its objects).
+  static Role role_on(const Event& e, const void* object);
+  // The previous step on `object` before step k (which touched it).
+  int previous_on(size_t k, const void* object) const;
 
   // The current path of choices, from the first step.
   std::vector<Node> path_;
@@ -97,6 +112,8 @@ class DporStrategy final : public Strategy {
   ThreadSet next_sleep_;
   // The steps of the current execution, in order.
   std::vector<Event> events_;
+  // Objects touched in the current execution (few: a linear scan is fastest).
+  std::vector<LastTouch> last_touch_;
   // Each thread's clock after its last step (its happens-before frontier).
   std::array<Clock, kMaxThreads> thread_clock_{};
   // Threads seen live in the current execution.

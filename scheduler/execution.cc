@@ -52,6 +52,7 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   live_ = enabled_ = blocked_forever_ = ThreadSet();
   running_ = last_ = next_ = kNoThread;
   thread_count_ = 0;
+  pruned_ = false;
   CurrentExecution scope(current_, this);
 
   bool created = on_main("constructor", [&] { model.create(); });
@@ -79,7 +80,7 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
       t.fiber = std::move(t.fiber).resume();
     }
     running_ = kNoThread;
-    stopped = !failure_ && !live_.empty();
+    stopped = pruned_ || (!failure_ && !live_.empty());
     if (!failure_ && !stopped) {
       in_invariant_ = true;
       on_main("invariant", [&] { model.check_invariant(); });
@@ -181,7 +182,7 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
 ThreadId Execution::choose_next() {
   if (failure_) return kNoThread;
   if (enabled_.empty()) {
-    if (!live_.empty()) fail_deadlock();
+    if (!live_.empty() && !pruned_) fail_deadlock();
     return kNoThread;
   }
   if (trace_.size() >= limits_.max_steps) {
@@ -192,9 +193,15 @@ ThreadId Execution::choose_next() {
                    last_);
     return kNoThread;
   }
-  ThreadId t = strategy_->pick(SchedulingPoint{enabled_, last_, live_, pending_.data()});
-  if (t < 0 || t >= kMaxThreads || !enabled_.contains(t)) return kNoThread;
-  return t;
+  if (!pruned_) {
+    ThreadId t = strategy_->pick(SchedulingPoint{enabled_, last_, live_, pending_.data()});
+    if (t >= 0 && t < kMaxThreads && enabled_.contains(t)) return t;
+    if (!strategy_->error().empty()) return kNoThread;
+    // Pruned: finish the execution quietly rather than unwind every fiber
+    // (unwinding costs far more than running a few more steps).
+    pruned_ = true;
+  }
+  return enabled_.contains(last_) ? last_ : enabled_.lowest();
 }
 
 void Execution::begin_step(ThreadId t, const Operation& op) {
@@ -223,7 +230,7 @@ void Execution::fail(FailureKind kind, std::string message, std::source_location
 
 void Execution::record_failure(FailureKind kind, std::string message, ThreadId thread,
                                std::source_location location) {
-  if (failure_) return;
+  if (failure_ || pruned_) return;  // a pruned execution's outcome is not reported
   failure_.emplace();
   failure_->kind = kind;
   failure_->message = std::move(message);

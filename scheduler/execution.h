@@ -204,6 +204,9 @@ class Execution {
   // True while a new thread runs up to its first visible operation: its
   // scheduling point returns to whoever started it without choosing.
   bool starting_ = false;
+  // True once the strategy has pruned the execution: it is finished without
+  // asking the strategy, and its failures are not reported.
+  bool pruned_ = false;
   // True while the model's invariant runs.
   bool in_invariant_ = false;
   // True while the fibers of a failed execution are unwound.
