@@ -2,13 +2,19 @@
 //
 //   interleave list
 //   interleave check MODEL [model options] [--all] [--max-steps N]
+//                    [--strategy dpor|dfs|bounded|iterative|random|pct] [--preemptions K]
+//                    [--seed S] [--depth d] [--executions N] [--seconds S]
 //   interleave replay SCHEDULE [--max-steps N]
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
+//   interleave relacy MODEL [model options] [--search full|bound|random] [--iterations N]
+//                     [--context-bound K]
 //
 // Model options: --threads N, --iters K, --param NAME=VALUE (repeatable).
 // Exit status: 0 no bug found, 1 bug found, 2 usage or input error (with a
 // one-line reason on stderr).
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,6 +26,7 @@
 
 #include "models/builtin.h"
 #include "native/engine.h"
+#include "relacy_engine/engine.h"
 #include "scheduler/report.h"
 
 namespace {
@@ -149,7 +156,27 @@ int main(int argc, char** argv) {
   check->add_option("--max-steps", max_steps, "step bound per execution (possible livelock)");
   std::string strategy = "dpor";
   check->add_option("--strategy", strategy,
-                    "dpor (default: one execution per trace) or dfs (every schedule)");
+                    "dpor (default: one execution per trace), dfs (every schedule), bounded "
+                    "(at most --preemptions K), iterative (K = 0, 1, ... until a bug), random "
+                    "(uniform random walk) or pct (random priorities, --depth d)");
+  int64_t preemptions = -1;
+  CLI::Option* preemptions_opt = check->add_option(
+      "--preemptions", preemptions,
+      "explore only schedules with at most K preemptions (bounded DFS; with iterative: the "
+      "largest K to try)");
+  std::string seed_text;
+  CLI::Option* seed_opt =
+      check->add_option("--seed", seed_text, "random, pct: the seed, 0..2^64-1 (default 1)");
+  int64_t pct_depth = interleave::CheckOptions{}.pct_depth;
+  CLI::Option* depth_opt =
+      check->add_option("--depth", pct_depth, "pct: bug depth d, d-1 change points (default 3)");
+  int64_t budget_executions = 0;
+  CLI::Option* executions_opt = check->add_option(
+      "--executions", budget_executions,
+      "stop after N executions (random and pct default to 1000)");
+  double budget_seconds = 0;
+  CLI::Option* seconds_opt =
+      check->add_option("--seconds", budget_seconds, "stop after S seconds");
 
   CLI::App* replay = app.add_subcommand("replay", "replay one schedule string, step by step");
   std::string schedule;
@@ -172,6 +199,20 @@ int main(int argc, char** argv) {
   double compare_seconds = 2;
   compare_cmd->add_option("--seconds", compare_seconds, "native budget per model (default 2)");
 
+  CLI::App* relacy = app.add_subcommand(
+      "relacy", "check a model under Relacy (C++ memory model: orders honoured, data races)");
+  ModelArgs relacy_args;
+  relacy_args.add_to(relacy);
+  std::string relacy_search = "full";
+  interleave::RelacyOptions relacy_options;
+  relacy->add_option("--search", relacy_search,
+                     "full (every execution, no budget), bound (context-bound) or random");
+  CLI::Option* relacy_iterations_opt = relacy->add_option(
+      "--iterations", relacy_options.iterations,
+      "random: executions to run (default 100000); full, bound: stop after N (default: none)");
+  relacy->add_option("--context-bound", relacy_options.context_bound,
+                     "bound: preemptions per execution (default 2)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -191,12 +232,51 @@ int main(int argc, char** argv) {
   if (list->parsed()) return list_models();
 
   if (check->parsed()) {
+    // Strategy options: each a one-line error when malformed or misapplied.
+    if (preemptions_opt->count() > 0) {
+      if (preemptions < 0) {
+        return usage_error(fmt::format("--preemptions {} must not be negative", preemptions));
+      }
+      if (preemptions > 1'000'000) return usage_error("--preemptions must be at most 1000000");
+      options.preemptions = static_cast<int>(preemptions);
+    }
+    if (seed_opt->count() > 0) {
+      if (strategy != "random" && strategy != "pct") {
+        return usage_error("--seed applies to --strategy random and pct");
+      }
+      const char* end = seed_text.data() + seed_text.size();
+      auto [ptr, ec] = std::from_chars(seed_text.data(), end, options.seed);
+      if (seed_text.empty() || ec != std::errc() || ptr != end) {
+        return usage_error(
+            fmt::format("--seed '{}' is not an integer in 0..18446744073709551615", seed_text));
+      }
+    }
+    if (depth_opt->count() > 0) {
+      if (strategy != "pct") return usage_error("--depth applies to --strategy pct");
+      if (pct_depth < 1 || pct_depth > 1000) {
+        return usage_error(fmt::format("--depth {} must be in 1..1000", pct_depth));
+      }
+      options.pct_depth = static_cast<int>(pct_depth);
+    }
+    if (executions_opt->count() > 0) {
+      if (budget_executions < 1) {
+        return usage_error(fmt::format("--executions {} must be at least 1", budget_executions));
+      }
+      options.max_executions = static_cast<uint64_t>(budget_executions);
+    }
+    if (seconds_opt->count() > 0) {
+      if (!(budget_seconds > 0) || !std::isfinite(budget_seconds)) {
+        return usage_error(fmt::format("--seconds {} must be positive", budget_seconds));
+      }
+      options.max_seconds = budget_seconds;
+    }
+    if (auto made = interleave::make_strategy(options); !made) return usage_error(made.error());
     auto resolved = check_args.resolve();
     if (!resolved) return usage_error(resolved.error());
     auto runner = resolved->model->make_runner(resolved->params);
     interleave::CheckResult result =
         interleave::check(resolved->model->spec, resolved->params, *runner, options);
-    fmt::print("{}", interleave::format_check(result, options));
+    fmt::print("{}", interleave::format_check(result, options, resolved->model->spec));
     if (!result.error.empty()) return usage_error(result.error);
     return result.found_bug() ? kBug : kNoBug;
   }
@@ -218,6 +298,23 @@ int main(int argc, char** argv) {
     // A hung trial's threads cannot be joined: leave without waiting for them.
     if (!result.hang.empty()) std::_Exit(kBug);
     return result.found_bug() ? kBug : kNoBug;
+  }
+
+  if (relacy->parsed()) {
+    auto resolved = relacy_args.resolve();
+    if (!resolved) return usage_error(resolved.error());
+    if (!interleave::parse_search(relacy_search, relacy_options.search)) {
+      return usage_error(
+          fmt::format("--search '{}' is not one of full, bound, random", relacy_search));
+    }
+    if (relacy_iterations_opt->count() > 0 && relacy_options.iterations == 0) {
+      return usage_error("--iterations must be at least 1");
+    }
+    auto result =
+        interleave::run_relacy(resolved->model->spec.name, resolved->params, relacy_options);
+    if (!result) return usage_error(result.error());
+    fmt::print("{}", interleave::format_relacy(*result));
+    return result->found_bug ? kBug : kNoBug;
   }
 
   if (compare_cmd->parsed()) {

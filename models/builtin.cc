@@ -4,6 +4,7 @@
 #include "models/list.h"
 #include "models/litmus.h"
 #include "models/queue.h"
+#include "models/relaxed.h"
 
 namespace models {
 
@@ -31,6 +32,11 @@ const interleave::Registry& builtin() {
     r.add<Inc>();
     r.add<Readers>();
     r.add<LastZero>();
+    // Bugs that need relaxed memory: found by Relacy, not under sequential consistency.
+    r.add<MessagePassingRelaxed>();
+    r.add<MessagePassingAcqRel>();
+    r.add<DekkerAcqRel>();
+    r.add<DekkerSeqCst>();
     return r;
   }();
   return registry;

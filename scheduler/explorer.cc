@@ -4,11 +4,95 @@
 
 #include <fmt/format.h>
 
+#include "scheduler/bounded.h"
 #include "scheduler/dfs.h"
 #include "scheduler/dpor.h"
+#include "scheduler/iterative.h"
+#include "scheduler/pct.h"
+#include "scheduler/random.h"
 #include "scheduler/replay.h"
 
 namespace interleave {
+
+namespace {
+
+// Replays a schedule and counts its preemptions: steps by another thread
+// while the thread of the previous step was still runnable.
+class PreemptionCounter final : public Strategy {
+ public:
+  explicit PreemptionCounter(const std::vector<TraceStep>& trace) : trace_(trace) {}
+  std::string_view name() const override { return "count-preemptions"; }
+  bool begin_execution() override { return true; }
+  ThreadId pick(const SchedulingPoint& point) override {
+    if (next_ >= trace_.size()) return kNoThread;
+    ThreadId t = trace_[next_++].thread;
+    if (point.current != kNoThread && t != point.current &&
+        point.runnable.contains(point.current)) {
+      ++preemptions_;
+    }
+    return t;
+  }
+  bool exhaustive() const override { return false; }
+  int preemptions() const { return preemptions_; }
+
+ private:
+  const std::vector<TraceStep>& trace_;
+  size_t next_ = 0;
+  int preemptions_ = 0;
+};
+
+// Preemptions of a found failure's schedule, or -1 if replaying it does not
+// give the same failure (a model that is not deterministic).
+int count_preemptions(ModelRunner& model, Execution& execution, const FoundFailure& found) {
+  PreemptionCounter counter(found.trace);
+  Outcome outcome = execution.run(model, counter);
+  if (outcome != Outcome::kFailed || !execution.failure()->same_as(found.failure)) return -1;
+  return counter.preemptions();
+}
+
+// Strategies that never finish on their own: they need a budget.
+bool endless(const Strategy& strategy) {
+  return dynamic_cast<const RandomStrategy*>(&strategy) != nullptr ||
+         dynamic_cast<const PctStrategy*>(&strategy) != nullptr;
+}
+
+std::string preemptions_word(int n) {
+  return fmt::format("{} preemption{}", n, n == 1 ? "" : "s");
+}
+
+// What the strategies beyond DFS and DPOR say about their coverage.
+void describe_strategy(const Strategy& strategy, CheckResult& r) {
+  if (auto* bounded = dynamic_cast<const BoundedStrategy*>(&strategy)) {
+    r.preemption_bound = bounded->bound();
+    // Not cut: every schedule explored, and "explored all N" is exact.
+    if (!r.exhaustive) {
+      r.coverage = fmt::format("in {} executions within {}", r.executions,
+                               preemptions_word(bounded->bound()));
+    }
+  } else if (auto* iterative = dynamic_cast<const IterativeStrategy*>(&strategy)) {
+    int k = iterative->bound();
+    r.preemption_bound = k;
+    if (r.exhaustive) {
+      r.coverage = fmt::format(
+          "explored all schedules, none needs more than {}: {} executions over bounds 0..{}",
+          preemptions_word(k), r.executions, k);
+    } else {
+      r.coverage = fmt::format("in {} executions within {} (bounds 0..{})", r.executions,
+                               preemptions_word(k), k);
+    }
+  } else if (auto* random = dynamic_cast<const RandomStrategy*>(&strategy)) {
+    r.seed = random->seed();
+    r.rerun = fmt::format("--strategy random --seed {}", random->seed());
+    r.coverage = fmt::format("in {} random executions (seed {})", r.executions, random->seed());
+  } else if (auto* pct = dynamic_cast<const PctStrategy*>(&strategy)) {
+    r.seed = pct->seed();
+    r.rerun = fmt::format("--strategy pct --depth {} --seed {}", pct->depth(), pct->seed());
+    r.coverage = fmt::format("in {} PCT executions (depth {}, seed {})", r.executions,
+                             pct->depth(), pct->seed());
+  }
+}
+
+}  // namespace
 
 Schedule schedule_of(const ModelSpec& spec, const Params& params,
                      const std::vector<TraceStep>& trace) {
@@ -32,7 +116,26 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   auto start = std::chrono::steady_clock::now();
   Execution execution(options.limits);
   bool stopped_early = false;
+  // The budget: options', or a default one for a strategy that never ends.
+  uint64_t max_executions = options.max_executions;
+  if (max_executions == 0 && !(options.max_seconds > 0) && endless(strategy)) {
+    max_executions = CheckOptions::kDefaultRandomExecutions;
+  }
   while (strategy.begin_execution()) {
+    if (max_executions != 0 && result.executions >= max_executions) {
+      result.budget = options.max_executions != 0
+                          ? fmt::format("--executions {}", max_executions)
+                          : fmt::format("{} executions, the default", max_executions);
+      stopped_early = true;
+      break;
+    }
+    if (options.max_seconds > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
+            options.max_seconds) {
+      result.budget = fmt::format("--seconds {}", options.max_seconds);
+      stopped_early = true;
+      break;
+    }
     Outcome outcome = execution.run(model, strategy);
     ++result.executions;
     result.total_steps += execution.steps();
@@ -52,6 +155,8 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
         result.first_failure = FoundFailure{*execution.failure(),
                                             schedule_of(spec, params, execution.trace()),
                                             execution.trace(), result.executions};
+        result.first_failure->preemptions =
+            count_preemptions(model, execution, *result.first_failure);
       }
       if (!options.all) {
         stopped_early = true;
@@ -61,19 +166,55 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   }
   if (result.error.empty()) result.error = strategy.error();
   result.exhaustive = !stopped_early && result.error.empty() && strategy.exhaustive();
+  describe_strategy(strategy, result);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 
 Expected<std::unique_ptr<Strategy>> make_strategy(const std::string& name) {
-  if (name == "dfs") return std::unique_ptr<Strategy>(new DfsStrategy());
-  if (name == "dpor") return std::unique_ptr<Strategy>(new DporStrategy());
-  return Error{fmt::format("unknown strategy '{}' (dfs, dpor)", name)};
+  CheckOptions options;
+  options.strategy = name;
+  return make_strategy(options);
+}
+
+Expected<std::unique_ptr<Strategy>> make_strategy(const CheckOptions& options) {
+  const std::string& name = options.strategy;
+  const int k = options.preemptions;
+  if (k < -1) return Error{fmt::format("preemption bound {} must not be negative", k)};
+  const bool bounded = k >= 0;
+  if (name == "dfs" || name == "dpor" || name == "bounded") {
+    // A bound given to DFS or DPOR selects bounded DFS.
+    if (bounded) return std::unique_ptr<Strategy>(new BoundedStrategy(k));
+    if (name == "dfs") return std::unique_ptr<Strategy>(new DfsStrategy());
+    if (name == "dpor") return std::unique_ptr<Strategy>(new DporStrategy());
+    return std::unique_ptr<Strategy>(new BoundedStrategy(CheckOptions::kDefaultPreemptions));
+  }
+  if (name == "iterative") {
+    if (options.all) {
+      return Error{
+          "--all does not combine with --strategy iterative (its rounds rerun schedules); use "
+          "--strategy bounded --preemptions K --all"};
+    }
+    return std::unique_ptr<Strategy>(new IterativeStrategy(k));
+  }
+  if (name == "random" || name == "pct") {
+    if (bounded) {
+      return Error{fmt::format("--preemptions applies to dfs, dpor, bounded and iterative, not {}",
+                               name)};
+    }
+    if (name == "random") return std::unique_ptr<Strategy>(new RandomStrategy(options.seed));
+    if (options.pct_depth < 1) {
+      return Error{fmt::format("PCT depth {} must be at least 1", options.pct_depth)};
+    }
+    return std::unique_ptr<Strategy>(new PctStrategy(options.seed, options.pct_depth));
+  }
+  return Error{fmt::format("unknown strategy '{}' (dpor, dfs, bounded, iterative, random, pct)",
+                           name)};
 }
 
 CheckResult check(const ModelSpec& spec, const Params& params, ModelRunner& model,
                   const CheckOptions& options) {
-  auto strategy = make_strategy(options.strategy);
+  auto strategy = make_strategy(options);
   if (!strategy) {
     CheckResult result;
     result.model = spec.name;

@@ -41,6 +41,11 @@ struct ModelSpec {
   // True for a variant that demonstrates a bug: checking it at its default
   // parameters finds one. False for a correct variant.
   bool buggy = false;
+  // True for a buggy variant whose bug needs a relaxed memory model (a
+  // relaxed or acquire/release atomic): the scheduler, which explores
+  // sequentially consistent interleavings, finds no bug; Relacy
+  // (`interleave relacy MODEL`) does.
+  bool relaxed_only = false;
 };
 
 // What is wrong with a spec, or "" if nothing: the name must be non-empty

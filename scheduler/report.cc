@@ -1,5 +1,7 @@
 #include "scheduler/report.h"
 
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace interleave {
@@ -47,6 +49,25 @@ std::string format_step(const std::string& step, const TraceStep& s) {
   std::string value = format_value_of(s);
   return fmt::format("  {:>4}  T{:<5} {:<10} {:<16} {:<12} {}\n", step, s.thread,
                      op_name(s.op.kind), format_object(s), value, format_location(s.op.location));
+}
+
+// For the strategies beyond DFS and DPOR: the failure's preemptions (for
+// iterative bounding, the fewest any failing schedule has) and, for a
+// randomised strategy, the seed that reruns the same executions.
+std::string found_with(const CheckResult& r) {
+  const FoundFailure& f = *r.first_failure;
+  std::string out;
+  if (f.preemptions >= 0 && r.strategy == "iterative") {
+    std::string word = fmt::format("{} preemption{}", f.preemptions, f.preemptions == 1 ? "" : "s");
+    out += f.preemptions == 0
+               ? fmt::format("  found with {}\n", word)
+               : fmt::format("  found with {}, the fewest: no schedule with fewer fails\n", word);
+  } else if (f.preemptions >= 0 && (r.preemption_bound >= 0 || r.seed)) {
+    out += fmt::format("  found with {} preemption{}\n", f.preemptions,
+                       f.preemptions == 1 ? "" : "s");
+  }
+  if (r.seed) out += fmt::format("  seed {} reproduces this run ({})\n", *r.seed, r.rerun);
+  return out;
 }
 
 }  // namespace
@@ -103,10 +124,16 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
     } else {
       out += fmt::format("  found in execution {} ({})\n", f.execution, counts);
     }
+    out += found_with(r);
     out += format_failure_trace(f.trace, f.failure);
     out += fmt::format("replay: {}\n", replay_command(f.schedule, options));
   } else if (r.error.empty()) {
-    if (r.exhaustive) {
+    if (r.exhaustive && !r.coverage.empty()) {
+      // A strategy whose execution count is not the number of schedules
+      // (iterative bounding reruns schedules in every round) says it itself.
+      out += fmt::format("PASS no bug found: {} ({} steps, {})\n", r.coverage, r.total_steps,
+                         format_duration(r.seconds));
+    } else if (r.exhaustive) {
       std::string pruned =
           r.pruned_executions == 0
               ? ""
@@ -114,10 +141,30 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
       out += fmt::format("PASS no bug found: explored all {} executions{} ({} steps, {})\n",
                          r.executions, pruned, r.total_steps, format_duration(r.seconds));
     } else {
-      out += fmt::format("PASS no bug found in {} executions; not every schedule was covered\n",
-                         r.executions);
+      // What was covered: "in 4 executions within 1 preemption", "in 1000
+      // random executions (seed 1)"; then the budget that stopped it, if one did.
+      std::string covered =
+          r.coverage.empty() ? fmt::format("in {} executions", r.executions) : r.coverage;
+      std::string budget = r.budget.empty() ? "" : fmt::format(" within budget ({})", r.budget);
+      out += fmt::format("PASS no bug found {}{}; not every schedule was covered\n", covered,
+                         budget);
     }
   }
+  return out;
+}
+
+std::string format_check(const CheckResult& r, const CheckOptions& options,
+                         const ModelSpec& spec) {
+  std::string out = format_check(r, options);
+  if (!spec.relaxed_only || r.found_bug() || !r.error.empty()) return out;
+  constexpr std::string_view kPass = "PASS no bug found";
+  if (size_t at = out.find(kPass); at != std::string::npos) {
+    out.replace(at, kPass.size(), "PASS no bug under sequential consistency");
+  }
+  out += fmt::format(
+      "  {}'s bug needs relaxed memory (atomics with orders weaker than seq_cst), which this\n"
+      "  scheduler does not explore; Relacy does: interleave relacy {}\n",
+      spec.name, spec.name);
   return out;
 }
 

@@ -26,6 +26,12 @@ std::string describe_failure(const Failure& failure);
 // failure its trace and replay command.
 std::string format_check(const CheckResult& result, const CheckOptions& options);
 
+// The same, for the model `spec`: a relaxed-only model (spec.relaxed_only)
+// that passes is reported as "no bug under sequential consistency", with a
+// pointer to the Relacy engine, which checks it under the C++ memory model.
+std::string format_check(const CheckResult& result, const CheckOptions& options,
+                         const ModelSpec& spec);
+
 // The report of a replay: the trace and how the execution ended.
 std::string format_replay(const ReplayResult& result, const CheckOptions& options);
 

@@ -206,5 +206,83 @@ done
 expect_out "--threads"
 expect_out "--iters"
 
+# --- Strategies beyond DFS and DPOR. -----------------------------------------
+# Iterative bounding: counter.racy 2x1 is found with the fewest preemptions.
+run check counter.racy --threads 2 --iters 1 --strategy iterative
+expect_rc 1
+expect_no_err
+expect_out "found with 1 preemption, the fewest"
+iter_schedule=$(schedule_of "$out")
+[[ "$iter_schedule" == "counter.racy:t2,i1:v1:0110" ]] ||
+  fail "iterative schedule '$iter_schedule', expected 'counter.racy:t2,i1:v1:0110'"
+
+# A bound: no bug within 0 preemptions, and the report says so.
+run check counter.racy --threads 2 --iters 1 --preemptions 0
+expect_rc 0
+expect_out "PASS no bug found in 2 executions within 0 preemptions"
+checks=$((checks + 1))
+grep -qF "explored all" "$TMP/out" && fail "a cut bounded run claims to have explored all: $out"
+run check counter.racy --threads 2 --iters 1 --strategy bounded --preemptions 1
+expect_rc 1
+expect_out "found with 1 preemption"
+
+# Random and PCT: the seed is printed, the schedule replays, the same seed
+# finds the same schedule.
+for strategy in random pct; do
+  run check list.check_then_pop --strategy "$strategy" --seed 42 --executions 500
+  expect_rc 1
+  expect_no_err
+  expect_out "seed 42 reproduces this run (--strategy $strategy"
+  rand_schedule=$(schedule_of "$out")
+  rand_fail=$(grep '^FAIL' <<<"$out")
+  run check list.check_then_pop --strategy "$strategy" --seed 42 --executions 500
+  [[ "$(schedule_of "$out")" == "$rand_schedule" ]] ||
+    fail "$strategy seed 42 gave two schedules: '$rand_schedule' and '$(schedule_of "$out")'"
+  run replay "$rand_schedule"
+  expect_rc 1
+  [[ "$(grep '^FAIL' <<<"$out")" == "$rand_fail" ]] || fail "replay of $rand_schedule: $out"
+done
+run check counter.locked --strategy random
+expect_rc 0
+expect_out "PASS no bug found in 1000 random executions (seed 1)"
+run check counter.locked --strategy pct --seed 5 --depth 2 --executions 30
+expect_rc 0
+expect_out "no bug found in 30 PCT executions (depth 2, seed 5)"
+
+# A budget stops DFS too, and the report says it.
+run check counter.locked --threads 3 --iters 2 --strategy dfs --executions 10
+expect_rc 0
+expect_out "PASS no bug found in 10 executions within budget (--executions 10)"
+
+# Errors of the strategy options: exit 2, one line.
+run check counter.racy --strategy bogus
+expect_usage_error "unknown strategy 'bogus'"
+run check counter.racy --preemptions -1
+expect_usage_error "must not be negative"
+run check counter.racy --preemptions abc
+expect_usage_error "preemptions"
+run check counter.racy --strategy random --seed abc
+expect_usage_error "--seed 'abc'"
+run check counter.racy --strategy random --seed 18446744073709551616
+expect_usage_error "--seed"
+run check counter.racy --strategy random --seed -4
+expect_usage_error "--seed"
+run check counter.racy --seed 3
+expect_usage_error "--seed applies to --strategy random and pct"
+run check counter.racy --strategy random --executions 0
+expect_usage_error "--executions 0 must be at least 1"
+run check counter.racy --strategy random --executions many
+expect_usage_error "executions"
+run check counter.racy --strategy random --seconds -1
+expect_usage_error "--seconds"
+run check counter.racy --strategy pct --depth 0
+expect_usage_error "--depth 0"
+run check counter.racy --depth 2
+expect_usage_error "--depth applies to --strategy pct"
+run check counter.racy --strategy pct --preemptions 1
+expect_usage_error "--preemptions applies to"
+run check counter.racy --strategy iterative --all
+expect_usage_error "--all does not combine"
+
 echo "$checks checks, $failures failures"
 [[ "$failures" -eq 0 ]]

@@ -1,0 +1,583 @@
+// The Relacy engine's one translation unit: the only place that includes
+// Relacy, and where every built-in model is compiled a second time, against
+// Relacy's types (relacy_engine/api.h), from the same source.
+//
+// How the models get here without a second list of them: models/builtin.cc
+// is included textually with two renaming macros,
+//   models              -> relacy_models    (so models::CounterRacy here is
+//                                             relacy_models::CounterRacy: no
+//                                             mangled name equals the scheduler's)
+//   interleave::Registry -> ModelCollector   (its r.add<M>() calls record, for each
+//                                             model type, how to run it under Relacy)
+// so a model registered in builtin.cc runs under Relacy with nothing else to do.
+#include "relacy_engine/engine.h"
+
+// Everything the models and this file include from the standard library and
+// {fmt}, before the renaming macros below can touch any header.
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <streambuf>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#define INTERLEAVE_ENGINE_RELACY
+#include "scheduler/interleave.h"  // relacy_engine/api.h, scheduler/model.h, scheduler/params.h
+// builtin.cc includes models/builtin.h, which includes this; it must be seen
+// once before `Registry` is renamed (its include guard then keeps it out).
+#include "scheduler/registry.h"
+
+namespace interleave::relacy_engine {
+
+// Drives one model type's instances under Relacy. The instance lives in
+// place; an execution that fails never returns to its thread (Relacy leaves
+// its fibers), so its instance is abandoned, never destroyed: destroying it
+// would touch Relacy objects of a simulation that is over.
+class Instance {
+ public:
+  virtual ~Instance() = default;
+  // Builds a fresh instance (on a Relacy fiber, before the threads start).
+  virtual void create(const Params& params) = 0;
+  virtual void run_thread(int index) = 0;
+  virtual void invariant() = 0;
+  virtual void destroy() = 0;
+  // Whether the model declares thread_count() (else it has params.threads()
+  // threads); thread_count() of the live instance.
+  virtual bool counts_threads() const = 0;
+  virtual int thread_count() const = 0;
+};
+
+template <Model M>
+class InstanceOf final : public Instance {
+ public:
+  void create(const Params& params) override {
+    live_ = ::new (static_cast<void*>(storage_)) M(params);
+  }
+  void run_thread(int index) override { live_->thread(index); }
+  void invariant() override { live_->invariant(); }
+  void destroy() override {
+    live_->~M();
+    live_ = nullptr;
+  }
+  bool counts_threads() const override {
+    return requires(const M& m) { m.thread_count(); };
+  }
+  int thread_count() const override {
+    if constexpr (requires(const M& m) { m.thread_count(); }) {
+      return live_->thread_count();
+    } else {
+      return -1;
+    }
+  }
+
+ private:
+  alignas(M) std::byte storage_[sizeof(M)];
+  M* live_ = nullptr;
+};
+
+// Stands in for interleave::Registry while models/builtin.cc is compiled here.
+class ModelCollector {
+ public:
+  struct Entry {
+    ModelSpec spec;
+    std::unique_ptr<Instance> (*make)();
+  };
+
+  template <Model M>
+  void add() {
+    entries_.push_back(Entry{M::spec(), [] { return std::unique_ptr<Instance>(new InstanceOf<M>); }});
+  }
+  const std::vector<Entry>& entries() const { return entries_; }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+}  // namespace interleave::relacy_engine
+
+namespace interleave {
+using RelacyModelCollector = relacy_engine::ModelCollector;
+}
+
+#define models relacy_models
+#define Registry RelacyModelCollector
+#include "models/builtin.cc"
+#undef Registry
+#undef models
+
+namespace interleave {
+
+namespace relacy_engine {
+namespace {
+
+// The run in progress. Relacy builds its test suites itself (default
+// constructor) and is not re-entrant, so runs are serialised and the suites
+// find their model here.
+struct Run {
+  Instance* instance = nullptr;
+  const Params* params = nullptr;
+  // Stop after this many executions (0: never).
+  uint64_t budget = 0;
+  // Executions begun.
+  uint64_t started = 0;
+  bool budget_hit = false;
+  // Probe mode: build one instance, record its thread count, run nothing.
+  bool probing = false;
+  int probed_threads = 0;
+};
+Run* g_run = nullptr;
+std::mutex g_run_mutex;
+
+// Runs `body`; an exception escaping it fails the Relacy test, as an
+// exception escaping a thread fails the execution under the scheduler. The
+// failure is reported after the handler has finished: Relacy never returns
+// to a failing fiber, and an exception still being handled would stay on
+// this OS thread's list of caught exceptions.
+template <class Body>
+void guarded(const char* where, Body body) {
+  static char what[512];
+  bool thrown = false;
+  try {
+    body();
+  } catch (const std::exception& e) {
+    fmt::format_to_n(what, sizeof what - 1, "{}", e.what()).out[0] = '\0';
+    thrown = true;
+  } catch (...) {
+    fmt::format_to_n(what, sizeof what - 1, "an exception that is not a std::exception")
+        .out[0] = '\0';
+    thrown = true;
+  }
+  if (thrown) {
+    // No source location: the exception left the model somewhere below.
+    relacy_api::detail::fail_formatted("exception escaped {}: {}", std::source_location{}, where,
+                                       static_cast<const char*>(what));
+  }
+}
+
+// Relacy's test suite for N model threads, whatever the model.
+template <int N>
+struct Suite : rl::test_suite<Suite<N>, N> {
+  void before() {
+    Run& run = *g_run;
+    if (run.budget != 0 && run.started >= run.budget) {
+      run.budget_hit = true;
+      rl::ctx().rl_until("execution budget reached", rl::debug_info("budget", "relacy engine", 0));
+    }
+    ++run.started;
+    guarded("the model's constructor", [&] { run.instance->create(*run.params); });
+    if (run.probing) {
+      run.probed_threads = run.instance->thread_count();
+      run.instance->destroy();
+    }
+  }
+  void thread(unsigned index) {
+    if (g_run->probing) return;
+    static constexpr const char* kThreads[] = {"T0", "T1", "T2", "T3", "T4", "T5", "T6", "T7"};
+    static_assert(N <= 8);
+    guarded(kThreads[index], [&] { g_run->instance->run_thread(static_cast<int>(index)); });
+  }
+  void after() {
+    if (g_run->probing) return;
+    guarded("the invariant", [&] { g_run->instance->invariant(); });
+    g_run->instance->destroy();
+  }
+};
+
+template <int N>
+void simulate(rl::test_params& params) {
+  rl::simulate<Suite<N>>(params);
+}
+
+using SimulateFn = void (*)(rl::test_params&);
+
+template <std::size_t... I>
+constexpr std::array<SimulateFn, sizeof...(I)> simulators(std::index_sequence<I...>) {
+  return {&simulate<static_cast<int>(I) + 1>...};
+}
+constexpr auto kSimulate = simulators(std::make_index_sequence<kMaxRelacyThreads>{});
+
+// Captures Relacy's output in a fixed buffer: during a simulation Relacy owns
+// operator new, so a growing std::string or ostringstream would be allocated
+// by it and freed outside it (a "double free").
+class FixedBuffer : public std::streambuf {
+ public:
+  FixedBuffer(char* data, std::size_t capacity) : data_(data), capacity_(capacity) {}
+  std::string_view text() const { return {data_, used_}; }
+  bool truncated() const { return truncated_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) put(static_cast<char>(c));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    for (std::streamsize i = 0; i < n; ++i) put(s[i]);
+    return n;
+  }
+
+ private:
+  void put(char c) {
+    if (used_ < capacity_) {
+      data_[used_++] = c;
+    } else {
+      truncated_ = true;
+    }
+  }
+  char* data_;
+  std::size_t capacity_;
+  std::size_t used_ = 0;
+  bool truncated_ = false;
+};
+
+char g_report[256 * 1024];
+
+// The message and "file:line" of the check that failed the execution, kept
+// in fixed buffers for the same reason.
+char g_failure_message[1024];
+char g_failure_location[512];
+// Set when the model started an interleave::thread (not supported here).
+bool g_thread_started = false;
+
+const ModelCollector& collector() { return relacy_models::builtin(); }
+
+const ModelCollector::Entry* find_model(std::string_view name) {
+  for (const auto& entry : collector().entries()) {
+    if (entry.spec.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+rl::scheduler_type_e to_rl(RelacySearch search) {
+  switch (search) {
+    case RelacySearch::kFull: return rl::sched_full;
+    case RelacySearch::kBound: return rl::sched_bound;
+    case RelacySearch::kRandom: return rl::sched_random;
+  }
+  return rl::sched_full;
+}
+
+// Relacy's report without its first line (the mangled name of the suite),
+// and with Relacy's own header paths shortened from Bazel's
+// "bazel-out/.../_virtual_includes/relacy/relacy/context.hpp" to "relacy/context.hpp".
+std::string clean_report(std::string_view text) {
+  std::size_t eol = text.find('\n');
+  if (eol != std::string_view::npos) text.remove_prefix(eol + 1);
+  constexpr std::string_view kPrefix = "bazel-out/", kVirtual = "_virtual_includes/relacy/";
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    std::size_t at = text.find(kPrefix);
+    std::size_t virt = at == std::string_view::npos ? at : text.find(kVirtual, at);
+    std::size_t eol_at = at == std::string_view::npos ? at : text.find('\n', at);
+    if (virt == std::string_view::npos || virt > eol_at) {
+      out += text;
+      break;
+    }
+    out += text.substr(0, at);
+    text.remove_prefix(virt + kVirtual.size());
+  }
+  return out;
+}
+
+// The event that failed the execution, from Relacy's history: the line
+// "[10] 1: DATA RACE (data race detected), in payload, models/relaxed.h(42)".
+struct FailureEvent {
+  std::string thread;       // "1"
+  std::string description;  // "DATA RACE (data race detected)"
+  std::string object;       // "payload" (the object or function Relacy names)
+  std::string where;        // "models/relaxed.h:42"; empty inside Relacy itself
+};
+
+FailureEvent failure_event(std::string_view report, std::string_view kind) {
+  FailureEvent event;
+  std::size_t history = report.find("execution history");
+  if (history == std::string_view::npos) return event;
+  std::string_view rest = report.substr(history);
+  while (!rest.empty()) {
+    std::size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
+    // "[i] t: <event>, in <object>, <file>(<line>)"
+    std::size_t close = line.find("] ");
+    std::size_t colon = line.find(": ", close == std::string_view::npos ? 0 : close);
+    if (line.empty() || line[0] != '[' || close == std::string_view::npos ||
+        colon == std::string_view::npos) {
+      continue;
+    }
+    std::string_view text = line.substr(colon + 2);
+    if (text.substr(0, kind.size()) != kind) continue;
+    event.thread = std::string(line.substr(close + 2, colon - close - 2));
+    std::size_t in = text.rfind(", in ");
+    event.description = std::string(text.substr(0, in));
+    if (in != std::string_view::npos) {
+      std::string_view place = text.substr(in + 5);  // "<object>, <file>(<line>)"
+      std::size_t comma = place.find(", ");
+      event.object = std::string(place.substr(0, comma));
+      if (comma != std::string_view::npos) {
+        std::string_view file_line = place.substr(comma + 2);
+        std::size_t paren = file_line.rfind('(');
+        if (paren != std::string_view::npos && file_line.substr(0, 7) != "relacy/" &&
+            file_line.back() == ')') {
+          event.where = fmt::format("{}:{}", file_line.substr(0, paren),
+                                    file_line.substr(paren + 1, file_line.size() - paren - 2));
+        }
+      }
+    }
+    break;
+  }
+  return event;
+}
+
+}  // namespace
+}  // namespace relacy_engine
+
+namespace relacy_api::detail {
+
+void report_failure(const char* message, std::source_location location) {
+  if (!rl::is_ctx()) {
+    throw std::logic_error(fmt::format("check failed outside a Relacy simulation: {} ({}:{})",
+                                       message, location.file_name(), location.line()));
+  }
+  using relacy_engine::g_failure_location;
+  using relacy_engine::g_failure_message;
+  std::size_t n = std::min(std::strlen(message), sizeof g_failure_message - 1);
+  std::memcpy(g_failure_message, message, n);
+  g_failure_message[n] = '\0';
+  if (location.line() == 0) {
+    g_failure_location[0] = '\0';
+  } else {
+    auto end = fmt::format_to_n(g_failure_location, sizeof g_failure_location - 1, "{}:{}",
+                                file_of(location), location.line());
+    g_failure_location[std::min(end.size, sizeof g_failure_location - 1)] = '\0';
+  }
+  rl::ctx().fail_test(message, rl::test_result_user_assert_failed,
+                      rl::debug_info("check", file_of(location), location.line()));
+  std::abort();  // not reached: Relacy leaves the failing execution's fiber for good
+}
+
+void thread_unsupported(std::source_location location) {
+  relacy_engine::g_thread_started = true;
+  fail_formatted("interleave::thread is not available under the Relacy engine", location);
+}
+
+void invalid_order(const char* operation, std::memory_order order, const char* object,
+                   std::source_location location) {
+  static const char* const kNames[] = {"relaxed", "consume", "acquire",
+                                       "release", "acq_rel", "seq_cst"};
+  int index = static_cast<int>(order);
+  const char* name = index >= 0 && index < 6 ? kNames[index] : "?";
+  fail_formatted("{} of {} with memory_order_{}: not a valid order for a {} (undefined behaviour)",
+                 location, operation, object, name, operation);
+}
+
+}  // namespace relacy_api::detail
+
+const char* search_name(RelacySearch search) {
+  switch (search) {
+    case RelacySearch::kFull: return "full";
+    case RelacySearch::kBound: return "bound";
+    case RelacySearch::kRandom: return "random";
+  }
+  return "?";
+}
+
+bool parse_search(std::string_view name, RelacySearch& search) {
+  for (RelacySearch s : {RelacySearch::kFull, RelacySearch::kBound, RelacySearch::kRandom}) {
+    if (name == search_name(s)) {
+      search = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> relacy_model_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : relacy_engine::collector().entries()) names.push_back(entry.spec.name);
+  return names;
+}
+
+Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
+                                  const RelacyOptions& options) {
+  using namespace relacy_engine;
+  const ModelCollector::Entry* entry = find_model(model);
+  if (entry == nullptr) {
+    return Error{fmt::format("unknown model '{}' for the Relacy engine (see `interleave list`)",
+                             model)};
+  }
+  std::lock_guard<std::mutex> serialised(g_run_mutex);
+  std::unique_ptr<Instance> instance = entry->make();
+  FixedBuffer discard_buffer(nullptr, 0);
+  std::ostream discard(&discard_buffer);
+
+  Run run;
+  run.instance = instance.get();
+  run.params = &params;
+  g_run = &run;
+  struct Unset {
+    ~Unset() { g_run = nullptr; }
+  } unset;
+  g_failure_message[0] = '\0';
+  g_thread_started = false;
+
+  // The thread count: the model's thread_count() needs an instance, and an
+  // instance needs a Relacy context, so a one-execution probe builds one.
+  int threads = -1;
+  if (!instance->counts_threads()) {
+    try {
+      threads = params.threads();
+    } catch (const std::exception& e) {
+      return Error{fmt::format("{}: {}", model, e.what())};
+    }
+  } else {
+    run.probing = true;
+    rl::test_params probe;
+    probe.search_type = rl::sched_full;
+    probe.iteration_count = 1;
+    probe.output_stream = &discard;
+    probe.progress_stream = &discard;
+    kSimulate[0](probe);
+    run.probing = false;
+    if (probe.test_result != rl::test_result_success) {
+      return Error{fmt::format("{}: building the model under Relacy failed: {} {}", model,
+                               rl::test_result_str(probe.test_result), g_failure_message)};
+    }
+    threads = run.probed_threads;
+  }
+  if (threads < 1 || threads > kMaxRelacyThreads) {
+    return Error{fmt::format(
+        "{} has {} threads; the Relacy engine runs 1..{} (Relacy fixes a test's thread count at "
+        "compile time: kMaxRelacyThreads in relacy_engine/engine.h)",
+        model, threads, kMaxRelacyThreads)};
+  }
+
+  FixedBuffer report_buffer(g_report, sizeof g_report);
+  std::ostream report(&report_buffer);
+  rl::test_params rl_params;
+  rl_params.search_type = to_rl(options.search);
+  rl_params.context_bound = options.context_bound;
+  rl_params.execution_depth_limit = options.max_depth;
+  rl_params.output_stream = &report;
+  rl_params.progress_stream = &discard;
+  if (options.search == RelacySearch::kRandom) {
+    rl_params.iteration_count =
+        options.iterations != 0 ? options.iterations : RelacyOptions::kDefaultRandomIterations;
+  } else {
+    run.budget = options.iterations;
+  }
+  run.started = 0;
+  run.budget_hit = false;
+  g_failure_message[0] = '\0';
+  g_failure_location[0] = '\0';
+
+  auto start = std::chrono::steady_clock::now();
+  kSimulate[threads - 1](rl_params);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (g_thread_started) {
+    return Error{fmt::format(
+        "{} starts a thread from a model thread (interleave::thread, {}): the Relacy engine "
+        "cannot run it, because Relacy fixes a test's thread count at compile time",
+        model, g_failure_location)};
+  }
+
+  RelacyResult result;
+  result.model = std::string(model);
+  result.params = params;
+  result.threads = threads;
+  result.search = options.search;
+  result.context_bound = options.context_bound;
+  result.seconds = seconds;
+  if (run.budget_hit) {
+    // Our budget stopped a full or bound search: no bug in what it covered.
+    result.iterations = run.budget;
+    result.kind = rl::test_result_str(rl::test_result_success);
+    result.exhaustive = false;
+    return result;
+  }
+  result.iterations = rl_params.stop_iteration;
+  result.kind = rl::test_result_str(rl_params.test_result);
+  result.found_bug = rl_params.test_result != rl::test_result_success;
+  result.exhaustive = !result.found_bug && options.search != RelacySearch::kRandom;
+  result.report = clean_report(report_buffer.text());
+  result.report_truncated = report_buffer.truncated();
+  if (result.found_bug) {
+    FailureEvent event = failure_event(result.report, result.kind);
+    if (rl_params.test_result == rl::test_result_user_assert_failed ||
+        rl_params.test_result == rl::test_result_user_invariant_failed) {
+      result.message = g_failure_message;
+      event.where = g_failure_location;
+    } else if (rl_params.test_result == rl::test_result_data_race) {
+      result.message = fmt::format("unsynchronised access to {} by two threads",
+                                   event.object.empty() ? "a shared<T>" : event.object);
+    } else if (rl_params.test_result == rl::test_result_deadlock) {
+      // Relacy notices it in whichever thread ran last: no location to give.
+      result.message = "every live thread is blocked";
+      event = FailureEvent{};
+    } else {
+      result.message = event.description;
+    }
+    result.location = event.thread.empty() ? event.where
+                      : event.where.empty() ? "T" + event.thread
+                                            : fmt::format("T{}, {}", event.thread, event.where);
+  }
+  return result;
+}
+
+namespace {
+
+std::string explain(const RelacyResult& r) {
+  if (r.location.empty()) return r.message;
+  return fmt::format("{}   ({})", r.message, r.location);
+}
+
+}  // namespace
+
+std::string relacy_summary(const RelacyResult& r) {
+  std::string how = fmt::format("Relacy's {} search", search_name(r.search));
+  if (r.search == RelacySearch::kBound) how += fmt::format(" (context bound {})", r.context_bound);
+  if (r.found_bug) {
+    std::string why = explain(r);
+    return fmt::format("FAIL {}{}{}   [found by {} in execution {}, {:.3f} s]", r.kind,
+                       why.empty() ? "" : ": ", why, how, r.iterations, r.seconds);
+  }
+  if (r.exhaustive && r.search == RelacySearch::kBound) {
+    return fmt::format("PASS no bug under the C++ memory model with at most {} preemptions: {} "
+                       "explored all {} such executions ({:.3f} s)",
+                       r.context_bound, how, r.iterations, r.seconds);
+  }
+  if (r.exhaustive) {
+    return fmt::format("PASS no bug under the C++ memory model: {} explored all {} executions "
+                       "({:.3f} s)",
+                       how, r.iterations, r.seconds);
+  }
+  return fmt::format("PASS no bug found in {} executions of {}; not every execution was covered "
+                     "({:.3f} s)",
+                     r.iterations, how, r.seconds);
+}
+
+std::string format_relacy(const RelacyResult& r) {
+  std::string out = fmt::format("{}  {}  engine=relacy threads={} (C++ memory model: memory "
+                                "orders honoured, data races reported)\n",
+                                r.model, r.params.describe(), r.threads);
+  out += relacy_summary(r) + "\n";
+  if (!r.report.empty()) {
+    out += "--- Relacy's report ---\n";
+    out += r.report;
+    if (r.report_truncated) out += "\n(Relacy's report was cut at 256 KiB)\n";
+  }
+  return out;
+}
+
+}  // namespace interleave

@@ -1,0 +1,94 @@
+// The Relacy engine: every built-in model, from the same source, checked by
+// Relacy (Dmitry Vyukov's Relacy Race Detector) instead of the scheduler.
+// Relacy is an independent second checker, and it has the C++ memory model:
+// atomic memory orders are honoured (relaxed loads may read stale values),
+// and an unsynchronised pair of shared<T> accesses is reported as a DATA RACE.
+//
+// Relacy fixes a test's thread count at compile time, so the engine is
+// compiled for 1..kMaxRelacyThreads threads and picks the instance matching
+// the model's thread count; a model with more threads is an error.
+//
+// Only relacy_engine/engine.cc includes Relacy; this header does not.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scheduler/expected.h"
+#include "scheduler/params.h"
+
+namespace interleave {
+
+// Relacy test suites are instantiated for 1..kMaxRelacyThreads threads.
+inline constexpr int kMaxRelacyThreads = 6;
+
+// Relacy's three schedulers.
+enum class RelacySearch {
+  kFull,    // every interleaving and every value a relaxed load may read; no budget
+  kBound,   // the same, with at most `context_bound` preemptions per execution
+  kRandom,  // `iterations` random executions
+};
+
+// "full", "bound", "random"; and back (false for an unknown name).
+const char* search_name(RelacySearch search);
+bool parse_search(std::string_view name, RelacySearch& search);
+
+struct RelacyOptions {
+  RelacySearch search = RelacySearch::kFull;
+  // Random search: executions to run (0: kDefaultRandomIterations). Full and
+  // bound search: stop after this many executions (0: no limit; Relacy itself
+  // has none, so keep the model's parameters small).
+  uint64_t iterations = 0;
+  // Bound search: preemptions allowed per execution.
+  unsigned context_bound = 2;
+  // Scheduling points per execution after which Relacy reports a LIVELOCK.
+  unsigned max_depth = 100'000;
+
+  static constexpr uint64_t kDefaultRandomIterations = 100'000;
+};
+
+struct RelacyResult {
+  std::string model;
+  Params params;
+  // Model threads (the Relacy test suite's static thread count).
+  int threads = 0;
+  RelacySearch search = RelacySearch::kFull;
+  unsigned context_bound = 0;
+  // Executions Relacy ran; on a failure, the failing execution's number.
+  uint64_t iterations = 0;
+  // Full search covered every execution, or bound search every execution
+  // within the context bound (no budget stopped it, no bug stopped it).
+  bool exhaustive = false;
+  bool found_bug = false;
+  // Relacy's result kind: "SUCCESS", "USER ASSERT FAILED", "DATA RACE",
+  // "DEADLOCK", "LIVELOCK", "RECURSION ON NON-RECURSIVE MUTEX", ...
+  std::string kind;
+  // For a failed check()/fail() in the model: its message and "file:line".
+  std::string message;
+  std::string location;
+  // Relacy's own output: on a failure, its history of the failing execution.
+  std::string report;
+  // The report did not fit the capture buffer and was cut.
+  bool report_truncated = false;
+  double seconds = 0;
+};
+
+// Checks the built-in model `model` with validated `params` (see
+// models::builtin().resolve) under Relacy. Errors: an unknown model, or more
+// threads than kMaxRelacyThreads.
+Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
+                                  const RelacyOptions& options = {});
+
+// The names of the models the Relacy engine has (every built-in model).
+std::vector<std::string> relacy_model_names();
+
+// Our one-line summary ("FAIL ..." or "PASS ..."), then Relacy's report.
+std::string format_relacy(const RelacyResult& result);
+
+// The summary line alone.
+std::string relacy_summary(const RelacyResult& result);
+
+}  // namespace interleave

@@ -1,0 +1,66 @@
+#include "scheduler/bounded.h"
+
+#include <fmt/format.h>
+
+namespace interleave {
+
+BoundedStrategy::BoundedStrategy(int max_preemptions) : bound_(max_preemptions) {
+  path_.reserve(1024);
+}
+
+bool BoundedStrategy::begin_execution() {
+  depth_ = 0;
+  preemptions_ = 0;
+  if (!error().empty()) return false;
+  if (!started_) {
+    started_ = true;
+    return true;
+  }
+  // Backtrack: the deepest branch with a thread neither tried nor ruled out
+  // by the bound takes it; everything below it is explored afresh.
+  while (!path_.empty()) {
+    Branch& b = path_.back();
+    ThreadSet untried = b.runnable;
+    untried.erase_all(b.tried);
+    if (!untried.empty()) {
+      b.chosen = untried.lowest();
+      b.tried.insert(b.chosen);
+      return true;
+    }
+    path_.pop_back();
+  }
+  return false;
+}
+
+ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
+  const ThreadSet runnable = point.runnable;
+  if (depth_ < path_.size()) {
+    const Branch& b = path_[depth_++];
+    if (b.runnable != runnable || b.previous != point.current) {
+      set_error(fmt::format(
+          "the model is not deterministic: at step {} the runnable threads differ from an earlier "
+          "execution with the same choices (does it depend on time, addresses or global state?)",
+          depth_));
+      return kNoThread;
+    }
+    if (preempts(b, b.chosen)) ++preemptions_;
+    return b.chosen;
+  }
+  const bool can_continue = point.current != kNoThread && runnable.contains(point.current);
+  Branch b{runnable, ThreadSet(), kNoThread, point.current};
+  b.chosen = can_continue ? point.current : runnable.lowest();
+  b.tried.insert(b.chosen);
+  if (can_continue && preemptions_ >= bound_) {
+    // Every other thread would preempt the running one, one preemption too
+    // many: rule them out here.
+    if (runnable.size() > 1) cut_ = true;
+    b.tried = runnable;
+  }
+  path_.push_back(b);
+  ++depth_;
+  // The first choice continues the previous thread when it can: never a
+  // preemption.
+  return b.chosen;
+}
+
+}  // namespace interleave

@@ -1,0 +1,30 @@
+#include "scheduler/iterative.h"
+
+namespace interleave {
+
+IterativeStrategy::IterativeStrategy(int max_bound) : max_bound_(max_bound), round_(0) {}
+
+bool IterativeStrategy::begin_execution() {
+  if (!error().empty()) return false;
+  for (;;) {
+    if (round_.begin_execution()) return true;
+    if (!round_.error().empty()) {
+      set_error(round_.error());
+      return false;
+    }
+    if (!round_.cut()) {
+      exhausted_ = true;
+      return false;
+    }
+    if (max_bound_ >= 0 && round_.bound() >= max_bound_) return false;
+    round_ = BoundedStrategy(round_.bound() + 1);
+  }
+}
+
+ThreadId IterativeStrategy::pick(const SchedulingPoint& point) {
+  ThreadId t = round_.pick(point);
+  if (!round_.error().empty()) set_error(round_.error());
+  return t;
+}
+
+}  // namespace interleave
