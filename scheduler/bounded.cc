@@ -63,4 +63,11 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
   return b.chosen;
 }
 
+std::string BoundedStrategy::coverage(uint64_t executions) const {
+  // Nothing cut: every schedule was explored, and the default wording fits.
+  if (exhaustive()) return {};
+  return fmt::format("in {} executions within {} preemption{}", executions, bound_,
+                     bound_ == 1 ? "" : "s");
+}
+
 }  // namespace interleave

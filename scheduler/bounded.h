@@ -35,6 +35,8 @@ class BoundedStrategy final : public Strategy {
 
   // The bound K.
   int bound() const { return bound_; }
+  int preemption_bound() const override { return bound_; }
+  std::string coverage(uint64_t executions) const override;
   // Whether some schedule was left out because it needs more than K
   // preemptions (so far, over every execution explored).
   bool cut() const { return cut_; }

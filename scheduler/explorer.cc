@@ -50,48 +50,6 @@ int count_preemptions(ModelRunner& model, Execution& execution, const FoundFailu
   return counter.preemptions();
 }
 
-// Strategies that never finish on their own: they need a budget.
-bool endless(const Strategy& strategy) {
-  return dynamic_cast<const RandomStrategy*>(&strategy) != nullptr ||
-         dynamic_cast<const PctStrategy*>(&strategy) != nullptr;
-}
-
-std::string preemptions_word(int n) {
-  return fmt::format("{} preemption{}", n, n == 1 ? "" : "s");
-}
-
-// What the strategies beyond DFS and DPOR say about their coverage.
-void describe_strategy(const Strategy& strategy, CheckResult& r) {
-  if (auto* bounded = dynamic_cast<const BoundedStrategy*>(&strategy)) {
-    r.preemption_bound = bounded->bound();
-    // Not cut: every schedule explored, and "explored all N" is exact.
-    if (!r.exhaustive) {
-      r.coverage = fmt::format("in {} executions within {}", r.executions,
-                               preemptions_word(bounded->bound()));
-    }
-  } else if (auto* iterative = dynamic_cast<const IterativeStrategy*>(&strategy)) {
-    int k = iterative->bound();
-    r.preemption_bound = k;
-    if (r.exhaustive) {
-      r.coverage = fmt::format(
-          "explored all schedules, none needs more than {}: {} executions over bounds 0..{}",
-          preemptions_word(k), r.executions, k);
-    } else {
-      r.coverage = fmt::format("in {} executions within {} (bounds 0..{})", r.executions,
-                               preemptions_word(k), k);
-    }
-  } else if (auto* random = dynamic_cast<const RandomStrategy*>(&strategy)) {
-    r.seed = random->seed();
-    r.rerun = fmt::format("--strategy random --seed {}", random->seed());
-    r.coverage = fmt::format("in {} random executions (seed {})", r.executions, random->seed());
-  } else if (auto* pct = dynamic_cast<const PctStrategy*>(&strategy)) {
-    r.seed = pct->seed();
-    r.rerun = fmt::format("--strategy pct --depth {} --seed {}", pct->depth(), pct->seed());
-    r.coverage = fmt::format("in {} PCT executions (depth {}, seed {})", r.executions,
-                             pct->depth(), pct->seed());
-  }
-}
-
 }  // namespace
 
 Schedule schedule_of(const ModelSpec& spec, const Params& params,
@@ -118,7 +76,7 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   bool stopped_early = false;
   // The budget: options', or a default one for a strategy that never ends.
   uint64_t max_executions = options.max_executions;
-  if (max_executions == 0 && !(options.max_seconds > 0) && endless(strategy)) {
+  if (max_executions == 0 && !(options.max_seconds > 0) && strategy.endless()) {
     max_executions = CheckOptions::kDefaultRandomExecutions;
   }
   while (strategy.begin_execution()) {
@@ -166,7 +124,10 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   }
   if (result.error.empty()) result.error = strategy.error();
   result.exhaustive = !stopped_early && result.error.empty() && strategy.exhaustive();
-  describe_strategy(strategy, result);
+  result.coverage = strategy.coverage(result.executions);
+  result.rerun = strategy.rerun();
+  result.seed = strategy.seed();
+  result.preemption_bound = strategy.preemption_bound();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include "scheduler/iterative.h"
 
 namespace interleave {
@@ -25,6 +27,17 @@ ThreadId IterativeStrategy::pick(const SchedulingPoint& point) {
   ThreadId t = round_.pick(point);
   if (!round_.error().empty()) set_error(round_.error());
   return t;
+}
+
+std::string IterativeStrategy::coverage(uint64_t executions) const {
+  const int k = bound();
+  const std::string word = fmt::format("{} preemption{}", k, k == 1 ? "" : "s");
+  if (exhaustive()) {
+    return fmt::format("explored all schedules, none needs more than {}: {} executions over "
+                       "bounds 0..{}",
+                       word, executions, k);
+  }
+  return fmt::format("in {} executions within {} (bounds 0..{})", executions, word, k);
 }
 
 }  // namespace interleave

@@ -31,6 +31,8 @@ class IterativeStrategy final : public Strategy {
 
   // The bound of the current (last) round.
   int bound() const { return round_.bound(); }
+  int preemption_bound() const override { return bound(); }
+  std::string coverage(uint64_t executions) const override;
   // The largest bound to try, -1 for none.
   int max_bound() const { return max_bound_; }
 

@@ -46,4 +46,12 @@ ThreadId PctStrategy::pick(const SchedulingPoint& point) {
 
 void PctStrategy::end_execution() { estimate_ = std::max<size_t>(steps_, 1); }
 
+std::string PctStrategy::coverage(uint64_t executions) const {
+  return fmt::format("in {} PCT executions (depth {}, seed {})", executions, depth_, seed_);
+}
+
+std::string PctStrategy::rerun() const {
+  return fmt::format("--strategy pct --depth {} --seed {}", depth_, seed_);
+}
+
 }  // namespace interleave

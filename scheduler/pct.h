@@ -39,7 +39,10 @@ class PctStrategy final : public Strategy {
   void end_execution() override;
   bool exhaustive() const override { return false; }
 
-  uint64_t seed() const { return seed_; }
+  bool endless() const override { return true; }
+  std::string coverage(uint64_t executions) const override;
+  std::string rerun() const override;
+  std::optional<uint64_t> seed() const override { return seed_; }
   int depth() const { return depth_; }
 
  private:

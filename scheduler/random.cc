@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include "scheduler/random.h"
 
 #include <bit>
@@ -54,5 +56,13 @@ ThreadId Rng::pick_from(ThreadSet set) {
 }
 
 RandomStrategy::RandomStrategy(uint64_t seed) : seed_(seed), rng_(seed) {}
+
+std::string RandomStrategy::coverage(uint64_t executions) const {
+  return fmt::format("in {} random executions (seed {})", executions, seed_);
+}
+
+std::string RandomStrategy::rerun() const {
+  return fmt::format("--strategy random --seed {}", seed_);
+}
 
 }  // namespace interleave

@@ -41,7 +41,10 @@ class RandomStrategy final : public Strategy {
   ThreadId pick(const SchedulingPoint& point) override { return rng_.pick_from(point.runnable); }
   bool exhaustive() const override { return false; }
 
-  uint64_t seed() const { return seed_; }
+  bool endless() const override { return true; }
+  std::string coverage(uint64_t executions) const override;
+  std::string rerun() const override;
+  std::optional<uint64_t> seed() const override { return seed_; }
 
  private:
   uint64_t seed_;

@@ -6,6 +6,8 @@
 // Adding a strategy means adding one file that implements this interface.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +52,23 @@ class Strategy {
   // True when the strategy, having returned false from begin_execution()
   // without error, has covered every schedule of the model.
   virtual bool exhaustive() const = 0;
+
+  // --- How reports describe a run (defaults suit exhaustive strategies) ---
+
+  // Whether the strategy never runs out of executions by itself (random,
+  // PCT): the explorer then gives it a default budget.
+  virtual bool endless() const { return false; }
+  // What a finished run of `executions` executions covered, completing "no
+  // bug found ...", e.g. "in 1000 random executions (seed 1)". Empty: the
+  // explorer's own wording ("explored all N executions" when exhaustive).
+  virtual std::string coverage(uint64_t /*executions*/) const { return {}; }
+  // The options that rerun this exact run ("--strategy pct --depth 3 --seed
+  // 42"), when a schedule string alone does not reproduce the run; else "".
+  virtual std::string rerun() const { return {}; }
+  // The seed of a randomised strategy, if any.
+  virtual std::optional<uint64_t> seed() const { return std::nullopt; }
+  // The preemption bound the run used; -1 for none.
+  virtual int preemption_bound() const { return -1; }
 
   // Why the strategy could not go on (a schedule that does not fit the
   // execution, a model that behaves nondeterministically). Empty if none.
