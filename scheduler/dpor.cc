@@ -147,7 +147,14 @@ void DporStrategy::join_into(Clock& into, const Clock& from) const {
 
 void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p, bool analyse) {
   const Operation& op = point.next[p];
-  Event e{p, op.kind, access_of(op), {-1, -1}, thread_clock_[p]};
+  // Built in place (a copied Event temporary stalls on store forwarding).
+  const int index = static_cast<int>(events_.size());
+  Event& e = events_.emplace_back();
+  e.thread = p;
+  e.kind = op.kind;
+  e.access = access_of(op);
+  e.previous = {-1, -1};
+  copy_clock(e.clock, thread_clock_[p]);
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
     join_into(e.clock, thread_clock_[op.joined]);
   }
@@ -182,7 +189,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p, bool an
     if (e.access.role[s] == Role::kNone) continue;
     LastTouch& touch = last_touch(e.access.object[s]);
     cursor[s] = e.previous[s] = touch.step;
-    touch.step = static_cast<int>(events_.size());
+    touch.step = index;
   }
   for (;;) {
     const int k = std::max(cursor[0], cursor[1]);
@@ -212,9 +219,12 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p, bool an
     join_into(e.clock, earlier.clock);
   }
   ++e.clock[p];
-  thread_clock_[p] = e.clock;
+  copy_clock(thread_clock_[p], e.clock);
   for (size_t i = 0; i < race_count; ++i) reverse_race(races[i], e);
-  events_.push_back(e);
+}
+
+void DporStrategy::copy_clock(Clock& into, const Clock& from) const {
+  for (int t = 0; t < width_; ++t) into[t] = from[t];
 }
 
 DporStrategy::LastTouch& DporStrategy::last_touch(const void* object) {
@@ -253,7 +263,8 @@ void DporStrategy::reverse_race(size_t k, const Event& later) {
     return false;
   };
   ThreadSet initials;
-  for (size_t j = k + 1; j < events_.size(); ++j) {
+  // `later` is the last event recorded; v lies strictly between the two.
+  for (size_t j = k + 1; j + 1 < events_.size(); ++j) {
     const Event& ej = events_[j];
     if (ej.clock[tk] >= mark) continue;  // happens after `earlier`: not in v
     if (!has_predecessor(ej.clock)) initials.insert(ej.thread);

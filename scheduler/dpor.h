@@ -97,6 +97,8 @@ class DporStrategy final : public Strategy {
   // thread that reverses its race with the step just recorded.
   void reverse_race(size_t earlier, const Event& later);
   void join_into(Clock& into, const Clock& from) const;
+  // Copies the entries in use (width_).
+  void copy_clock(Clock& into, const Clock& from) const;
   // The entry for `object` in last_touch_, added if new.
   LastTouch& last_touch(const void* object);
   // How step `e` touched `object` (one of its objects).
