@@ -212,6 +212,7 @@ RateRow rate_check_model(const Settings& s, const char* name, int threads, int i
                          uint64_t expected_executions, uint64_t steps_per_execution) {
   interleave::Params params = params_for<M>(threads, iters);
   interleave::CheckOptions options;
+  options.strategy = "dfs";  // this section measures DFS
   verify(interleave::check_model<M>(params, options), name, expected_executions,
          expected_executions * steps_per_execution);  // warm up (stacks, caches)
   RateRow row{name, std::to_string(threads) + "x" + std::to_string(iters), expected_executions};

@@ -63,10 +63,7 @@ bool DporStrategy::conflict(const Access& a, const Access& b) {
   return false;
 }
 
-DporStrategy::DporStrategy() {
-  path_.reserve(256);
-  events_.reserve(256);
-}
+DporStrategy::DporStrategy() = default;
 
 bool DporStrategy::begin_execution() {
   depth_ = 0;

@@ -284,5 +284,34 @@ expect_usage_error "--preemptions applies to"
 run check counter.racy --strategy iterative --all
 expect_usage_error "--all does not combine"
 
+
+# --- native: the same model on real threads. --------------------------------
+run native counter.locked --iters 100 --trials 20
+expect_rc 0
+expect_out "PASS 20 trials, none broke the model"
+run native counter.racy --trials 0
+expect_usage_error "--trials 0 runs without end"
+run native counter.racy --timeout 0
+expect_usage_error "--timeout must be positive"
+run native no.such.model
+expect_usage_error "unknown model 'no.such.model'"
+
+# --- relacy: the same model under Relacy. -----------------------------------
+run relacy counter.locked --threads 2 --iters 1
+expect_rc 0
+run relacy counter.racy --threads 2 --iters 1
+expect_rc 1
+run relacy relaxed.message_passing
+expect_rc 1
+run check relaxed.message_passing
+expect_rc 0
+expect_out "no bug under sequential consistency"
+run relacy counter.racy --search sideways
+expect_usage_error "--search 'sideways'"
+run relacy counter.racy --threads 8
+expect_usage_error "threads"
+run relacy no.such.model
+expect_usage_error "unknown model 'no.such.model'"
+
 echo "$checks checks, $failures failures"
 [[ "$failures" -eq 0 ]]
