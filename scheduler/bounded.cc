@@ -37,10 +37,7 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
   if (depth_ < path_.size()) {
     const Branch& b = path_[depth_++];
     if (b.runnable != runnable || b.previous != point.current) {
-      set_error(fmt::format(
-          "the model is not deterministic: at step {} the runnable threads differ from an earlier "
-          "execution with the same choices (does it depend on time, addresses or global state?)",
-          depth_));
+      set_not_deterministic(depth_);
       return kNoThread;
     }
     if (preempts(b, b.chosen)) ++preemptions_;

@@ -17,6 +17,7 @@
 // explored.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <vector>
 
@@ -24,8 +25,11 @@
 
 namespace interleave {
 
-class BoundedStrategy final : public Strategy {
+class BoundedStrategy : public Strategy {
  public:
+  // No bound: every schedule (plain DFS).
+  static constexpr int kUnbounded = INT_MAX;
+
   explicit BoundedStrategy(int max_preemptions);
 
   std::string_view name() const override { return "bounded"; }
@@ -64,7 +68,7 @@ class BoundedStrategy final : public Strategy {
 
   int bound_;
   // The choices of the current execution, from the first step; as in
-  // DfsStrategy, branches below depth_ are replayed, beyond it new.
+  // DFS, branches below depth_ are replayed, beyond it new.
   std::vector<Branch> path_;
   size_t depth_ = 0;
   // Preemptions of the current execution so far.

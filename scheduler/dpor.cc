@@ -113,10 +113,7 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
   if (depth_ < path_.size()) {
     Node& n = path_[depth_];
     if (n.enabled != point.runnable) {
-      set_error(fmt::format(
-          "the model is not deterministic: at step {} the runnable threads differ from an earlier "
-          "execution with the same choices (does it depend on time, addresses or global state?)",
-          depth_ + 1));
+      set_not_deterministic(depth_ + 1);
       return kNoThread;
     }
     chosen = n.chosen;

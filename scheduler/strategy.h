@@ -78,6 +78,9 @@ class Strategy {
   void set_error(std::string message) {
     if (error_.empty()) error_ = std::move(message);
   }
+  // Replaying the choices of an earlier execution reached a different state
+  // at step `step` (1-based): the model depends on something besides them.
+  void set_not_deterministic(size_t step);
 
  private:
   std::string error_;
