@@ -1,5 +1,7 @@
 #include "scheduler/dpor.h"
 
+#include <bit>
+
 #include <fmt/format.h>
 
 namespace interleave {
@@ -67,10 +69,6 @@ DporStrategy::DporStrategy() = default;
 
 bool DporStrategy::begin_execution() {
   depth_ = 0;
-  events_.clear();
-  last_touch_.clear();
-  known_ = ThreadSet();
-  width_ = 0;
   if (!error().empty()) return false;
   if (!started_) {
     started_ = true;
@@ -88,6 +86,7 @@ bool DporStrategy::begin_execution() {
       n.chosen = todo.lowest();
       n.done.insert(n.chosen);
       first_new_ = path_.size() - 1;
+      restore_prefix_state();
       return true;
     }
     path_.pop_back();
@@ -96,12 +95,23 @@ bool DporStrategy::begin_execution() {
 }
 
 ThreadId DporStrategy::pick(const SchedulingPoint& point) {
+  if (depth_ < first_new_) {
+    // A step kept from the previous execution: its analysis still holds.
+    const Node& n = path_[depth_];
+    if (n.enabled != point.runnable) {
+      set_not_deterministic(depth_ + 1);
+      return kNoThread;
+    }
+    ++depth_;
+    return n.chosen;
+  }
   // Threads that appear start with the clock of the step that spawned them.
   ThreadSet appeared = point.live;
   appeared.erase_all(known_);
   for (ThreadId t = appeared.lowest(); t != kNoThread; t = appeared.next_after(t)) {
     if (!events_.empty() && events_.back().kind == OpKind::kSpawn) {
       thread_clock_[t] = events_.back().clock;  // spawned by the last step
+      events_.back().spawned = t;
     } else {
       thread_clock_[t] = Clock{};
     }
@@ -128,11 +138,28 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     n.backtrack.insert(chosen);
     n.done.insert(chosen);
     n.chosen = chosen;
+    n.known = known_;
     path_.push_back(n);
   }
   record_step(point, chosen, /*analyse=*/depth_ >= first_new_);
   ++depth_;
   return chosen;
+}
+
+void DporStrategy::restore_prefix_state() {
+  events_.resize(first_new_);
+  known_ = path_[first_new_].known;
+  width_ = known_.empty() ? 0 : 64 - std::countl_zero(known_.bits());
+  for (int t = 0; t < width_; ++t) thread_clock_[t] = Clock{};
+  last_touch_.clear();
+  for (size_t i = 0; i < events_.size(); ++i) {
+    const Event& e = events_[i];
+    thread_clock_[e.thread] = e.clock;
+    if (e.spawned != kNoThread) thread_clock_[e.spawned] = e.clock;
+    for (int s = 0; s < 2; ++s) {
+      if (e.access.role[s] != Role::kNone) last_touch(e.access.object[s]).step = static_cast<int>(i);
+    }
+  }
 }
 
 void DporStrategy::join_into(Clock& into, const Clock& from) const {

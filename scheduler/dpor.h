@@ -72,6 +72,8 @@ class DporStrategy final : public Strategy {
     ThreadSet done;
     // The thread chosen here in the current execution.
     ThreadId chosen = kNoThread;
+    // Threads seen live by the time of this step.
+    ThreadSet known;
   };
 
   // A step of the current execution.
@@ -82,6 +84,8 @@ class DporStrategy final : public Strategy {
     // For each object of `access`: the previous step that touched it (-1 if
     // none). Race detection walks these chains instead of every step.
     std::array<int, 2> previous{-1, -1};
+    // For a spawn: the thread it started (known once that thread is seen).
+    ThreadId spawned = kNoThread;
     // Happens-before clock of the step.
     Clock clock;
   };
@@ -93,6 +97,10 @@ class DporStrategy final : public Strategy {
   };
 
   void record_step(const SchedulingPoint& point, ThreadId chosen, bool analyse);
+  // Restores the per-execution state (clocks, last touches, known threads)
+  // after the steps kept from the previous execution, which the new one
+  // replays unchanged.
+  void restore_prefix_state();
   // Makes sure the state before event `earlier` is also explored with a
   // thread that reverses its race with the step just recorded.
   void reverse_race(size_t earlier, const Event& later);
@@ -112,7 +120,8 @@ class DporStrategy final : public Strategy {
   std::vector<Access> sleep_access_;
   // Sleep set of the next new node, computed when its parent chooses.
   ThreadSet next_sleep_;
-  // The steps of the current execution, in order.
+  // The steps of the current execution, in order. Steps before first_new_
+  // are kept from the previous execution (same choices, same steps).
   std::vector<Event> events_;
   // Objects touched in the current execution (few: a linear scan is fastest).
   std::vector<LastTouch> last_touch_;
