@@ -4,6 +4,7 @@
 //   interleave check MODEL [model options] [--all] [--max-steps N]
 //                    [--strategy dpor|dfs|bounded|iterative|random|pct] [--preemptions K]
 //                    [--seed S] [--depth d] [--executions N] [--seconds S]
+//                    [--json FILE] [--html FILE]
 //   interleave replay SCHEDULE [--max-steps N]
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +29,8 @@
 #include "models/builtin.h"
 #include "native/engine.h"
 #include "relacy_engine/engine.h"
+#include "scheduler/html_report.h"
+#include "scheduler/json_report.h"
 #include "scheduler/report.h"
 
 namespace {
@@ -38,6 +42,18 @@ constexpr int kUsage = 2;
 int usage_error(const std::string& message) {
   fmt::print(stderr, "interleave: {}\n", message);
   return kUsage;
+}
+
+// Writes a --json / --html report; false (with the reason on stderr) if it cannot.
+bool write_file(const std::string& path, const std::string& text, const char* option) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    usage_error(fmt::format("{}: cannot write {}", option, path));
+    return false;
+  }
+  return true;
 }
 
 int list_models() {
@@ -177,6 +193,15 @@ int main(int argc, char** argv) {
   double budget_seconds = 0;
   CLI::Option* seconds_opt =
       check->add_option("--seconds", budget_seconds, "stop after S seconds");
+  bool no_shrink = false;
+  check->add_flag("--no-shrink", no_shrink,
+                  "report the failing schedule as found, without shrinking it");
+
+  std::string json_file;
+  check->add_option("--json", json_file, "also write the result as JSON to FILE (docs/json.md)");
+  std::string html_file;
+  check->add_option("--html", html_file,
+                    "also write the result as a self-contained HTML page to FILE");
 
   CLI::App* replay = app.add_subcommand("replay", "replay one schedule string, step by step");
   std::string schedule;
@@ -270,6 +295,7 @@ int main(int argc, char** argv) {
       }
       options.max_seconds = budget_seconds;
     }
+    options.shrink = !no_shrink;
     if (auto made = interleave::make_strategy(options); !made) return usage_error(made.error());
     auto resolved = check_args.resolve();
     if (!resolved) return usage_error(resolved.error());
@@ -277,6 +303,14 @@ int main(int argc, char** argv) {
     interleave::CheckResult result =
         interleave::check(resolved->model->spec, resolved->params, *runner, options);
     fmt::print("{}", interleave::format_check(result, options, resolved->model->spec));
+    if (!json_file.empty() &&
+        !write_file(json_file, interleave::check_json(result, options), "--json")) {
+      return kUsage;
+    }
+    if (!html_file.empty() &&
+        !write_file(html_file, interleave::check_html(result, options), "--html")) {
+      return kUsage;
+    }
     if (!result.error.empty()) return usage_error(result.error);
     return result.found_bug() ? kBug : kNoBug;
   }

@@ -48,6 +48,10 @@ struct CheckOptions {
   uint64_t max_executions = 0;
   double max_seconds = 0;
   static constexpr uint64_t kDefaultRandomExecutions = 1000;
+
+  // Shrink the first failure (see shrink.h): report a schedule that fails
+  // the same way with the fewest preemptions, then steps, that shrinking finds.
+  bool shrink = true;
 };
 
 // A failing execution, with what it takes to reproduce it.
@@ -63,6 +67,17 @@ struct FoundFailure {
   // of the previous step could have gone on. Counted by replaying the
   // schedule; -1 if the replay did not reproduce the failure.
   int preemptions = -1;
+
+  // Set when shrinking (CheckOptions::shrink) ran: the schedule the strategy
+  // found, with its steps and preemptions, and those of the shrunk schedule
+  // reported above (failure, schedule and trace are the shrunk execution's;
+  // `preemptions` stays the count of the schedule the strategy found).
+  bool shrunk = false;
+  std::string original_schedule;
+  size_t original_steps = 0;
+  int original_preemptions = -1;
+  size_t shrunk_steps = 0;
+  int shrunk_preemptions = -1;
 };
 
 struct CheckResult {

@@ -1,8 +1,11 @@
 #include "scheduler/report.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include <fmt/format.h>
+
+#include "scheduler/explain.h"
 
 namespace interleave {
 
@@ -72,18 +75,56 @@ std::string found_with(const CheckResult& r) {
 
 }  // namespace
 
-std::string format_trace(const std::vector<TraceStep>& trace) {
+namespace {
+
+// The trace with the marks of `failure`'s explanation (see explain.h) in a
+// column after the source: "->" a context switch, "*" a key access. A legend
+// line follows when any step is marked.
+std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* failure) {
+  Explanation e = explain(trace, failure);
+  std::vector<std::string> lines;
+  size_t width = 0;
+  bool marked = false;
+  for (size_t i = 0; i < trace.size(); ++i) {
+    std::string line = format_step(std::to_string(i + 1), trace[i]);
+    line.pop_back();  // the newline
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    width = std::max(width, line.size());
+    lines.push_back(std::move(line));
+    marked = marked || e.marks[i].context_switch || e.marks[i].key;
+  }
   std::string out = fmt::format("  {:>4}  {:<6} {:<10} {:<16} {:<12} {}\n", "step", "thread",
                                 "operation", "object", "value", "source");
-  for (size_t i = 0; i < trace.size(); ++i) out += format_step(std::to_string(i + 1), trace[i]);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    std::string marks = fmt::format("{:<2} {}", e.marks[i].context_switch ? "->" : "",
+                                    e.marks[i].key ? "*" : "");
+    while (!marks.empty() && marks.back() == ' ') marks.pop_back();
+    if (marks.empty()) {
+      out += lines[i] + "\n";
+    } else {
+      out += fmt::format("{:<{}}  {}\n", lines[i], width, marks);
+    }
+  }
+  // A deadlock's blocked threads, at the operation each waits to perform.
+  if (failure != nullptr) {
+    for (const TraceStep& s : failure->blocked) out += format_step("--", s);
+  }
+  if (marked) {
+    out += e.key_steps.empty() ? "  marks: -> context switch\n"
+                               : "  marks: -> context switch, * conflicting access behind the failure\n";
+    if (!e.summary.empty()) out += fmt::format("  why: {}\n", e.summary);
+  }
   return out;
 }
 
+}  // namespace
+
+std::string format_trace(const std::vector<TraceStep>& trace) {
+  return marked_trace(trace, nullptr);
+}
+
 std::string format_failure_trace(const std::vector<TraceStep>& trace, const Failure& failure) {
-  std::string out = format_trace(trace);
-  // A deadlock's blocked threads, at the operation each waits to perform.
-  for (const TraceStep& s : failure.blocked) out += format_step("--", s) ;
-  return out;
+  return marked_trace(trace, &failure);
 }
 
 std::string replay_command(const Schedule& schedule, const CheckOptions& options) {
@@ -125,6 +166,15 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
       out += fmt::format("  found in execution {} ({})\n", f.execution, counts);
     }
     out += found_with(r);
+    if (f.shrunk && (f.shrunk_steps != f.original_steps ||
+                     f.shrunk_preemptions != f.original_preemptions)) {
+      out += fmt::format("  shrunk from {} steps, {} preemption{} to {} steps, {} preemption{} "
+                         "(original: '{}')\n",
+                         f.original_steps, f.original_preemptions,
+                         f.original_preemptions == 1 ? "" : "s", f.shrunk_steps,
+                         f.shrunk_preemptions, f.shrunk_preemptions == 1 ? "" : "s",
+                         f.original_schedule);
+    }
     out += format_failure_trace(f.trace, f.failure);
     out += fmt::format("replay: {}\n", replay_command(f.schedule, options));
   } else if (r.error.empty()) {

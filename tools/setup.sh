@@ -14,6 +14,8 @@ packages=(
   libcli11-dev         # argument parsing
   libfmt-dev           # formatting
   libbenchmark-dev     # bench/ targets
+  nlohmann-json3-dev   # --json reports (header only)
+  chromium             # headless browser for the --html report test
 )
 
 missing=()

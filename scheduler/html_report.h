@@ -1,0 +1,16 @@
+// The result of a check as a self-contained HTML page (inline CSS and JS, no
+// network): one swimlane per thread, the failing trace's steps in order, the
+// context switches and the key conflicting accesses (see explain.h)
+// highlighted, the failure message and the replay string.
+// `interleave check --html FILE`.
+#pragma once
+
+#include <string>
+
+#include "scheduler/explorer.h"
+
+namespace interleave {
+
+std::string check_html(const CheckResult& result, const CheckOptions& options);
+
+}  // namespace interleave

@@ -1,0 +1,107 @@
+#include "scheduler/json_report.h"
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "scheduler/explain.h"
+#include "scheduler/report.h"
+
+namespace interleave {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json location_json(const std::source_location& loc) {
+  if (loc.line() == 0) return nullptr;
+  std::string_view file = loc.file_name();
+  if (file.starts_with("./")) file.remove_prefix(2);
+  return {{"file", std::string(file)}, {"line", loc.line()}};
+}
+
+// "threads=2 iters=1" -> {"threads": 2, "iters": 1}.
+json params_json(const Params& params) {
+  json out = json::object();
+  std::string text = params.describe();
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(at, end - at);
+    if (size_t eq = item.find('='); eq != std::string::npos) {
+      out[item.substr(0, eq)] = std::stoll(item.substr(eq + 1));
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
+json step_json(const TraceStep& s) {
+  json loc = location_json(s.op.location);
+  json j = {
+      {"thread", s.thread},
+      {"operation", std::string(op_name(s.op.kind))},
+      {"object", std::string(s.op.name)},
+      {"read", s.has_read ? json(s.read) : json(nullptr)},
+      {"written", s.has_written ? json(s.written) : json(nullptr)},
+      {"file", loc.is_null() ? json(nullptr) : loc["file"]},
+      {"line", loc.is_null() ? json(nullptr) : loc["line"]},
+  };
+  return j;
+}
+
+}  // namespace
+
+std::string check_json(const CheckResult& r, const CheckOptions& options) {
+  json doc = {
+      {"format", "interleave.check"},
+      {"version", kCheckJsonVersion},
+      {"model", r.model},
+      {"params", params_json(r.params)},
+      {"strategy", r.strategy},
+      {"verdict", !r.error.empty() ? "error" : r.found_bug() ? "fail" : "pass"},
+      {"error", r.error.empty() ? json(nullptr) : json(r.error)},
+      {"executions", r.executions},
+      {"failing_executions", r.failing_executions},
+      {"pruned_executions", r.pruned_executions},
+      {"total_steps", r.total_steps},
+      {"seconds", r.seconds},
+      {"exhaustive", r.exhaustive},
+      {"coverage", r.coverage},
+      {"budget", r.budget},
+      {"seed", r.seed ? json(*r.seed) : json(nullptr)},
+      {"failure", nullptr},
+  };
+  if (r.first_failure) {
+    const FoundFailure& f = *r.first_failure;
+    Explanation e = explain(f.trace, &f.failure);
+    json trace = json::array();
+    for (size_t i = 0; i < f.trace.size(); ++i) {
+      json step = {{"step", i + 1}};
+      step.update(step_json(f.trace[i]));
+      step["switch"] = e.marks[i].context_switch;
+      step["key"] = e.marks[i].key;
+      trace.push_back(std::move(step));
+    }
+    json blocked = json::array();
+    for (const TraceStep& s : f.failure.blocked) blocked.push_back(step_json(s));
+    doc["failure"] = {
+        {"kind", std::string(failure_kind_name(f.failure.kind))},
+        {"message", f.failure.message},
+        {"thread", f.failure.thread == kNoThread ? json(nullptr) : json(f.failure.thread)},
+        {"location", location_json(f.failure.location)},
+        {"execution", f.execution},
+        {"preemptions", f.preemptions},
+        {"schedule", f.schedule.to_string()},
+        {"replay", replay_command(f.schedule, options)},
+        {"explanation", e.summary},
+        {"key_steps", e.key_steps},
+        {"trace", std::move(trace)},
+        {"blocked", std::move(blocked)},
+    };
+  }
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace interleave
