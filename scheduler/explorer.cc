@@ -166,9 +166,11 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
     if (outcome == Outcome::kFailed) {
       ++result.failing_executions;
       if (!result.first_failure) {
-        result.first_failure = FoundFailure{*execution.failure(),
-                                            schedule_of(spec, params, execution.trace()),
-                                            execution.trace(), result.executions};
+        FoundFailure& found = result.first_failure.emplace();
+        found.failure = *execution.failure();
+        found.schedule = schedule_of(spec, params, execution.trace());
+        found.trace = execution.trace();
+        found.execution = result.executions;
         result.first_failure->preemptions =
             count_preemptions(model, execution, *result.first_failure);
       }
