@@ -41,6 +41,8 @@
 
 #include <fmt/format.h>
 
+#include "scheduler/located_format.h"
+
 // Relacy's headers are not -Wextra clean (unused parameters, partly
 // initialised aggregates, an unsized operator delete replacement, and with
 // -O2 array-bounds warnings for its one-thread instantiation, on loops that
@@ -126,19 +128,6 @@ inline rl::memory_order to_rl(std::memory_order order) {
   return rl::mo_seq_cst;
 }
 
-// A format string that also captures where it is written (as in scheduler/check.h).
-template <class... Args>
-struct LocatedFormat {
-  template <class S>
-    requires std::convertible_to<const S&, std::string_view>
-  consteval LocatedFormat(const S& text,
-                          std::source_location where = std::source_location::current())
-      : format(text), location(where) {}
-
-  fmt::format_string<Args...> format;
-  std::source_location location;
-};
-
 // Tags that keep Relacy's mutex and condition variable instantiations apart
 // from anyone else's.
 struct mutex_tag;
@@ -147,14 +136,14 @@ struct condvar_tag;
 }  // namespace detail
 
 template <class... Args>
-void check(bool condition, detail::LocatedFormat<std::type_identity_t<Args>...> message,
+void check(bool condition, ::interleave::LocatedFormat<std::type_identity_t<Args>...> message,
            Args&&... args) {
   if (condition) [[likely]] return;
   detail::fail_formatted<Args...>(message.format, message.location, std::forward<Args>(args)...);
 }
 
 template <class... Args>
-void fail(detail::LocatedFormat<std::type_identity_t<Args>...> message, Args&&... args) {
+void fail(::interleave::LocatedFormat<std::type_identity_t<Args>...> message, Args&&... args) {
   detail::fail_formatted<Args...>(message.format, message.location, std::forward<Args>(args)...);
 }
 

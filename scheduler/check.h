@@ -20,6 +20,8 @@
 
 #include <fmt/format.h>
 
+#include "scheduler/located_format.h"
+
 namespace interleave {
 
 // Thrown by a failed check outside the scheduler.
@@ -35,25 +37,12 @@ class CheckFailure : public std::runtime_error {
 
 namespace detail {
 
-// A format string that also captures where it is written.
-template <class... Args>
-struct LocatedFormat {
-  template <class S>
-    requires std::convertible_to<const S&, std::string_view>
-  consteval LocatedFormat(const S& text,
-                          std::source_location where = std::source_location::current())
-      : format(text), location(where) {}
-
-  fmt::format_string<Args...> format;
-  std::source_location location;
-};
-
 [[gnu::cold]] void report_failure(std::string message, std::source_location location);
 
 }  // namespace detail
 
 template <class... Args>
-void check(bool condition, detail::LocatedFormat<std::type_identity_t<Args>...> message,
+void check(bool condition, LocatedFormat<std::type_identity_t<Args>...> message,
            Args&&... args) {
   if (condition) [[likely]] return;
   detail::report_failure(fmt::format(message.format, std::forward<Args>(args)...),
@@ -61,7 +50,7 @@ void check(bool condition, detail::LocatedFormat<std::type_identity_t<Args>...> 
 }
 
 template <class... Args>
-void fail(detail::LocatedFormat<std::type_identity_t<Args>...> message, Args&&... args) {
+void fail(LocatedFormat<std::type_identity_t<Args>...> message, Args&&... args) {
   detail::report_failure(fmt::format(message.format, std::forward<Args>(args)...),
                          message.location);
 }

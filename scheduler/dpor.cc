@@ -79,11 +79,11 @@ bool DporStrategy::begin_execution() {
   // Backtrack to the deepest state with a thread still to explore there.
   while (!path_.empty()) {
     Node& n = path_.back();
-    ThreadSet todo = n.backtrack;
-    todo.erase_all(n.done);
-    todo.erase_all(n.sleep);
-    if (!todo.empty()) {
-      n.chosen = todo.lowest();
+    ThreadSet unexplored = n.backtrack;
+    unexplored.erase_all(n.done);
+    unexplored.erase_all(n.sleep);
+    if (!unexplored.empty()) {
+      n.chosen = unexplored.lowest();
       n.done.insert(n.chosen);
       first_new_ = path_.size() - 1;
       restore_prefix_state();
