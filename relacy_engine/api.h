@@ -42,6 +42,7 @@
 #include <fmt/format.h>
 
 #include "scheduler/located_format.h"
+#include "scheduler/locks.h"
 
 // Relacy's headers are not -Wextra clean (unused parameters, partly
 // initialised aggregates, an unsized operator delete replacement, and with
@@ -270,52 +271,8 @@ class mutex {
   rl::generic_mutex<detail::mutex_tag> impl_;
 };
 
-class lock_guard {
- public:
-  explicit lock_guard(mutex& m, std::source_location location = std::source_location::current())
-      : mutex_(m), location_(location) {
-    mutex_.lock(location_);
-  }
-  ~lock_guard() { mutex_.unlock(location_); }
-  lock_guard(const lock_guard&) = delete;
-  lock_guard& operator=(const lock_guard&) = delete;
-
- private:
-  mutex& mutex_;
-  std::source_location location_;
-};
-
-class unique_lock {
- public:
-  explicit unique_lock(relacy_api::mutex& m,
-                       std::source_location location = std::source_location::current())
-      : mutex_(m) {
-    lock(location);
-  }
-  ~unique_lock() {
-    if (owns_) mutex_.unlock(last_location_);
-  }
-  unique_lock(const unique_lock&) = delete;
-  unique_lock& operator=(const unique_lock&) = delete;
-
-  void lock(std::source_location location = std::source_location::current()) {
-    mutex_.lock(location);
-    owns_ = true;
-    last_location_ = location;
-  }
-  void unlock(std::source_location location = std::source_location::current()) {
-    owns_ = false;
-    mutex_.unlock(location);
-  }
-  bool owns_lock() const { return owns_; }
-  relacy_api::mutex& mutex() const { return mutex_; }
-
- private:
-  friend class condition_variable;
-  relacy_api::mutex& mutex_;
-  bool owns_ = false;
-  std::source_location last_location_;
-};
+using lock_guard = basic_lock_guard<mutex>;
+using unique_lock = basic_unique_lock<mutex>;
 
 class condition_variable {
  public:
@@ -330,7 +287,7 @@ class condition_variable {
   condition_variable& operator=(const condition_variable&) = delete;
 
   void wait(unique_lock& lock, Location location = Location::current()) {
-    impl_.wait(lock.mutex_.impl_, false, detail::where(name_, location));
+    impl_.wait(lock.mutex().impl_, false, detail::where(name_, location));
   }
 
   template <class Predicate>

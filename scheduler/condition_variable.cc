@@ -9,7 +9,7 @@
 namespace interleave {
 
 void condition_variable::wait(unique_lock& lock, Location location) {
-  mutex& m = lock.mutex_;
+  mutex& m = lock.mutex();
   if (Execution* ex = detail::scheduling()) {
     ThreadId self = ex->running_thread();
     ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_});

@@ -19,41 +19,7 @@
 
 namespace interleave {
 
-// Holds a mutex, like std::unique_lock: lock() and unlock() may be called
-// again while it lives; the destructor unlocks if it still owns the mutex.
-class unique_lock {
- public:
-  explicit unique_lock(interleave::mutex& m, std::source_location location = std::source_location::current())
-      : mutex_(m) {
-    lock(location);
-  }
-  ~unique_lock() {
-    if (owns_) mutex_.unlock(last_location_);
-  }
-  unique_lock(const unique_lock&) = delete;
-  unique_lock& operator=(const unique_lock&) = delete;
-
-  void lock(std::source_location location = std::source_location::current()) {
-    mutex_.lock(location);
-    owns_ = true;
-    last_location_ = location;
-  }
-  void unlock(std::source_location location = std::source_location::current()) {
-    owns_ = false;
-    mutex_.unlock(location);
-  }
-  bool owns_lock() const { return owns_; }
-  interleave::mutex& mutex() const { return mutex_; }
-
- private:
-  friend class condition_variable;
-  // The mutex held.
-  interleave::mutex& mutex_;
-  // Whether this lock currently holds it.
-  bool owns_ = false;
-  // Where it was last locked; the destructor's unlock is reported there.
-  std::source_location last_location_;
-};
+using unique_lock = basic_unique_lock<mutex>;
 
 class condition_variable {
  public:

@@ -1,4 +1,4 @@
-// mutex and lock_guard. lock() is a visible operation that blocks while
+// mutex and lock_guard (locks.h). lock() is a visible operation that blocks while
 // another thread holds the mutex; a thread blocked on a mutex is not runnable.
 // A thread that locks a mutex it already holds deadlocks (it is not
 // recursive), and unlocking a mutex one does not hold fails the execution.
@@ -8,6 +8,7 @@
 #include <source_location>
 
 #include "scheduler/execution.h"
+#include "scheduler/locks.h"
 
 namespace interleave {
 
@@ -37,23 +38,6 @@ class mutex {
   std::mutex native_;
 };
 
-// Holds a mutex for a scope. Unlike std::lock_guard, it records where the
-// lock was taken, so traces point at the model's line.
-class lock_guard {
- public:
-  explicit lock_guard(mutex& m, std::source_location location = std::source_location::current())
-      : mutex_(m), location_(location) {
-    mutex_.lock(location_);
-  }
-  ~lock_guard() { mutex_.unlock(location_); }
-  lock_guard(const lock_guard&) = delete;
-  lock_guard& operator=(const lock_guard&) = delete;
-
- private:
-  // The mutex held.
-  mutex& mutex_;
-  // Where the guard was created; the unlock is reported there too.
-  std::source_location location_;
-};
+using lock_guard = basic_lock_guard<mutex>;
 
 }  // namespace interleave
