@@ -44,6 +44,7 @@ void condition_variable::wake(Execution& ex, ThreadId t) {
   relock.kind = OpKind::kLock;
   relock.object = &m.state_;
   relock.object2 = nullptr;
+  relock.waker_step = static_cast<int32_t>(ex.steps()) - 1;  // the notify being performed
   relock.name = m.name();
   ex.set_pending(t, relock);
   m.state_.waiters.insert(t);

@@ -12,8 +12,24 @@ using Role = DporStrategy::Role;
 
 constexpr uint32_t bit(Role r) { return 1u << static_cast<unsigned>(r); }
 
-// dependent[r]: the roles, on the same object, that role r conflicts with.
+// kDependent[r]: the roles, on the same object, that role r is dependent
+// with (symmetric).
 constexpr std::array<uint32_t, 8> kDependent = {
+    /*kNone*/ 0,
+    /*kRead*/ bit(Role::kWrite),
+    /*kWrite*/ bit(Role::kRead) | bit(Role::kWrite),
+    /*kAcquire*/ bit(Role::kAcquire) | bit(Role::kTry) | bit(Role::kRelease),
+    /*kTry*/ bit(Role::kAcquire) | bit(Role::kTry) | bit(Role::kRelease),
+    /*kRelease*/ bit(Role::kAcquire) | bit(Role::kTry),
+    /*kWait*/ bit(Role::kWait) | bit(Role::kNotify),
+    /*kNotify*/ bit(Role::kWait) | bit(Role::kNotify),
+};
+
+// kReversible[r]: the dependent roles that can also occur in the other order.
+// A lock and an unlock of one mutex by different threads cannot: the lock
+// after the unlock was blocked before it, and an unlock after a lock needs
+// an unlock and a lock in between.
+constexpr std::array<uint32_t, 8> kReversible = {
     /*kNone*/ 0,
     /*kRead*/ bit(Role::kWrite),
     /*kWrite*/ bit(Role::kRead) | bit(Role::kWrite),
@@ -23,6 +39,20 @@ constexpr std::array<uint32_t, 8> kDependent = {
     /*kWait*/ bit(Role::kWait) | bit(Role::kNotify),
     /*kNotify*/ bit(Role::kWait) | bit(Role::kNotify),
 };
+
+bool related(const DporStrategy::Access& a, const DporStrategy::Access& b,
+             const std::array<uint32_t, 8>& table) {
+  for (int i = 0; i < 2; ++i) {
+    if (a.role[i] == Role::kNone) continue;
+    for (int j = 0; j < 2; ++j) {
+      if (b.role[j] != Role::kNone && a.object[i] == b.object[j] &&
+          (table[static_cast<unsigned>(a.role[i])] & bit(b.role[j])) != 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -53,22 +83,29 @@ DporStrategy::Access DporStrategy::access_of(const Operation& op) {
 }
 
 bool DporStrategy::conflict(const Access& a, const Access& b) {
-  for (int i = 0; i < 2; ++i) {
-    if (a.role[i] == Role::kNone) continue;
-    for (int j = 0; j < 2; ++j) {
-      if (b.role[j] != Role::kNone && a.object[i] == b.object[j] &&
-          (kDependent[static_cast<unsigned>(a.role[i])] & bit(b.role[j])) != 0) {
-        return true;
-      }
-    }
-  }
-  return false;
+  return related(a, b, kDependent);
+}
+
+bool DporStrategy::reversible(const Access& earlier, const Access& later) {
+  return related(earlier, later, kReversible);
+}
+
+DporStrategy::Step DporStrategy::step_of(ThreadId thread, const Operation& op) {
+  return Step{thread, op.kind, op.joined, access_of(op)};
+}
+
+bool DporStrategy::depends(const Step& first, const Step& second) {
+  return first.thread == second.thread || conflict(first.access, second.access) ||
+         (second.kind == OpKind::kJoin && second.joined == first.thread) ||
+         (first.kind == OpKind::kJoin && first.joined == second.thread);
 }
 
 DporStrategy::DporStrategy() = default;
 
 bool DporStrategy::begin_execution() {
   depth_ = 0;
+  free_wakeup_list(pending_);
+  pending_ = -1;
   if (!error().empty()) return false;
   if (!started_) {
     started_ = true;
@@ -76,15 +113,25 @@ bool DporStrategy::begin_execution() {
     next_sleep_ = ThreadSet();
     return true;
   }
-  // Backtrack to the deepest state with a thread still to explore there.
+  // Backtrack to the deepest state with a planned branch still to explore.
   while (!path_.empty()) {
     Node& n = path_.back();
-    ThreadSet unexplored = n.backtrack;
-    unexplored.erase_all(n.done);
-    unexplored.erase_all(n.sleep);
-    if (!unexplored.empty()) {
-      n.chosen = unexplored.lowest();
-      n.done.insert(n.chosen);
+    while (n.wakeup != -1) {
+      const int branch = n.wakeup;
+      const WakeupNode w = wakeup_pool_[branch];
+      n.wakeup = w.next_sibling;
+      wakeup_pool_[branch].first_child = -1;
+      wakeup_pool_[branch].next_sibling = -1;
+      free_wakeup_list(branch);
+      const ThreadId t = w.step.thread;
+      if (!n.enabled.contains(t) || n.done.contains(t) || n.sleep.contains(t)) {
+        ++unrunnable_plans_;
+        free_wakeup_list(w.first_child);
+        continue;
+      }
+      n.chosen = t;
+      n.done.insert(t);
+      pending_ = w.first_child;
       first_new_ = path_.size() - 1;
       restore_prefix_state();
       return true;
@@ -109,7 +156,7 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
   ThreadSet appeared = point.live;
   appeared.erase_all(known_);
   for (ThreadId t = appeared.lowest(); t != kNoThread; t = appeared.next_after(t)) {
-    if (!events_.empty() && events_.back().kind == OpKind::kSpawn) {
+    if (!events_.empty() && events_.back().step.kind == OpKind::kSpawn) {
       thread_clock_[t] = events_.back().clock;  // spawned by the last step
       events_.back().spawned = t;
     } else {
@@ -119,8 +166,9 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     width_ = std::max(width_, t + 1);
   }
 
-  ThreadId chosen;
+  ThreadId chosen = kNoThread;
   if (depth_ < path_.size()) {
+    // The node where this execution departs from the previous one.
     Node& n = path_[depth_];
     if (n.enabled != point.runnable) {
       set_not_deterministic(depth_ + 1);
@@ -131,17 +179,36 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     Node n;
     n.enabled = point.runnable;
     n.sleep = next_sleep_;
+    n.known = known_;
     ThreadSet awake = point.runnable;
     awake.erase_all(n.sleep);
-    if (awake.empty()) return kNoThread;  // sleep-set blocked: prune
-    chosen = awake.contains(point.current) ? point.current : awake.lowest();
-    n.backtrack.insert(chosen);
+    // Follow the plan, if there is one; its first runnable branch goes now,
+    // the others stay planned here.
+    while (pending_ != -1 && chosen == kNoThread) {
+      const int branch = pending_;
+      const WakeupNode w = wakeup_pool_[branch];
+      pending_ = w.next_sibling;
+      wakeup_pool_[branch].first_child = -1;
+      wakeup_pool_[branch].next_sibling = -1;
+      free_wakeup_list(branch);
+      if (!awake.contains(w.step.thread)) {
+        ++unrunnable_plans_;
+        free_wakeup_list(w.first_child);
+        continue;
+      }
+      chosen = w.step.thread;
+      n.wakeup = pending_;
+      pending_ = w.first_child;
+    }
+    if (chosen == kNoThread) {
+      if (awake.empty()) return kNoThread;  // sleep-set blocked: prune
+      chosen = awake.contains(point.current) ? point.current : awake.lowest();
+    }
     n.done.insert(chosen);
     n.chosen = chosen;
-    n.known = known_;
     path_.push_back(n);
   }
-  record_step(point, chosen, /*analyse=*/depth_ >= first_new_);
+  record_step(point, chosen);
   ++depth_;
   return chosen;
 }
@@ -154,10 +221,12 @@ void DporStrategy::restore_prefix_state() {
   last_touch_.clear();
   for (size_t i = 0; i < events_.size(); ++i) {
     const Event& e = events_[i];
-    thread_clock_[e.thread] = e.clock;
+    thread_clock_[e.step.thread] = e.clock;
     if (e.spawned != kNoThread) thread_clock_[e.spawned] = e.clock;
     for (int s = 0; s < 2; ++s) {
-      if (e.access.role[s] != Role::kNone) last_touch(e.access.object[s]).step = static_cast<int>(i);
+      if (e.step.access.role[s] != Role::kNone) {
+        last_touch(e.step.access.object[s]).step = static_cast<int>(i);
+      }
     }
   }
 }
@@ -166,82 +235,100 @@ void DporStrategy::join_into(Clock& into, const Clock& from) const {
   for (int t = 0; t < width_; ++t) into[t] = std::max(into[t], from[t]);
 }
 
-void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p, bool analyse) {
+void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   const Operation& op = point.next[p];
   // Built in place (a copied Event temporary stalls on store forwarding).
   const int index = static_cast<int>(events_.size());
   Event& e = events_.emplace_back();
-  e.thread = p;
-  e.kind = op.kind;
-  e.access = access_of(op);
+  e.step = step_of(p, op);
   e.previous = {-1, -1};
+  e.spawned = kNoThread;
   copy_clock(e.clock, thread_clock_[p]);
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
     join_into(e.clock, thread_clock_[op.joined]);
   }
+  if (op.waker_step >= 0 && op.waker_step < index) {
+    join_into(e.clock, events_[op.waker_step].clock);
+  }
 
   // The sleep set of the state after this step: threads asleep here, or
   // explored first from here before, whose next step is independent of it.
-  if (analyse) {
+  {
     const Node& n = path_[depth_];
+    const size_t here = depth_ * kMaxThreads;
+    const size_t row = (depth_ + 1) * kMaxThreads;
+    if (asleep_step_.size() < row + kMaxThreads) asleep_step_.resize(row + kMaxThreads);
+    asleep_step_[here + p] = e.step;  // p is explored first from here
     ThreadSet candidates = n.sleep;
     candidates.insert_all(n.done);
     candidates.erase(p);
     next_sleep_ = ThreadSet();
-    size_t row = (depth_ + 1) * kMaxThreads;
-    if (sleep_access_.size() < row + kMaxThreads) sleep_access_.resize(row + kMaxThreads);
     for (ThreadId r = candidates.lowest(); r != kNoThread; r = candidates.next_after(r)) {
-      const Access a = n.sleep.contains(r) ? sleep_access_[depth_ * kMaxThreads + r]
-                                           : access_of(point.next[r]);
-      if (!conflict(a, e.access)) {
+      const Step& s = asleep_step_[here + r];
+      if (!depends(s, e.step)) {
         next_sleep_.insert(r);
-        sleep_access_[row + r] = a;
+        asleep_step_[row + r] = s;
       }
     }
   }
 
-  // Happens-before: conflicting earlier steps of other threads, latest
-  // first, found along the chains of steps on this step's objects. One not
-  // yet ordered before this step by what came after it is a race.
-  std::array<size_t, 64> races;
-  size_t race_count = 0;
+  // Happens-before: dependent earlier steps of other threads, latest first,
+  // found along the chains of steps on this step's objects. One not yet
+  // ordered before this step by what came after it, that could have come
+  // second, is a race.
+  races_.clear();
   std::array<int, 2> cursor{-1, -1};
   for (int s = 0; s < 2; ++s) {
-    if (e.access.role[s] == Role::kNone) continue;
-    LastTouch& touch = last_touch(e.access.object[s]);
+    if (e.step.access.role[s] == Role::kNone) continue;
+    LastTouch& touch = last_touch(e.step.access.object[s]);
     cursor[s] = e.previous[s] = touch.step;
     touch.step = index;
   }
+  // An unlock the lock being recorded waited for orders the two, but must
+  // not hide the race between the two locks: its clock joins after the walk.
+  int released_by = -1;
   for (;;) {
     const int k = std::max(cursor[0], cursor[1]);
     if (k < 0) break;
     const Event& earlier = events_[k];
+    if (e.step.access.role[0] == Role::kAcquire && e.step.access.role[1] == Role::kNone &&
+        role_on(earlier, e.step.access.object[0]) == Role::kRelease) {
+      released_by = k;
+      cursor[0] = previous_on(k, e.step.access.object[0]);
+      continue;
+    }
     for (int s = 0; s < 2; ++s) {
       if (cursor[s] != k) continue;
-      // Once a step that conflicts with this one and with everything this one
-      // conflicts with is passed, every earlier conflicting step on the object
+      // Once a step dependent with this one and with everything this one
+      // depends on is passed, every earlier dependent step on the object
       // happens before it: the rest of the chain is covered by its clock.
-      const Role theirs = role_on(earlier, e.access.object[s]);
-      const uint32_t ours = kDependent[static_cast<unsigned>(e.access.role[s])];
+      const Role theirs = role_on(earlier, e.step.access.object[s]);
+      const uint32_t ours = kDependent[static_cast<unsigned>(e.step.access.role[s])];
       const bool covers = (ours & bit(theirs)) != 0 &&
                           (ours & ~kDependent[static_cast<unsigned>(theirs)]) == 0;
-      cursor[s] = covers ? -1 : previous_on(k, e.access.object[s]);
+      cursor[s] = covers ? -1 : previous_on(k, e.step.access.object[s]);
     }
-    if (!conflict(earlier.access, e.access)) continue;
-    if (earlier.thread != p && earlier.clock[earlier.thread] > e.clock[earlier.thread]) {
-      if (analyse && race_count < races.size()) {
-        races[race_count++] = k;
-      } else if (analyse) {
-        // More races than the buffer holds: explore every runnable thread
-        // there (sound, if not minimal).
-        path_[k].backtrack.insert_all(path_[k].enabled);
-      }
+    if (!conflict(earlier.step.access, e.step.access)) continue;
+    const ThreadId tk = earlier.step.thread;
+    if (tk != p && earlier.clock[tk] > e.clock[tk] &&
+        reversible(earlier.step.access, e.step.access)) {
+      races_.push_back(static_cast<size_t>(k));
     }
     join_into(e.clock, earlier.clock);
   }
   ++e.clock[p];
+  // Reversing a race moves this step before the earlier one, and so before
+  // the unlock it waited for: its wakeup sequences use the clock without it.
+  later_clock_ = &e.clock;
+  if (released_by >= 0) {
+    if (!races_.empty()) {
+      copy_clock(race_clock_, e.clock);
+      later_clock_ = &race_clock_;
+    }
+    join_into(e.clock, events_[released_by].clock);
+  }
   copy_clock(thread_clock_[p], e.clock);
-  for (size_t i = 0; i < race_count; ++i) reverse_race(races[i], e);
+  for (size_t k : races_) reverse_race(k);
 }
 
 void DporStrategy::copy_clock(Clock& into, const Clock& from) const {
@@ -257,53 +344,154 @@ DporStrategy::LastTouch& DporStrategy::last_touch(const void* object) {
 }
 
 DporStrategy::Role DporStrategy::role_on(const Event& e, const void* object) {
-  return e.access.role[0] != Role::kNone && e.access.object[0] == object ? e.access.role[0]
-                                                                          : e.access.role[1];
+  const Access& a = e.step.access;
+  return a.role[0] != Role::kNone && a.object[0] == object ? a.role[0] : a.role[1];
 }
 
 int DporStrategy::previous_on(size_t k, const void* object) const {
   const Event& e = events_[k];
-  return e.access.role[0] != Role::kNone && e.access.object[0] == object ? e.previous[0]
-                                                                          : e.previous[1];
+  const Access& a = e.step.access;
+  return a.role[0] != Role::kNone && a.object[0] == object ? e.previous[0] : e.previous[1];
 }
 
-void DporStrategy::reverse_race(size_t k, const Event& later) {
+void DporStrategy::reverse_race(size_t k) {
   const Event& earlier = events_[k];
-  const ThreadId tk = earlier.thread;
+  const ThreadId tk = earlier.step.thread;
   const uint32_t mark = earlier.clock[tk];
-  // v: the steps after `earlier` that do not happen after it, then `later`.
-  // Its initials are the threads whose first step in v has no predecessor in
-  // v; running one of them first at node k reverses the race.
-  constexpr uint32_t kNone = UINT32_MAX;
-  Clock first{};
-  first.fill(kNone);
-  auto has_predecessor = [&](const Clock& c) {
-    for (int t = 0; t < width_; ++t) {
-      if (first[t] != kNone && first[t] <= c[t]) return true;
-    }
-    return false;
-  };
-  ThreadSet initials;
-  // `later` is the last event recorded; v lies strictly between the two.
-  for (size_t j = k + 1; j + 1 < events_.size(); ++j) {
-    const Event& ej = events_[j];
-    if (ej.clock[tk] >= mark) continue;  // happens after `earlier`: not in v
-    if (!has_predecessor(ej.clock)) initials.insert(ej.thread);
-    if (first[ej.thread] == kNone) first[ej.thread] = ej.clock[ej.thread];
-  }
-  if (!has_predecessor(later.clock)) initials.insert(later.thread);
+  const int later = static_cast<int>(events_.size()) - 1;
 
-  Node& n = path_[k];
-  ThreadSet overlap = n.backtrack;
-  for (ThreadId t = overlap.lowest(); t != kNoThread; t = overlap.next_after(t)) {
-    if (initials.contains(t)) return;  // a source for this race is already planned
+  // The wakeup sequence: the steps between the two that do not happen after
+  // `earlier`, in order, then the later step.
+  sequence_.clear();
+  for (int j = static_cast<int>(k) + 1; j < later; ++j) {
+    if (events_[j].clock[tk] < mark) sequence_.push_back(j);
   }
-  ThreadId q = initials.contains(later.thread) ? later.thread : initials.lowest();
-  if (q != kNoThread && n.enabled.contains(q)) {
-    n.backtrack.insert(q);
+  sequence_.push_back(later);
+  consumed_.assign(sequence_.size(), false);
+  left_ = sequence_.size();
+  first_left_.fill(-1);
+  for (int i = static_cast<int>(sequence_.size()) - 1; i >= 0; --i) {
+    first_left_[events_[sequence_[i]].step.thread] = i;
+  }
+
+  // Already covered if a thread asleep at the state (or explored from it)
+  // could go first in the sequence.
+  Node& node = path_[k];
+  ThreadSet asleep = node.sleep;
+  asleep.insert_all(node.done);
+  asleep.erase(node.chosen);
+  for (ThreadId q = asleep.lowest(); q != kNoThread; q = asleep.next_after(q)) {
+    if (weak_initial(asleep_step_[k * kMaxThreads + q])) return;
+  }
+
+  // Walk the planned branches: follow the first one whose step could go
+  // first in what is left; a plan that reaches a leaf covers the sequence.
+  // Where no branch matches, what is left becomes a new last branch. (The
+  // branch being explored, node.chosen, never matches: its step is
+  // `earlier`, which the later step depends on.)
+  int parent = -1;  // -1: the state's own list of branches
+  int last = -1;    // the last sibling visited in the current list
+  int child = node.wakeup;
+  while (child != -1) {
+    const Step& step = wakeup_pool_[child].step;
+    if (!weak_initial(step)) {
+      last = child;
+      child = wakeup_pool_[child].next_sibling;
+      continue;
+    }
+    consume(step.thread);
+    if (wakeup_pool_[child].first_child == -1 || left_ == 0) return;  // covered
+    parent = child;
+    last = -1;
+    child = wakeup_pool_[child].first_child;
+  }
+  int head = -1;
+  int tail = -1;
+  for (size_t i = 0; i < sequence_.size(); ++i) {
+    if (consumed_[i]) continue;
+    const int n = new_wakeup_node(events_[sequence_[i]].step);
+    if (tail == -1) {
+      head = n;
+    } else {
+      wakeup_pool_[tail].first_child = n;
+    }
+    tail = n;
+  }
+  if (last != -1) {
+    wakeup_pool_[last].next_sibling = head;
+  } else if (parent != -1) {
+    wakeup_pool_[parent].first_child = head;
   } else {
-    // The reversing thread is blocked there: try every runnable thread.
-    n.backtrack.insert_all(n.enabled);
+    node.wakeup = head;
+  }
+}
+
+bool DporStrategy::weak_initial(const Step& s) const {
+  const int first = first_left_[s.thread];
+  if (first != -1) {
+    // s's thread has steps left: its first must have no predecessor left.
+    const Clock& c = clock_in_sequence(first);
+    for (int t = 0; t < width_; ++t) {
+      const int f = first_left_[t];
+      if (t == s.thread || f == -1) continue;
+      if (clock_in_sequence(f)[t] <= c[t]) return false;
+    }
+    return true;
+  }
+  // Otherwise s must be independent of every step left.
+  for (size_t i = 0; i < sequence_.size(); ++i) {
+    if (!consumed_[i] && depends(s, events_[sequence_[i]].step)) return false;
+  }
+  return true;
+}
+
+const DporStrategy::Clock& DporStrategy::clock_in_sequence(int position) const {
+  return position + 1 == static_cast<int>(sequence_.size()) ? *later_clock_
+                                                             : events_[sequence_[position]].clock;
+}
+
+void DporStrategy::consume(ThreadId t) {
+  const int first = first_left_[t];
+  if (first == -1) return;
+  consumed_[first] = true;
+  --left_;
+  first_left_[t] = -1;
+  for (size_t i = first + 1; i < sequence_.size(); ++i) {
+    if (!consumed_[i] && events_[sequence_[i]].step.thread == t) {
+      first_left_[t] = static_cast<int>(i);
+      break;
+    }
+  }
+}
+
+int DporStrategy::new_wakeup_node(const Step& step) {
+  int n;
+  if (free_wakeup_ != -1) {
+    n = free_wakeup_;
+    free_wakeup_ = wakeup_pool_[n].next_sibling;
+  } else {
+    n = static_cast<int>(wakeup_pool_.size());
+    wakeup_pool_.emplace_back();
+  }
+  wakeup_pool_[n] = WakeupNode{step, -1, -1};
+  return n;
+}
+
+void DporStrategy::free_wakeup_list(int head) {
+  // Iterative: move each node's children into the list being freed.
+  while (head != -1) {
+    WakeupNode& w = wakeup_pool_[head];
+    int next = w.next_sibling;
+    if (w.first_child != -1) {
+      int c = w.first_child;
+      while (wakeup_pool_[c].next_sibling != -1) c = wakeup_pool_[c].next_sibling;
+      wakeup_pool_[c].next_sibling = next;
+      next = w.first_child;
+    }
+    w.first_child = -1;
+    w.next_sibling = free_wakeup_;
+    free_wakeup_ = head;
+    head = next;
   }
 }
 

@@ -1,6 +1,6 @@
-// Dynamic partial-order reduction: source-DPOR with sleep sets (Abdulla,
+// Dynamic partial-order reduction: optimal DPOR with wakeup trees (Abdulla,
 // Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction",
-// POPL 2014, Algorithm 1).
+// POPL 2014, Algorithm 2).
 //
 // Two schedules that differ only in the order of independent steps (loads of
 // one variable, accesses to different variables, operations on different
@@ -9,21 +9,25 @@
 // stateless: each execution replays a prefix of choices, then goes on.
 //
 // After each new step it looks for races: an earlier step of another thread
-// that conflicts with it and is not already ordered before it by
-// happens-before (vector clocks over program order, conflicts, spawn and
-// join). For each race it makes sure the state before the earlier step will
-// also be explored starting with a thread that can reverse the race (a
-// "source set"). Sleep sets keep it from exploring two equivalent complete
-// executions; an execution whose every runnable thread is asleep is cut off
-// as sleep-set blocked (counted separately: "pruned").
+// that conflicts with it, is not already ordered before it by happens-before
+// (vector clocks over program order, conflicts, spawn, join and wakeups), and
+// could have gone second. For each race it plans, at the state before the
+// earlier step, a *wakeup sequence* that reverses it: the steps in between
+// that do not happen after the earlier step, then the later step. Plans are
+// kept as a tree per state (the wakeup tree); a sequence is not added when a
+// thread asleep there, or a planned branch, already covers it (its weak
+// initials). Sleep sets keep explored traces from being explored again; with
+// wakeup trees no execution ends with every runnable thread asleep
+// (sleep-set blocked), except where blocking operations make a planned step
+// unrunnable, which is counted ("pruned") and never hides a trace.
 //
-// Conflicts: on one object, a write with a load or a write; lock with lock or
-// try_lock; try_lock with lock, try_lock or unlock; condition-variable wait
-// and notify with each other; a wait also releases its mutex (an unlock).
-// Unlock does not conflict with lock: a lock cannot overtake the unlock that
-// enables it, so the race that matters is lock against lock. A race whose
-// reversing thread is blocked at the earlier state makes every runnable
-// thread there a candidate (sound, not minimal).
+// Dependence (happens-before): on one object, a write with a load or a
+// write; lock with lock, try_lock and unlock; try_lock also with unlock;
+// condition-variable wait and notify with each other; a wait also releases
+// its mutex (an unlock); the relock after a wait happens after the notify
+// that woke it. A race is a dependent pair that can occur in either order:
+// an unlock followed by a lock of the same mutex cannot (the lock was
+// blocked), so that pair orders but never races.
 #pragma once
 
 #include <array>
@@ -52,11 +56,38 @@ class DporStrategy final : public Strategy {
     std::array<Role, 2> role{};
   };
   static Access access_of(const Operation& op);
+  // Whether the two accesses are dependent (happens-before orders them).
   static bool conflict(const Access& a, const Access& b);
+  // Whether `earlier` and `later`, dependent, could also occur in the other
+  // order (not an unlock followed by the lock it let through).
+  static bool reversible(const Access& earlier, const Access& later);
+
+  // Planned steps that were not runnable when reached (0 unless blocking
+  // operations defeat a plan; exposed for tests).
+  uint64_t unrunnable_plans() const { return unrunnable_plans_; }
 
  private:
   // A vector clock: entry t counts the steps of thread t that happen before.
   using Clock = std::array<uint32_t, kMaxThreads>;
+
+  // What one step does, as far as dependence is concerned.
+  struct Step {
+    ThreadId thread = kNoThread;
+    OpKind kind = OpKind::kYield;
+    // For a join: the thread joined.
+    ThreadId joined = kNoThread;
+    Access access;
+  };
+
+  // A planned step in a wakeup tree. The children of a state are the
+  // branches still to explore there, in order; a node's children are what
+  // follows it in the plan.
+  struct WakeupNode {
+    Step step;
+    // Index in wakeup_pool_ of the first child, of the next sibling (-1: none).
+    int first_child = -1;
+    int next_sibling = -1;
+  };
 
   // The state before one step of the current execution. Nodes persist across
   // executions: they are the exploration tree that DPOR backtracks over.
@@ -66,27 +97,28 @@ class DporStrategy final : public Strategy {
     // Threads asleep on arriving here: running them first would only repeat
     // an explored trace.
     ThreadSet sleep;
-    // Threads that must be explored first from here (a source set).
-    ThreadSet backtrack;
-    // Threads explored first from here so far.
+    // Threads explored first from here so far (including `chosen`): once
+    // their branch is done they count as asleep here too.
     ThreadSet done;
     // The thread chosen here in the current execution.
     ThreadId chosen = kNoThread;
     // Threads seen live by the time of this step.
     ThreadSet known;
+    // The wakeup tree's branches not yet explored from here, in order
+    // (index of the first in wakeup_pool_; -1: none).
+    int wakeup = -1;
   };
 
   // A step of the current execution.
   struct Event {
-    ThreadId thread;
-    OpKind kind;
-    Access access;
-    // For each object of `access`: the previous step that touched it (-1 if
-    // none). Race detection walks these chains instead of every step.
+    Step step;
+    // For each object of `step.access`: the previous step that touched it
+    // (-1 if none). Race detection walks these chains instead of every step.
     std::array<int, 2> previous{-1, -1};
     // For a spawn: the thread it started (known once that thread is seen).
     ThreadId spawned = kNoThread;
-    // Happens-before clock of the step.
+    // Happens-before clock of the step: entry t is the number of thread t's
+    // steps that happen before it or are it.
     Clock clock;
   };
 
@@ -96,14 +128,28 @@ class DporStrategy final : public Strategy {
     int step;
   };
 
-  void record_step(const SchedulingPoint& point, ThreadId chosen, bool analyse);
+  static Step step_of(ThreadId thread, const Operation& op);
+  // Whether step `first`, placed before `second`, must stay before it.
+  static bool depends(const Step& first, const Step& second);
+
+  void record_step(const SchedulingPoint& point, ThreadId chosen);
   // Restores the per-execution state (clocks, last touches, known threads)
   // after the steps kept from the previous execution, which the new one
   // replays unchanged.
   void restore_prefix_state();
-  // Makes sure the state before event `earlier` is also explored with a
-  // thread that reverses its race with the step just recorded.
-  void reverse_race(size_t earlier, const Event& later);
+  // Plans, at the state before step `earlier`, an exploration that reverses
+  // its race with the step just recorded (the last event).
+  void reverse_race(size_t earlier);
+  // Over the wakeup sequence being inserted (sequence_, minus the steps
+  // already matched): whether `s` could go first, i.e. is a weak initial.
+  bool weak_initial(const Step& s) const;
+  // The happens-before clock of the step at `position` in the sequence.
+  const Clock& clock_in_sequence(int position) const;
+  // Removes thread t's first remaining step from the wakeup sequence.
+  void consume(ThreadId t);
+  int new_wakeup_node(const Step& step);
+  // Returns the nodes of a sibling list, with their descendants, to the pool.
+  void free_wakeup_list(int head);
   void join_into(Clock& into, const Clock& from) const;
   // Copies the entries in use (width_).
   void copy_clock(Clock& into, const Clock& from) const;
@@ -116,13 +162,36 @@ class DporStrategy final : public Strategy {
 
   // The current path of choices, from the first step.
   std::vector<Node> path_;
-  // sleep_access_[i * kMaxThreads + t]: what asleep thread t does next at node i.
-  std::vector<Access> sleep_access_;
+  // asleep_step_[i * kMaxThreads + t]: what thread t does first at node i,
+  // for t asleep there or explored first from there.
+  std::vector<Step> asleep_step_;
   // Sleep set of the next new node, computed when its parent chooses.
   ThreadSet next_sleep_;
+  // The planned branches the next new node follows (a wakeup-tree sibling
+  // list; -1: none, the node chooses freely).
+  int pending_ = -1;
+  // Storage of every wakeup tree; free nodes are chained by next_sibling.
+  std::vector<WakeupNode> wakeup_pool_;
+  // First free node of wakeup_pool_ (-1: none).
+  int free_wakeup_ = -1;
   // The steps of the current execution, in order. Steps before first_new_
   // are kept from the previous execution (same choices, same steps).
   std::vector<Event> events_;
+  // Races found at the step being recorded (indices of the earlier steps).
+  std::vector<size_t> races_;
+  // The clock of the step just recorded as its races see it: without the
+  // unlock a lock waited for (race_clock_ holds it then).
+  const Clock* later_clock_ = nullptr;
+  Clock race_clock_{};
+  // The wakeup sequence being inserted: indices into events_, in order.
+  std::vector<int> sequence_;
+  // Whether sequence_[i] has been matched against the tree (removed).
+  std::vector<bool> consumed_;
+  // first_left_[t]: position in sequence_ of thread t's first step not yet
+  // consumed; -1 if none.
+  std::array<int, kMaxThreads> first_left_{};
+  // Steps of sequence_ not yet consumed.
+  size_t left_ = 0;
   // Objects touched in the current execution (few: a linear scan is fastest).
   std::vector<LastTouch> last_touch_;
   // Each thread's clock after its last step (its happens-before frontier).
@@ -137,6 +206,8 @@ class DporStrategy final : public Strategy {
   size_t first_new_ = 0;
   // Whether begin_execution() has been called before.
   bool started_ = false;
+  // Planned steps that turned out not runnable (or asleep) when reached.
+  uint64_t unrunnable_plans_ = 0;
 };
 
 }  // namespace interleave

@@ -43,6 +43,10 @@ struct Operation {
   const void* object2 = nullptr;
   // The thread a join waits for; kNoThread otherwise.
   ThreadId joined = kNoThread;
+  // For the relock that ends a condition-variable wait: the step (0-based)
+  // whose notify woke the thread, which the relock happens after. -1
+  // otherwise.
+  int32_t waker_step = -1;
 };
 
 // One performed operation in an execution's trace.

@@ -2,8 +2,9 @@
 // random small models. The oracle explores every schedule with DFS, maps
 // each execution to a canonical form of its trace (the lexicographically
 // least schedule with the same happens-before order), and checks that DPOR
-// runs exactly one complete execution per distinct trace and reaches every
-// outcome (values read, final values) and every bug that DFS reaches.
+// runs exactly one complete execution per distinct trace, none cut short
+// (optimal DPOR), and reaches every outcome (values read, final values) and
+// every bug that DFS reaches.
 #include <cstdint>
 #include <random>
 #include <set>
@@ -133,6 +134,7 @@ struct Exploration {
   std::set<std::string> traces;      // canonical forms of complete executions
   std::set<std::string> outcomes;    // what complete executions produced
   uint64_t duplicates = 0;           // complete executions of an already seen trace
+  uint64_t pruned = 0;               // executions cut short (sleep-set blocked)
 };
 
 Exploration explore_all(Strategy& strategy, uint32_t seed) {
@@ -148,7 +150,10 @@ Exploration explore_all(Strategy& strategy, uint32_t seed) {
     Outcome outcome = execution.run(model, strategy);
     if (!strategy.error().empty()) FAIL(strategy.error());
     if (outcome == Outcome::kFailed) FAIL(describe_failure(*execution.failure()));
-    if (outcome == Outcome::kStopped) continue;  // pruned
+    if (outcome == Outcome::kStopped) {
+      ++e.pruned;
+      continue;
+    }
     ++e.complete;
     if (!e.traces.insert(canonical(execution.trace())).second) ++e.duplicates;
     if (outcomes.size() != 1) FAIL("the invariant ran " << outcomes.size() << " times");
@@ -224,9 +229,9 @@ TEST_CASE("DPOR reproduces the published execution counts", "[dpor]") {
   CheckResult lz10 = dpor<models::LastZero>({{"n", 10}});
   CHECK(lz10.executions == 3328);
   CHECK(lz10.exhaustive);
-  // Source-DPOR (not yet optimal DPOR) also runs sleep-set-blocked
-  // executions; they are reported, not counted as executions.
-  CHECK(lz10.pruned_executions > 0);
+  // Optimal DPOR: no execution ends sleep-set blocked.
+  CHECK(lz5.pruned_executions == 0);
+  CHECK(lz10.pruned_executions == 0);
 }
 
 TEST_CASE("DPOR finds the counter bugs and passes the correct counters", "[dpor]") {
@@ -253,6 +258,8 @@ TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle
     DporStrategy dpor_strategy;
     Exploration reduced = explore_all(dpor_strategy, seed);
     CHECK(reduced.duplicates == 0);
+    CHECK(reduced.pruned == 0);
+    CHECK(dpor_strategy.unrunnable_plans() == 0);
     CHECK(reduced.complete == all.traces.size());
     CHECK(reduced.traces == all.traces);
     CHECK(reduced.outcomes == all.outcomes);
