@@ -6,8 +6,8 @@
 //
 // Usage (the macro passes these as args):
 //   check_main --model NAME [--param NAME=VALUE]... [--strategy S] [--expect pass|bug]
-//              [--replay-command CMD]
-//   check_main replay SCHEDULE            (bazel run //pkg:test -- replay '...')
+//              [--replay-command CMD] [--full-trace]
+//   check_main replay SCHEDULE [--full-trace]   (bazel run //pkg:test -- replay '...')
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -40,9 +40,11 @@ int main(int argc, char** argv) {
   app.add_option("--strategy", strategy, "dpor or dfs");
   app.add_option("--expect", expect, "pass (no bug) or bug (the bug is found)");
   app.add_option("--replay-command", options.replay_command, "how to replay a schedule");
+  app.add_flag("--full-trace", options.full_trace, "print every step of a failing trace");
   std::string schedule;
   CLI::App* replay = app.add_subcommand("replay", "replay one schedule string");
   replay->add_option("schedule", schedule)->required();
+  replay->add_flag("--full-trace", options.full_trace, "print every step of a failing trace");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

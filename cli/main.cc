@@ -4,8 +4,8 @@
 //   interleave check MODEL [model options] [--all] [--max-steps N]
 //                    [--strategy dpor|dfs|bounded|iterative|random|pct] [--preemptions K]
 //                    [--seed S] [--depth d] [--executions N] [--seconds S]
-//                    [--json FILE] [--html FILE]
-//   interleave replay SCHEDULE [--max-steps N]
+//                    [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
+//   interleave replay SCHEDULE [--max-steps N] [--full-trace]
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
 //   interleave relacy MODEL [model options] [--search full|bound|random] [--iterations N]
@@ -197,6 +197,11 @@ int main(int argc, char** argv) {
   check->add_flag("--no-shrink", no_shrink,
                   "report the failing schedule as found, without shrinking it");
 
+  bool full_trace = false;
+  check->add_flag("--full-trace", full_trace,
+                  "print every step of the failing trace (default: fold runs of steps of "
+                  "threads without key steps)");
+
   std::string json_file;
   check->add_option("--json", json_file, "also write the result as JSON to FILE (docs/json.md)");
   std::string html_file;
@@ -208,6 +213,7 @@ int main(int argc, char** argv) {
   replay->add_option("schedule", schedule, "schedule string, e.g. 'counter.racy:t2,i1:v1:0101'")
       ->required();
   replay->add_option("--max-steps", max_steps, "step bound per execution");
+  replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
 
   CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
   ModelArgs native_args;
@@ -253,6 +259,7 @@ int main(int argc, char** argv) {
   options.all = all;
   options.strategy = strategy;
   options.limits.max_steps = static_cast<size_t>(max_steps);
+  options.full_trace = full_trace;
 
   if (list->parsed()) return list_models();
 

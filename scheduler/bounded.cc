@@ -29,6 +29,7 @@ bool BoundedStrategy::begin_execution() {
     }
     path_.pop_back();
   }
+  finished_ = true;
   return false;
 }
 
@@ -44,7 +45,7 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
     return b.chosen;
   }
   const bool can_continue = point.current != kNoThread && runnable.contains(point.current);
-  Branch b{runnable, ThreadSet(), kNoThread, point.current};
+  Branch b{runnable, ThreadSet(), kNoThread, point.current, static_cast<int>(runnable.size())};
   b.chosen = can_continue ? point.current : runnable.lowest();
   b.tried.insert(b.chosen);
   if (can_continue && preemptions_ >= bound_) {
@@ -52,12 +53,32 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
     // many: rule them out here.
     if (runnable.size() > 1) cut_ = true;
     b.tried = runnable;
+    b.alternatives = 1;
   }
   path_.push_back(b);
   ++depth_;
   // The first choice continues the previous thread when it can: never a
   // preemption.
   return b.chosen;
+}
+
+std::optional<double> BoundedStrategy::covered_fraction() const {
+  if (finished_) return 1.0;
+  // weight: the share of the whole tree under the current node, assuming
+  // siblings' subtrees are equally big.
+  double fraction = 0;
+  double weight = 1;
+  for (const Branch& b : path_) {
+    weight /= b.alternatives;
+    if (weight == 0) break;  // deeper terms underflow: they add nothing
+    ThreadSet untried = b.runnable;
+    untried.erase_all(b.tried);
+    // Alternatives finished before the current one: those neither current
+    // nor still to come.
+    const int finished = b.alternatives - 1 - static_cast<int>(untried.size());
+    fraction += finished * weight;
+  }
+  return fraction;
 }
 
 std::string BoundedStrategy::coverage(uint64_t executions) const {

@@ -19,6 +19,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "scheduler/strategy.h"
@@ -46,6 +47,9 @@ class BoundedStrategy : public Strategy {
   bool cut() const { return cut_; }
   // Preemptions of the current execution so far.
   int preemptions() const { return preemptions_; }
+  // See Strategy::covered_fraction(): over the schedules within the bound.
+  // O(length of the current path).
+  std::optional<double> covered_fraction() const override;
 
  private:
   // One scheduling decision on the current path.
@@ -59,6 +63,9 @@ class BoundedStrategy : public Strategy {
     ThreadId chosen;
     // The thread that performed the previous step (kNoThread at the first).
     ThreadId previous;
+    // How many threads the search runs at this step over all executions:
+    // runnable.size(), or 1 where the bound rules the others out.
+    int alternatives;
   };
 
   // Whether choosing `t` at branch `b` is a preemption.
@@ -76,6 +83,8 @@ class BoundedStrategy : public Strategy {
   // Whether a branch has been ruled out by the bound.
   bool cut_ = false;
   bool started_ = false;
+  // Whether begin_execution() has found nothing left to explore.
+  bool finished_ = false;
 };
 
 }  // namespace interleave

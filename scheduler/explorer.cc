@@ -1,7 +1,5 @@
 #include "scheduler/explorer.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +11,7 @@
 #include "scheduler/dpor.h"
 #include "scheduler/iterative.h"
 #include "scheduler/pct.h"
+#include "scheduler/progress.h"
 #include "scheduler/random.h"
 #include "scheduler/replay.h"
 #include "scheduler/shrink.h"
@@ -73,37 +72,6 @@ void shrink_failure(const ModelSpec& spec, const Params& params, ModelRunner& mo
   found.shrunk_preemptions = shrunk.preemptions;
 }
 
-// A progress line on stderr while a long exploration runs, when stderr is a
-// terminal: rewritten in place at most 4 times a second, cleared at the end.
-class Progress {
- public:
-  explicit Progress(std::chrono::steady_clock::time_point start)
-      : enabled_(isatty(2) == 1), start_(start), last_(start) {}
-  // Cheap: looks at the clock every 1024 executions.
-  void update(uint64_t executions) {
-    if (!enabled_ || (executions & 1023) != 0) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(250)) return;
-    last_ = now;
-    double elapsed = std::chrono::duration<double>(now - start_).count();
-    std::string line = fmt::format("  {} executions, {:.0f}/s, {:.1f} s elapsed", executions,
-                                   elapsed > 0 ? executions / elapsed : 0.0, elapsed);
-    width_ = std::max(width_, line.size());
-    std::fprintf(stderr, "\r%-*s", static_cast<int>(width_), line.c_str());
-    std::fflush(stderr);
-  }
-  ~Progress() {
-    if (width_ == 0) return;
-    std::fprintf(stderr, "\r%*s\r", static_cast<int>(width_), "");
-    std::fflush(stderr);
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_, last_;
-  size_t width_ = 0;
-};
-
 }  // namespace
 
 Schedule schedule_of(const ModelSpec& spec, const Params& params,
@@ -133,9 +101,9 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   if (max_executions == 0 && !(options.max_seconds > 0) && strategy.endless()) {
     max_executions = CheckOptions::kDefaultRandomExecutions;
   }
-  std::optional<Progress> progress(std::in_place, start);
+  Progress progress(options, start);
   while (strategy.begin_execution()) {
-    progress->update(result.executions);
+    progress.update(result.executions, result.pruned_executions, strategy);
     if (max_executions != 0 && result.executions >= max_executions) {
       result.budget = options.max_executions != 0
                           ? fmt::format("--executions {}", max_executions)
@@ -180,7 +148,6 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
       }
     }
   }
-  progress.reset();
   if (result.error.empty()) result.error = strategy.error();
   result.exhaustive = !stopped_early && result.error.empty() && strategy.exhaustive();
   result.coverage = strategy.coverage(result.executions);
@@ -188,6 +155,9 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   result.seed = strategy.seed();
   result.preemption_bound = strategy.preemption_bound();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Clears the progress line (before shrinking, which can take a moment), or
+  // writes the summary of the exploration.
+  progress.finish(result);
   if (options.shrink && result.first_failure) {
     shrink_failure(spec, params, model, options.limits, *result.first_failure);
   }

@@ -52,6 +52,18 @@ struct CheckOptions {
   // Shrink the first failure (see shrink.h): report a schedule that fails
   // the same way with the fewest preemptions, then steps, that shrinking finds.
   bool shrink = true;
+
+  // Whether explore() writes about the run on stderr (progress.h): a
+  // progress line on a terminal, else one summary line at the end of a long
+  // run. false: nothing on stderr.
+  bool progress = true;
+  // When stderr is not a terminal, the shortest run (exploration time, in
+  // seconds) that ends with a summary line; 0: every run.
+  double summary_after_seconds = 1.0;
+
+  // Text reports print every step of a failing trace; false folds the runs
+  // of steps that do not matter (see format_failure_trace in report.h).
+  bool full_trace = false;
 };
 
 // A failing execution, with what it takes to reproduce it.

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "scheduler/explain.h"
+#include "scheduler/progress.h"
 #include "scheduler/report.h"
 
 namespace interleave {
@@ -49,9 +50,43 @@ std::string cell(const TraceStep& s) {
       op_name(s.op.kind), escape(s.op.name), value(s), escape(location(s.op.location)));
 }
 
+// What the check covered, one row each: strategy, whether every schedule
+// was explored, executions, steps, time and rate, and the budget, bound and
+// seed when there are any.
+std::string coverage_table(const CheckResult& r) {
+  std::string rows;
+  auto row = [&](std::string_view id, std::string_view label, const std::string& value) {
+    rows += fmt::format("<tr id=\"cov-{}\"><th>{}</th><td>{}</td></tr>\n", id, label,
+                        escape(value));
+  };
+  row("strategy", "strategy", r.strategy);
+  std::string schedules = r.exhaustive ? "every schedule explored"
+                          : r.found_bug() && r.budget.empty() && r.error.empty()
+                              ? "stopped at the first failure"
+                              : "not every schedule was covered";
+  row("schedules", "schedules", schedules);
+  if (!r.coverage.empty()) row("covered", "covered", r.coverage);
+  row("executions", "executions", group_thousands(r.executions));
+  if (r.found_bug()) row("failing", "failing executions", group_thousands(r.failing_executions));
+  if (r.pruned_executions != 0) {
+    row("pruned", "pruned (sleep-set-blocked)", group_thousands(r.pruned_executions));
+  }
+  row("steps", "steps", group_thousands(r.total_steps));
+  row("time", "time", format_duration(r.seconds));
+  row("rate", "executions per second",
+      format_rate(r.seconds > 0 ? r.executions / r.seconds : 0.0));
+  if (!r.budget.empty()) row("budget", "stopped by budget", r.budget);
+  if (r.preemption_bound >= 0) row("bound", "preemption bound", std::to_string(r.preemption_bound));
+  if (r.seed) row("seed", "seed", fmt::format("{} (rerun: {})", *r.seed, r.rerun));
+  return "<h2>Coverage</h2>\n<table class=\"coverage\" id=\"coverage\">\n" + rows +
+         "</table>\n";
+}
+
 constexpr std::string_view kStyle = R"(
 body { font-family: sans-serif; margin: 1.5em; color: #222; }
-h1 { font-size: 1.3em; }
+h1 { font-size: 1.3em; } h2 { font-size: 1.1em; }
+table.coverage th { text-align: left; font-weight: normal; color: #555; padding-right: 1.5em; }
+table.coverage td { font-family: monospace; }
 .verdict.fail { color: #b00020; } .verdict.pass { color: #1b6e20; }
 .replay { background: #f4f4f4; padding: .4em .6em; font-family: monospace; display: inline-block; }
 table.trace { border-collapse: collapse; margin-top: 1em; }
@@ -98,10 +133,10 @@ std::string check_html(const CheckResult& r, const CheckOptions& options) {
   }
   if (!r.first_failure) {
     if (r.error.empty()) {
-      out += fmt::format(
-          "<p class=\"verdict pass\" id=\"verdict\">PASS no bug found in {} executions{}</p>\n",
-          r.executions, r.exhaustive ? " (every schedule explored)" : "");
+      out += fmt::format("<p class=\"verdict pass\" id=\"verdict\">{}</p>\n",
+                         escape(pass_verdict(r)));
     }
+    out += coverage_table(r);
     out += "</body>\n</html>\n";
     return out;
   }
@@ -118,6 +153,7 @@ std::string check_html(const CheckResult& r, const CheckOptions& options) {
       "<p>replay: <code class=\"replay\" id=\"replay\">{}</code></p>\n"
       "<p>schedule: <code id=\"schedule\">{}</code></p>\n",
       escape(replay_command(f.schedule, options)), escape(f.schedule.to_string()));
+  out += coverage_table(r);
   out +=
       "<p class=\"legend\"><span class=\"k\">key conflicting access</span>"
       "<span class=\"s\">context switch</span><span id=\"summary\"></span></p>\n";

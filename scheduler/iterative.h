@@ -35,6 +35,9 @@ class IterativeStrategy final : public Strategy {
   std::string coverage(uint64_t executions) const override;
   // The largest bound to try, -1 for none.
   int max_bound() const { return max_bound_; }
+  // No covered_fraction(): the current round's would be a fraction of that
+  // round only, and how many rounds follow is unknown, so no total can be
+  // estimated honestly.
 
  private:
   int max_bound_;

@@ -9,13 +9,13 @@
 
 namespace interleave {
 
-namespace {
-
 std::string format_duration(double seconds) {
   if (seconds < 1e-3) return fmt::format("{:.1f} µs", seconds * 1e6);
   if (seconds < 1) return fmt::format("{:.1f} ms", seconds * 1e3);
   return fmt::format("{:.2f} s", seconds);
 }
+
+namespace {
 
 std::string format_location(const std::source_location& loc) {
   if (loc.line() == 0) return "";
@@ -79,9 +79,13 @@ namespace {
 
 // The trace with the marks of `failure`'s explanation (see explain.h) in a
 // column after the source: "->" a context switch, "*" a key access. A legend
-// line follows when any step is marked.
-std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* failure) {
+// line follows when any step is marked. Unless `full_trace`, the runs of
+// fold_ranges() are one line each.
+std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* failure,
+                         bool full_trace) {
   Explanation e = explain(trace, failure);
+  std::vector<FoldedRange> folds;
+  if (failure != nullptr && !full_trace) folds = fold_ranges(trace, *failure, e);
   std::vector<std::string> lines;
   size_t width = 0;
   bool marked = false;
@@ -95,7 +99,16 @@ std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* fai
   }
   std::string out = fmt::format("  {:>4}  {:<6} {:<10} {:<16} {:<12} {}\n", "step", "thread",
                                 "operation", "object", "value", "source");
+  auto fold = folds.begin();
   for (size_t i = 0; i < trace.size(); ++i) {
+    if (fold != folds.end() && fold->first == i) {
+      out += fmt::format("  {:>4}  T{:<5} {} steps folded ({}-{}); --full-trace shows them\n",
+                         "...", trace[i].thread, fold->last - fold->first + 1, fold->first + 1,
+                         fold->last + 1);
+      i = fold->last;
+      ++fold;
+      continue;
+    }
     std::string marks = fmt::format("{:<2} {}", e.marks[i].context_switch ? "->" : "",
                                     e.marks[i].key ? "*" : "");
     while (!marks.empty() && marks.back() == ' ') marks.pop_back();
@@ -119,12 +132,46 @@ std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* fai
 
 }  // namespace
 
-std::string format_trace(const std::vector<TraceStep>& trace) {
-  return marked_trace(trace, nullptr);
+std::vector<FoldedRange> fold_ranges(const std::vector<TraceStep>& trace, const Failure& failure,
+                                     const Explanation& e) {
+  std::vector<FoldedRange> out;
+  if (e.key_steps.empty()) return out;
+  // The threads that matter: a key step, the failing thread, a blocked one.
+  std::vector<bool> matters;
+  auto mark = [&](ThreadId t) {
+    if (t < 0) return;  // kNoThread
+    const size_t index = static_cast<size_t>(t);
+    if (matters.size() <= index) matters.resize(index + 1, false);
+    matters[index] = true;
+  };
+  for (size_t k : e.key_steps) mark(trace[k - 1].thread);
+  mark(failure.thread);
+  for (const TraceStep& b : failure.blocked) mark(b.thread);
+  auto foldable = [&](size_t i) {
+    const size_t t = static_cast<size_t>(trace[i].thread);
+    return !(t < matters.size() && matters[t]) && !e.marks[i].key && !e.marks[i].context_switch;
+  };
+  constexpr size_t kShortestFold = 4;  // one line for four saves three
+  for (size_t i = 0; i < trace.size();) {
+    if (!foldable(i)) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j + 1 < trace.size() && foldable(j + 1)) ++j;
+    if (j - i + 1 >= kShortestFold) out.push_back({i, j});
+    i = j + 1;
+  }
+  return out;
 }
 
-std::string format_failure_trace(const std::vector<TraceStep>& trace, const Failure& failure) {
-  return marked_trace(trace, &failure);
+std::string format_trace(const std::vector<TraceStep>& trace) {
+  return marked_trace(trace, nullptr, true);
+}
+
+std::string format_failure_trace(const std::vector<TraceStep>& trace, const Failure& failure,
+                                 bool full_trace) {
+  return marked_trace(trace, &failure, full_trace);
 }
 
 std::string replay_command(const Schedule& schedule, const CheckOptions& options) {
@@ -175,32 +222,34 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
                          f.shrunk_preemptions, f.shrunk_preemptions == 1 ? "" : "s",
                          f.original_schedule);
     }
-    out += format_failure_trace(f.trace, f.failure);
+    out += format_failure_trace(f.trace, f.failure, options.full_trace);
     out += fmt::format("replay: {}\n", replay_command(f.schedule, options));
   } else if (r.error.empty()) {
-    if (r.exhaustive && !r.coverage.empty()) {
-      // A strategy whose execution count is not the number of schedules
-      // (iterative bounding reruns schedules in every round) says it itself.
-      out += fmt::format("PASS no bug found: {} ({} steps, {})\n", r.coverage, r.total_steps,
-                         format_duration(r.seconds));
-    } else if (r.exhaustive) {
-      std::string pruned =
-          r.pruned_executions == 0
-              ? ""
-              : fmt::format(" and {} sleep-set-blocked", r.pruned_executions);
-      out += fmt::format("PASS no bug found: explored all {} executions{} ({} steps, {})\n",
-                         r.executions, pruned, r.total_steps, format_duration(r.seconds));
-    } else {
-      // What was covered: "in 4 executions within 1 preemption", "in 1000
-      // random executions (seed 1)"; then the budget that stopped it, if one did.
-      std::string covered =
-          r.coverage.empty() ? fmt::format("in {} executions", r.executions) : r.coverage;
-      std::string budget = r.budget.empty() ? "" : fmt::format(" within budget ({})", r.budget);
-      out += fmt::format("PASS no bug found {}{}; not every schedule was covered\n", covered,
-                         budget);
-    }
+    out += pass_verdict(r) + "\n";
   }
   return out;
+}
+
+std::string pass_verdict(const CheckResult& r) {
+  if (r.exhaustive && !r.coverage.empty()) {
+    // A strategy whose execution count is not the number of schedules
+    // (iterative bounding reruns schedules in every round) says it itself.
+    return fmt::format("PASS no bug found: {} ({} steps, {})", r.coverage, r.total_steps,
+                       format_duration(r.seconds));
+  }
+  if (r.exhaustive) {
+    std::string pruned = r.pruned_executions == 0
+                             ? ""
+                             : fmt::format(" and {} sleep-set-blocked", r.pruned_executions);
+    return fmt::format("PASS no bug found: explored all {} executions{} ({} steps, {})",
+                       r.executions, pruned, r.total_steps, format_duration(r.seconds));
+  }
+  // What was covered: "in 4 executions within 1 preemption", "in 1000
+  // random executions (seed 1)"; then the budget that stopped it, if one did.
+  std::string covered =
+      r.coverage.empty() ? fmt::format("in {} executions", r.executions) : r.coverage;
+  std::string budget = r.budget.empty() ? "" : fmt::format(" within budget ({})", r.budget);
+  return fmt::format("PASS no bug found {}{}; not every schedule was covered", covered, budget);
 }
 
 std::string format_check(const CheckResult& r, const CheckOptions& options,
@@ -220,7 +269,8 @@ std::string format_check(const CheckResult& r, const CheckOptions& options,
 
 std::string format_replay(const ReplayResult& r, const CheckOptions& options) {
   std::string out = fmt::format("replaying {}\n", r.schedule.to_string());
-  out += r.failure ? format_failure_trace(r.trace, *r.failure) : format_trace(r.trace);
+  out += r.failure ? format_failure_trace(r.trace, *r.failure, options.full_trace)
+                   : format_trace(r.trace);
   if (r.failure) {
     out += fmt::format("FAIL {}\n", describe_failure(*r.failure));
   } else {

@@ -70,6 +70,20 @@ class Strategy {
   // The preemption bound the run used; -1 for none.
   virtual int preemption_bound() const { return -1; }
 
+  // --- Progress (called by the progress line a few times a second at most,
+  // between executions; never per step) ---
+
+  // An online estimate (Knuth's, for the tree of scheduling choices) of the
+  // fraction of its executions, complete or cut short, that the strategy has
+  // already run: along the current path of choices, the sum over depths i
+  // of (alternatives at node i finished before the current one) divided by
+  // the product over j <= i of the alternatives at node j, i.e. the share of
+  // the tree left of the current path if every subtree at a node were as big
+  // as its siblings. 0 before the first execution, 1 once nothing is left.
+  // nullopt when the strategy has no such estimate (random walks, PCT, a
+  // strategy that does not implement it).
+  virtual std::optional<double> covered_fraction() const { return std::nullopt; }
+
   // Why the strategy could not go on (a schedule that does not fit the
   // execution, a model that behaves nondeterministically). Empty if none.
   const std::string& error() const { return error_; }

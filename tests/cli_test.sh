@@ -111,6 +111,102 @@ run check --strategy dfs counter.racy --threads 2 --iters 1 --all
 expect_rc 1
 expect_out "4 of 6 executions fail (all schedules explored)"
 
+# --- --no-shrink: the failure as the strategy found it. ----------------------
+# Random seed 1 finds counter.racy 2x2 with 3 preemptions; shrinking reports a
+# schedule with 1 and names the original, which --no-shrink reports itself.
+run check counter.racy --threads 2 --iters 2 --strategy random --seed 1
+expect_rc 1
+expect_out "  shrunk from 8 steps, 3 preemptions to 8 steps, 1 preemption (original: 'counter.racy:t2,i2:v1:10011001')"
+shrunk_schedule=$(schedule_of "$out")
+[[ "$shrunk_schedule" == "counter.racy:t2,i2:v1:10000111" ]] ||
+  fail "shrunk schedule '$shrunk_schedule', expected 'counter.racy:t2,i2:v1:10000111'"
+run check counter.racy --threads 2 --iters 2 --strategy random --seed 1 --no-shrink
+expect_rc 1
+expect_no_err
+expect_out "found in execution 1 (1 executions, 8 steps"
+expect_out "found with 3 preemptions"
+checks=$((checks + 1))
+grep -qF "shrunk" "$TMP/out" && fail "--no-shrink printed a shrunk line: $out"
+unshrunk_schedule=$(schedule_of "$out")
+[[ "$unshrunk_schedule" == "counter.racy:t2,i2:v1:10011001" ]] ||
+  fail "--no-shrink schedule '$unshrunk_schedule', expected the original 'counter.racy:t2,i2:v1:10011001'"
+unshrunk_trace=$(trace_of "$out")
+# Its trace is the original schedule's, step for step: T1, T0, T0, T1, T1, T0, T0, T1.
+[[ "$(awk '{printf "%s", substr($2, 2)}' <<<"$unshrunk_trace")" == "10011001" ]] ||
+  fail "--no-shrink trace is not the original schedule:"$'\n'"$unshrunk_trace"
+run replay "$unshrunk_schedule"
+expect_rc 1
+[[ "$(trace_of "$out")" == "$unshrunk_trace" ]] || fail "replay of the unshrunk schedule differs"
+
+# --- Folding and --full-trace. --------------------------------------------------
+# counter.racy 3x3 (DFS): T0's three increments come first and have no part in
+# the lost update between T1 and T2, so its 6 steps are one line.
+run check counter.racy --threads 3 --iters 3 --strategy dfs
+expect_rc 1
+expect_no_err
+expect_out "   ...  T0     6 steps folded (1-6); --full-trace shows them"
+folded_trace=$(trace_of "$out")
+checks=$((checks + 1))
+[[ $(wc -l <<<"$folded_trace") -eq 12 && "$folded_trace" == "     7  T1 "* ]] ||
+  fail "folded trace is not steps 7-18:"$'\n'"$folded_trace"
+fold_schedule=$(schedule_of "$out")
+run check counter.racy --threads 3 --iters 3 --strategy dfs --full-trace
+expect_rc 1
+checks=$((checks + 1))
+grep -qF "folded" "$TMP/out" && fail "--full-trace folded steps: $out"
+full_trace=$(trace_of "$out")
+[[ $(wc -l <<<"$full_trace") -eq 18 && "$full_trace" == *"$folded_trace" ]] ||
+  fail "--full-trace is not all 18 steps:"$'\n'"$full_trace"
+# replay folds the same way, and --full-trace works there too.
+run replay "$fold_schedule"
+expect_rc 1
+[[ "$(trace_of "$out")" == "$folded_trace" ]] || fail "replay folds differently: $out"
+expect_out "   ...  T0     6 steps folded (1-6)"
+run replay "$fold_schedule" --full-trace
+expect_rc 1
+[[ "$(trace_of "$out")" == "$full_trace" ]] || fail "replay --full-trace differs: $out"
+
+# --- Not a terminal: silent while running, one summary line at the end. ------
+# Quick checks write nothing on stderr (expect_no_err above); one of over a
+# second (the budget makes it at least 1.1 s) ends with one line.
+run check litmus.lastzero --param n=15 --strategy dfs --seconds 1.1
+expect_rc 0
+expect_out "PASS no bug found in "
+expect_out " within budget (--seconds 1.1); not every schedule was covered"
+checks=$((checks + 1))
+[[ "$err_lines" -eq 1 ]] || fail "$last_cmd: $err_lines lines on stderr, expected 1: $err"
+[[ "$err" =~ ^interleave:\ litmus\.lastzero\ n=15\ \(dfs\):\ [0-9,]+\ executions\ in\ 1\.[0-9]{2}\ s,\ [0-9.,]+[kM]?/s$ ]] ||
+  fail "$last_cmd: not a summary line: $err"
+
+# --- A terminal: the progress line with its estimate, cleared at the end. ----
+# counter.atomic 5x2 (113,400 executions, about a second in a fastbuild) under
+# a pseudo-terminal from script(1).
+if command -v script >/dev/null; then
+  script -qec "'$BIN' check counter.atomic --threads 5 --iters 2 --strategy dfs" /dev/null \
+    >"$TMP/pty" 2>&1
+  pty=$(tr '\r' '\n' <"$TMP/pty")
+  checks=$((checks + 1))
+  grep -qF "PASS no bug found: explored all 113400 executions" <<<"$pty" ||
+    fail "under a terminal: no PASS line: $pty"
+  ms=$(sed -n 's/.*executions ([0-9]* steps, \([0-9.]*\) ms).*/\1/p' <<<"$pty")
+  if [[ -n "$ms" && ${ms%.*} -lt 500 ]]; then
+    echo "note: counter.atomic 5x2 took $ms ms, too quick for a progress line; not checked"
+  else
+    lines=$(grep -E '^interleave: [0-9,]+ executions, [0-9.,]+[kM]?/s, [0-9.]+ s elapsed, ~[0-9]+% of an estimated [0-9,]+$' <<<"$pty")
+    [[ -n "$lines" ]] || fail "under a terminal: no progress line with an estimate: $(cat -A "$TMP/pty")"
+    # Every estimate is within a factor of 2 of the true 113,400.
+    while read -r estimate; do
+      [[ $estimate -ge 56700 && $estimate -le 226800 ]] ||
+        fail "estimated total $estimate is far from 113,400"
+    done < <(sed -E 's/.*of an estimated ([0-9,]+)$/\1/; s/,//g' <<<"$lines")
+    # The line is cleared (spaces, then the report) and no summary follows.
+    grep -qE $'\r +\r' "$TMP/pty" || fail "under a terminal: the progress line is not cleared"
+    grep -qF " executions in " <<<"$pty" && fail "under a terminal: a summary line: $pty"
+  fi
+else
+  echo "note: script(1) is missing; the progress line under a terminal is not checked"
+fi
+
 # --- No bug: the exhaustive counts. -------------------------------------------
 run check --strategy dfs counter.locked --threads 2 --iters 2
 expect_rc 0
