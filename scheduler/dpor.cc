@@ -40,7 +40,7 @@ constexpr std::array<uint32_t, 8> kReversible = {
     /*kNotify*/ bit(Role::kWait) | bit(Role::kNotify),
 };
 
-bool related(const DporStrategy::Access& a, const DporStrategy::Access& b,
+[[gnu::always_inline]] inline bool related(const DporStrategy::Access& a, const DporStrategy::Access& b,
              const std::array<uint32_t, 8>& table) {
   for (int i = 0; i < 2; ++i) {
     if (a.role[i] == Role::kNone) continue;
@@ -95,7 +95,7 @@ DporStrategy::Step DporStrategy::step_of(ThreadId thread, const Operation& op) {
 }
 
 bool DporStrategy::depends(const Step& first, const Step& second) {
-  return first.thread == second.thread || conflict(first.access, second.access) ||
+  return first.thread == second.thread || related(first.access, second.access, kDependent) ||
          (second.kind == OpKind::kJoin && second.joined == first.thread) ||
          (first.kind == OpKind::kJoin && first.joined == second.thread);
 }
@@ -138,7 +138,23 @@ bool DporStrategy::begin_execution() {
     }
     path_.pop_back();
   }
+  finished_ = true;
   return false;
+}
+
+std::optional<double> DporStrategy::covered_fraction() const {
+  if (finished_) return 1.0;
+  double fraction = 0;
+  double weight = 1;  // the share of the tree under the current node
+  for (const Node& n : path_) {
+    int planned = 0;
+    for (int w = n.wakeup; w != -1; w = wakeup_pool_[w].next_sibling) ++planned;
+    const int explored = static_cast<int>(n.done.size());
+    weight /= explored + planned;
+    if (weight == 0) break;  // deeper terms underflow: they add nothing
+    fraction += (explored - 1) * weight;
+  }
+  return fraction;
 }
 
 ThreadId DporStrategy::pick(const SchedulingPoint& point) {
@@ -308,7 +324,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
                           (ours & ~kDependent[static_cast<unsigned>(theirs)]) == 0;
       cursor[s] = covers ? -1 : previous_on(k, e.step.access.object[s]);
     }
-    if (!conflict(earlier.step.access, e.step.access)) continue;
+    if (!related(earlier.step.access, e.step.access, kDependent)) continue;
     const ThreadId tk = earlier.step.thread;
     if (tk != p && earlier.clock[tk] > e.clock[tk] &&
         reversible(earlier.step.access, e.step.access)) {
@@ -367,11 +383,33 @@ void DporStrategy::reverse_race(size_t k) {
     if (events_[j].clock[tk] < mark) sequence_.push_back(j);
   }
   sequence_.push_back(later);
-  consumed_.assign(sequence_.size(), false);
+  consumed_.assign(sequence_.size(), 0);
+  next_of_thread_.resize(sequence_.size());
   left_ = sequence_.size();
+  threads_left_ = ThreadSet();
   first_left_.fill(-1);
   for (int i = static_cast<int>(sequence_.size()) - 1; i >= 0; --i) {
-    first_left_[events_[sequence_[i]].step.thread] = i;
+    const ThreadId t = events_[sequence_[i]].step.thread;
+    next_of_thread_[i] = first_left_[t];
+    first_left_[t] = i;
+    threads_left_.insert(t);
+  }
+  // What the sequence touches, to rule out most dependences at once.
+  sequence_objects_.clear();
+  sequence_joins_ = ThreadSet();
+  sequence_threads_ = threads_left_;
+  for (int j : sequence_) {
+    const Step& step = events_[j].step;
+    if (step.kind == OpKind::kJoin && step.joined != kNoThread) sequence_joins_.insert(step.joined);
+    for (int r = 0; r < 2; ++r) {
+      if (step.access.role[r] == Role::kNone) continue;
+      ObjectRoles* entry = nullptr;
+      for (ObjectRoles& o : sequence_objects_) {
+        if (o.object == step.access.object[r]) entry = &o;
+      }
+      if (entry == nullptr) entry = &sequence_objects_.emplace_back(ObjectRoles{step.access.object[r], 0});
+      entry->roles |= bit(step.access.role[r]);
+    }
   }
 
   // Already covered if a thread asleep at the state (or explored from it)
@@ -431,14 +469,28 @@ bool DporStrategy::weak_initial(const Step& s) const {
   if (first != -1) {
     // s's thread has steps left: its first must have no predecessor left.
     const Clock& c = clock_in_sequence(first);
-    for (int t = 0; t < width_; ++t) {
-      const int f = first_left_[t];
-      if (t == s.thread || f == -1) continue;
-      if (clock_in_sequence(f)[t] <= c[t]) return false;
+    ThreadSet others = threads_left_;
+    others.erase(s.thread);
+    for (ThreadId t = others.lowest(); t != kNoThread; t = others.next_after(t)) {
+      if (clock_in_sequence(first_left_[t])[t] <= c[t]) return false;
     }
     return true;
   }
-  // Otherwise s must be independent of every step left.
+  // Otherwise s must be independent of every step left: most often it is
+  // independent of the whole sequence.
+  bool maybe = sequence_joins_.contains(s.thread) ||
+               (s.kind == OpKind::kJoin && s.joined != kNoThread &&
+                sequence_threads_.contains(s.joined));
+  for (int r = 0; r < 2 && !maybe; ++r) {
+    if (s.access.role[r] == Role::kNone) continue;
+    for (const ObjectRoles& o : sequence_objects_) {
+      if (o.object == s.access.object[r] &&
+          (kDependent[static_cast<unsigned>(s.access.role[r])] & o.roles) != 0) {
+        maybe = true;
+      }
+    }
+  }
+  if (!maybe) return true;
   for (size_t i = 0; i < sequence_.size(); ++i) {
     if (!consumed_[i] && depends(s, events_[sequence_[i]].step)) return false;
   }
@@ -453,15 +505,10 @@ const DporStrategy::Clock& DporStrategy::clock_in_sequence(int position) const {
 void DporStrategy::consume(ThreadId t) {
   const int first = first_left_[t];
   if (first == -1) return;
-  consumed_[first] = true;
+  consumed_[first] = 1;
   --left_;
-  first_left_[t] = -1;
-  for (size_t i = first + 1; i < sequence_.size(); ++i) {
-    if (!consumed_[i] && events_[sequence_[i]].step.thread == t) {
-      first_left_[t] = static_cast<int>(i);
-      break;
-    }
-  }
+  first_left_[t] = next_of_thread_[first];
+  if (first_left_[t] == -1) threads_left_.erase(t);
 }
 
 int DporStrategy::new_wakeup_node(const Step& step) {

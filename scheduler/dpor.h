@@ -46,6 +46,9 @@ class DporStrategy final : public Strategy {
   bool begin_execution() override;
   ThreadId pick(const SchedulingPoint& point) override;
   bool exhaustive() const override { return error().empty(); }
+  // The alternatives at a state are its branches explored so far plus those
+  // still planned; plans found later make the estimate grow as it goes.
+  std::optional<double> covered_fraction() const override;
 
   // How an operation touches shared objects, for the conflict relation.
   enum class Role : uint8_t { kNone, kRead, kWrite, kAcquire, kTry, kRelease, kWait, kNotify };
@@ -186,10 +189,24 @@ class DporStrategy final : public Strategy {
   // The wakeup sequence being inserted: indices into events_, in order.
   std::vector<int> sequence_;
   // Whether sequence_[i] has been matched against the tree (removed).
-  std::vector<bool> consumed_;
+  std::vector<uint8_t> consumed_;
+  // next_of_thread_[i]: position in sequence_ of the next step of the same
+  // thread as sequence_[i]; -1 if none.
+  std::vector<int> next_of_thread_;
   // first_left_[t]: position in sequence_ of thread t's first step not yet
   // consumed; -1 if none.
   std::array<int, kMaxThreads> first_left_{};
+  // Threads with steps in sequence_ not yet consumed.
+  ThreadSet threads_left_;
+  // Each object the whole sequence touches, with the roles it touches it in.
+  struct ObjectRoles {
+    const void* object;
+    uint32_t roles;  // bit r: some step has Role r on the object
+  };
+  std::vector<ObjectRoles> sequence_objects_;
+  // Threads that steps of the whole sequence join, and that have steps in it.
+  ThreadSet sequence_joins_;
+  ThreadSet sequence_threads_;
   // Steps of sequence_ not yet consumed.
   size_t left_ = 0;
   // Objects touched in the current execution (few: a linear scan is fastest).
@@ -206,6 +223,8 @@ class DporStrategy final : public Strategy {
   size_t first_new_ = 0;
   // Whether begin_execution() has been called before.
   bool started_ = false;
+  // Whether begin_execution() has found nothing left to explore.
+  bool finished_ = false;
   // Planned steps that turned out not runnable (or asleep) when reached.
   uint64_t unrunnable_plans_ = 0;
 };

@@ -265,3 +265,28 @@ TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle
     CHECK(reduced.outcomes == all.outcomes);
   }
 }
+
+TEST_CASE("DPOR estimates the share of the tree it has covered", "[dpor]") {
+  auto params = make_params<models::Inc>({{"n", 3}});
+  REQUIRE(params.ok());
+  ModelAdapter<models::Inc> model(*params);
+  DporStrategy strategy;
+  Execution execution;
+  REQUIRE(strategy.covered_fraction() == 0.0);
+  std::vector<double> seen;
+  while (strategy.begin_execution()) {
+    const std::optional<double> f = strategy.covered_fraction();
+    REQUIRE(f.has_value());
+    seen.push_back(*f);
+    execution.run(model, strategy);
+  }
+  CHECK(strategy.covered_fraction() == 1.0);
+  REQUIRE(seen.size() == 36);
+  CHECK(seen.front() == 0.0);
+  for (double f : seen) {
+    CHECK(f >= 0.0);
+    CHECK(f < 1.0);
+  }
+  // Past the first of the three threads' orders at the root: at least a third.
+  CHECK(seen.back() >= 2.0 / 3.0);
+}
