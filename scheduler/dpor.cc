@@ -521,6 +521,7 @@ int DporStrategy::new_wakeup_node(const Step& step) {
     wakeup_pool_.emplace_back();
   }
   wakeup_pool_[n] = WakeupNode{step, -1, -1};
+  ++planned_steps_;
   return n;
 }
 
@@ -538,6 +539,7 @@ void DporStrategy::free_wakeup_list(int head) {
     w.first_child = -1;
     w.next_sibling = free_wakeup_;
     free_wakeup_ = head;
+    --planned_steps_;
     head = next;
   }
 }

@@ -68,6 +68,10 @@ class DporStrategy final : public Strategy {
   // Planned steps that were not runnable when reached (0 unless blocking
   // operations defeat a plan; exposed for tests).
   uint64_t unrunnable_plans() const { return unrunnable_plans_; }
+  // Planned steps held in wakeup trees now (0 once exploration is over).
+  size_t planned_steps() const { return planned_steps_; }
+  // The most planned steps held at once (the trees' peak memory, in steps).
+  size_t peak_planned_steps() const { return wakeup_pool_.size(); }
 
  private:
   // A vector clock: entry t counts the steps of thread t that happen before.
@@ -177,6 +181,8 @@ class DporStrategy final : public Strategy {
   std::vector<WakeupNode> wakeup_pool_;
   // First free node of wakeup_pool_ (-1: none).
   int free_wakeup_ = -1;
+  // Nodes of wakeup_pool_ in use.
+  size_t planned_steps_ = 0;
   // The steps of the current execution, in order. Steps before first_new_
   // are kept from the previous execution (same choices, same steps).
   std::vector<Event> events_;

@@ -163,6 +163,125 @@ Exploration explore_all(Strategy& strategy, uint32_t seed) {
   return e;
 }
 
+// Random small programs with a condition variable: 2-3 threads, each a few
+// blocks, a block either one unlocked access (load or store of x or y, or a
+// notify) or a critical section under m holding one or two of: a load or
+// store, a notify_one or notify_all, a wait for `flag` (in a loop, or once:
+// the missed-wakeup bug). Stores of `flag` wake waiters. Deadlocks are
+// outcomes here, not failures to stop at.
+struct RandomWaitModel {
+  static ModelSpec spec() {
+    return {"test.randomwait", "random program with a condition variable",
+            {{"seed", "s", 1, 0, 1'000'000, "seed"}}};
+  }
+  enum Kind { kLoad, kStore, kSetFlag, kNotifyOne, kNotifyAll, kWaitLoop, kWaitOnce };
+  struct Block {
+    bool locked;
+    std::vector<std::pair<Kind, int>> body;  // (what, variable 0..1)
+  };
+
+  explicit RandomWaitModel(const Params& p) {
+    std::mt19937 rng(static_cast<uint32_t>(p.get("seed")));
+    threads = 2 + rng() % 2;
+    program.resize(threads);
+    for (auto& blocks : program) {
+      const int n = 1 + rng() % 2;
+      for (int b = 0; b < n; ++b) {
+        Block block{rng() % 3 != 0, {}};
+        const int size = block.locked ? 1 + rng() % 2 : 1;
+        for (int i = 0; i < size; ++i) {
+          Kind k = Kind(rng() % 7);
+          if (!block.locked && (k == kWaitLoop || k == kWaitOnce)) k = kNotifyOne;
+          block.body.emplace_back(k, int(rng() % 2));
+        }
+        blocks.push_back(block);
+      }
+    }
+    reads.resize(threads);
+  }
+  int thread_count() const { return threads; }
+
+  void thread(int t) {
+    for (const Block& block : program[t]) {
+      if (block.locked) {
+        unique_lock held(m);
+        run(t, block, &held);
+      } else {
+        run(t, block, nullptr);
+      }
+    }
+  }
+  void run(int t, const Block& block, unique_lock* held) {
+    for (auto [kind, v] : block.body) {
+      switch (kind) {
+          case kLoad: reads[t].push_back(var[v].load()); break;
+          case kStore: var[v].store(10 * (t + 1) + v); break;
+          case kSetFlag: flag.store(1); break;
+          case kNotifyOne: cv.notify_one(); break;
+          case kNotifyAll: cv.notify_all(); break;
+          case kWaitLoop:
+            while (flag.load() == 0) cv.wait(*held);
+            break;
+          case kWaitOnce:
+            if (flag.load() == 0) cv.wait(*held);
+            break;
+      }
+    }
+  }
+  void invariant() {
+    std::string outcome;
+    for (const auto& r : reads) {
+      for (int v : r) outcome += std::to_string(v) + ",";
+      outcome += "|";
+    }
+    outcome += std::to_string(var[0].load()) + "," + std::to_string(var[1].load()) + "," +
+               std::to_string(flag.load());
+    if (g_outcomes != nullptr) g_outcomes->push_back(outcome);
+  }
+
+  int threads;
+  std::vector<std::vector<Block>> program;
+  std::vector<std::vector<int>> reads;
+  shared<int> var[2] = {shared<int>{"x"}, shared<int>{"y"}};
+  shared<int> flag{"flag", 0};
+  mutex m{"m"};
+  condition_variable cv{"cv"};
+};
+
+// Every outcome (what was read and left, or which threads deadlocked) that
+// `strategy` reaches on RandomWaitModel(seed), and its complete executions.
+std::pair<std::set<std::string>, uint64_t> wait_outcomes(Strategy& strategy, uint32_t seed,
+                                                        uint64_t* pruned) {
+  auto params = make_params<RandomWaitModel>({{"seed", seed}});
+  REQUIRE(params.ok());
+  ModelAdapter<RandomWaitModel> model(*params);
+  Execution execution;
+  std::set<std::string> seen;
+  uint64_t complete = 0;
+  std::vector<std::string> outcomes;
+  g_outcomes = &outcomes;
+  while (strategy.begin_execution()) {
+    outcomes.clear();
+    Outcome outcome = execution.run(model, strategy);
+    if (!strategy.error().empty()) FAIL(strategy.error());
+    if (outcome == Outcome::kStopped) {
+      ++*pruned;
+      continue;
+    }
+    ++complete;
+    if (outcome == Outcome::kFailed) {
+      const Failure& f = *execution.failure();
+      REQUIRE(f.kind == FailureKind::kDeadlock);
+      seen.insert("deadlock: " + f.message);
+    } else {
+      REQUIRE(outcomes.size() == 1);
+      seen.insert(outcomes[0]);
+    }
+  }
+  g_outcomes = nullptr;
+  return {seen, complete};
+}
+
 // Spawn and join: T0 starts a child that writes x, writes y itself, then
 // joins the child and reads x; T1 reads x and y. Records what was read.
 std::set<std::string>* g_spawn_outcomes = nullptr;
@@ -260,6 +379,7 @@ TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle
     CHECK(reduced.duplicates == 0);
     CHECK(reduced.pruned == 0);
     CHECK(dpor_strategy.unrunnable_plans() == 0);
+    CHECK(dpor_strategy.planned_steps() == 0);
     CHECK(reduced.complete == all.traces.size());
     CHECK(reduced.traces == all.traces);
     CHECK(reduced.outcomes == all.outcomes);
@@ -281,6 +401,8 @@ TEST_CASE("DPOR estimates the share of the tree it has covered", "[dpor]") {
     execution.run(model, strategy);
   }
   CHECK(strategy.covered_fraction() == 1.0);
+  CHECK(strategy.planned_steps() == 0);  // every planned step went back to the pool
+  CHECK(strategy.peak_planned_steps() > 0);
   REQUIRE(seen.size() == 36);
   CHECK(seen.front() == 0.0);
   for (double f : seen) {
@@ -289,4 +411,28 @@ TEST_CASE("DPOR estimates the share of the tree it has covered", "[dpor]") {
   }
   // Past the first of the three threads' orders at the root: at least a third.
   CHECK(seen.back() >= 2.0 / 3.0);
+}
+
+TEST_CASE("DPOR with condition variables reaches every outcome DFS reaches", "[dpor][oracle]") {
+  int deadlocking = 0;  // programs where some schedule deadlocks
+  int reduced_programs = 0;  // programs where DPOR ran fewer executions than DFS
+  for (uint32_t seed = 1; seed <= 200; ++seed) {
+    CAPTURE(seed);
+    DfsStrategy dfs;
+    uint64_t dfs_pruned = 0;
+    auto [all, all_complete] = wait_outcomes(dfs, seed, &dfs_pruned);
+    DporStrategy dpor_strategy;
+    uint64_t pruned = 0;
+    auto [reduced, reduced_complete] = wait_outcomes(dpor_strategy, seed, &pruned);
+    CHECK(reduced == all);
+    CHECK(reduced_complete <= all_complete);
+    CHECK(pruned == 0);
+    CHECK(dpor_strategy.unrunnable_plans() == 0);
+    CHECK(dpor_strategy.planned_steps() == 0);
+    for (const std::string& o : all) deadlocking += o.starts_with("deadlock") ? 1 : 0;
+    reduced_programs += reduced_complete < all_complete ? 1 : 0;
+  }
+  // The programs exercise what they are meant to.
+  CHECK(deadlocking >= 20);
+  CHECK(reduced_programs >= 50);
 }
