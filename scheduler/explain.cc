@@ -82,6 +82,38 @@ std::vector<Stale> stale_accesses(const std::vector<TraceStep>& trace) {
 
 }  // namespace
 
+// Rule 2, for a thread blocked in a condition-variable wait: its wait step,
+// and the notifies of that variable that found nobody waiting (lost).
+std::string lost_wakeup(const std::vector<TraceStep>& trace, const TraceStep& blocked,
+                        std::set<size_t>& key) {
+  size_t wait = trace.size();
+  for (size_t i = trace.size(); i-- > 0;) {
+    if (trace[i].thread == blocked.thread && trace[i].op.kind == OpKind::kWait &&
+        trace[i].op.object == blocked.op.object) {
+      wait = i;
+      break;
+    }
+  }
+  std::vector<std::string> lost;
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const TraceStep& s = trace[i];
+    const bool notify = s.op.kind == OpKind::kNotify || s.op.kind == OpKind::kNotifyAll;
+    if (!notify || s.op.object != blocked.op.object) continue;
+    const bool woke_nobody = s.op.kind == OpKind::kNotify ? !s.has_written : s.written == 0;
+    if (!woke_nobody) continue;
+    key.insert(i);
+    lost.push_back(fmt::format("T{} notified at step {} with nobody waiting", s.thread, i + 1));
+  }
+  std::string story = fmt::format("T{} waits on {}", blocked.thread, blocked.op.name);
+  if (wait < trace.size()) {
+    key.insert(wait);
+    story += fmt::format(" since step {}", wait + 1);
+  }
+  story += ", and no notify came after";
+  if (!lost.empty()) story += fmt::format(" (lost wakeup: {})", fmt::join(lost, ", "));
+  return story;
+}
+
 Explanation explain(const std::vector<TraceStep>& trace, const Failure* failure) {
   Explanation e;
   e.marks.resize(trace.size());
@@ -137,6 +169,10 @@ Explanation explain(const std::vector<TraceStep>& trace, const Failure* failure)
     // Rule 2.
     std::vector<std::string> parts;
     for (const TraceStep& b : failure->blocked) {
+      if (b.op.kind == OpKind::kWait) {
+        parts.push_back(lost_wakeup(trace, b, key));
+        continue;
+      }
       if (b.op.kind != OpKind::kLock) continue;
       for (size_t i = trace.size(); i-- > 0;) {
         const TraceStep& s = trace[i];

@@ -40,7 +40,9 @@ struct Explanation {
 //     same value), and b. Among several instances: those of the failing
 //     thread if any, then the one with the latest b.
 //  2. Deadlock. For each blocked thread waiting to lock a mutex, the last step
-//     that acquired that mutex (lock or successful try_lock).
+//     that acquired that mutex (lock or successful try_lock); for each thread
+//     blocked in a condition-variable wait, its wait step and every notify of
+//     that variable that woke nobody (a lost wakeup).
 //  3. Otherwise, when the failure names a thread: that thread's last access to
 //     a shared object and the last earlier conflicting access by another
 //     thread.

@@ -4,8 +4,8 @@
 //  - stderr is a terminal: a progress line, rewritten in place at most 4
 //    times a second and cleared when the check ends:
 //      interleave: 120,000 executions, 1.9M/s, 0.1 s elapsed, ~38% of an estimated 310,000
-//    The estimate appears when the strategy has one (covered_fraction(): DFS
-//    and bounded DFS) and the run is exhaustive by nature (no budget).
+//    The estimate appears when the strategy has one (covered_fraction(): DFS,
+//    bounded DFS, DPOR) and the run is exhaustive by nature (no budget).
 //  - stderr is not a terminal (a CI log): nothing while the check runs, then
 //    one summary line when it ends, if it ran for at least
 //    CheckOptions::summary_after_seconds (so quick checks stay silent):

@@ -233,10 +233,10 @@ TEST_CASE("folding never hides the threads that matter", "[explain][fold]") {
   FoundFailure racy = find_failure("counter.racy", {{"threads", 2}, {"iters", 3}});
   Explanation e = explain(racy.trace, &racy.failure);
   CHECK(fold_ranges(racy.trace, racy.failure, e).empty());
-  // A deadlock on a condition variable has no key steps: nothing is folded.
+  // A lost wakeup: the notifying thread has a key step, the other is blocked.
   FoundFailure missed = find_failure("queue.missed_wakeup", {});
   Explanation none = explain(missed.trace, &missed.failure);
-  REQUIRE(none.key_steps.empty());
+  REQUIRE_FALSE(none.key_steps.empty());
   CHECK(fold_ranges(missed.trace, missed.failure, none).empty());
   CHECK_THAT(format_failure_trace(missed.trace, missed.failure), !Catch::Contains("folded"));
   // A passing trace is never folded.
@@ -278,4 +278,17 @@ TEST_CASE("fallback rule: the failing thread's last access and the conflicting o
   Explanation nothing = explain(f.trace, &anonymous);
   CHECK(nothing.key_steps.empty());
   CHECK(nothing.summary.empty());
+}
+
+TEST_CASE("deadlock rule: a lost wakeup marks the wait and the notify nobody heard",
+          "[explain]") {
+  FoundFailure f = find_failure("queue.missed_wakeup", {});
+  REQUIRE(f.failure.kind == FailureKind::kDeadlock);
+  INFO(format_failure_trace(f.trace, f.failure));
+  Explanation e = explain(f.trace, &f.failure);
+  // T0 notifies first (step 1, nobody waits), then T1 checks and waits (4).
+  CHECK(e.key_steps == std::vector<size_t>{1, 4});
+  CHECK(e.summary ==
+        "deadlock: T1 waits on queue.not_empty since step 4, and no notify came after (lost "
+        "wakeup: T0 notified at step 1 with nobody waiting)");
 }
