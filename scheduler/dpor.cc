@@ -394,7 +394,7 @@ void DporStrategy::reverse_race(size_t k) {
     first_left_[t] = i;
     threads_left_.insert(t);
   }
-  // What the sequence touches, to rule out most dependences at once.
+  // What the sequence touches, to decide most dependences at once.
   sequence_objects_.clear();
   sequence_joins_ = ThreadSet();
   sequence_threads_ = threads_left_;
@@ -407,8 +407,12 @@ void DporStrategy::reverse_race(size_t k) {
       for (ObjectRoles& o : sequence_objects_) {
         if (o.object == step.access.object[r]) entry = &o;
       }
-      if (entry == nullptr) entry = &sequence_objects_.emplace_back(ObjectRoles{step.access.object[r], 0});
-      entry->roles |= bit(step.access.role[r]);
+      if (entry == nullptr) {
+        entry = &sequence_objects_.emplace_back();
+        entry->object = step.access.object[r];
+        entry->left.fill(0);
+      }
+      ++entry->left[static_cast<unsigned>(step.access.role[r])];
     }
   }
 
@@ -476,23 +480,25 @@ bool DporStrategy::weak_initial(const Step& s) const {
     }
     return true;
   }
-  // Otherwise s must be independent of every step left: most often it is
-  // independent of the whole sequence.
-  bool maybe = sequence_joins_.contains(s.thread) ||
-               (s.kind == OpKind::kJoin && s.joined != kNoThread &&
-                sequence_threads_.contains(s.joined));
-  for (int r = 0; r < 2 && !maybe; ++r) {
+  // Otherwise s must be independent of every step left. Joins are rare:
+  // with one involved, check step by step.
+  if (sequence_joins_.contains(s.thread) ||
+      (s.kind == OpKind::kJoin && s.joined != kNoThread && sequence_threads_.contains(s.joined))) {
+    for (size_t i = 0; i < sequence_.size(); ++i) {
+      if (!consumed_[i] && depends(s, events_[sequence_[i]].step)) return false;
+    }
+    return true;
+  }
+  // Else only the accesses matter: the roles left on s's objects.
+  for (int r = 0; r < 2; ++r) {
     if (s.access.role[r] == Role::kNone) continue;
+    const uint32_t dependent = kDependent[static_cast<unsigned>(s.access.role[r])];
     for (const ObjectRoles& o : sequence_objects_) {
-      if (o.object == s.access.object[r] &&
-          (kDependent[static_cast<unsigned>(s.access.role[r])] & o.roles) != 0) {
-        maybe = true;
+      if (o.object != s.access.object[r]) continue;
+      for (unsigned role = 0; role < o.left.size(); ++role) {
+        if (o.left[role] != 0 && (dependent & (1u << role)) != 0) return false;
       }
     }
-  }
-  if (!maybe) return true;
-  for (size_t i = 0; i < sequence_.size(); ++i) {
-    if (!consumed_[i] && depends(s, events_[sequence_[i]].step)) return false;
   }
   return true;
 }
@@ -507,6 +513,13 @@ void DporStrategy::consume(ThreadId t) {
   if (first == -1) return;
   consumed_[first] = 1;
   --left_;
+  const Access& a = events_[sequence_[first]].step.access;
+  for (int r = 0; r < 2; ++r) {
+    if (a.role[r] == Role::kNone) continue;
+    for (ObjectRoles& o : sequence_objects_) {
+      if (o.object == a.object[r]) --o.left[static_cast<unsigned>(a.role[r])];
+    }
+  }
   first_left_[t] = next_of_thread_[first];
   if (first_left_[t] == -1) threads_left_.erase(t);
 }

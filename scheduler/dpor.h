@@ -204,10 +204,12 @@ class DporStrategy final : public Strategy {
   std::array<int, kMaxThreads> first_left_{};
   // Threads with steps in sequence_ not yet consumed.
   ThreadSet threads_left_;
-  // Each object the whole sequence touches, with the roles it touches it in.
+  // Each object the sequence touches, with how its steps not yet consumed
+  // touch it.
   struct ObjectRoles {
     const void* object;
-    uint32_t roles;  // bit r: some step has Role r on the object
+    // left[r]: steps left with Role r on the object.
+    std::array<uint32_t, 8> left;
   };
   std::vector<ObjectRoles> sequence_objects_;
   // Threads that steps of the whole sequence join, and that have steps in it.
