@@ -44,7 +44,10 @@ std::vector<std::string>* g_outcomes = nullptr;
 // is a pure function of the seed (std::mt19937 is specified bit for bit).
 struct RandomModel {
   static ModelSpec spec() {
-    return {"test.random", "random small program", {{"seed", "s", 1, 0, 1'000'000, "seed"}}};
+    return {"test.random",
+            "random small program",
+            {{"seed", "s", 1, 0, 1'000'000, "seed"},
+             {"spawn", "p", 0, 0, 1, "1: thread 0 then starts a child thread, stores, joins it"}}};
   }
   enum Kind { kLoad, kStore, kLockedLoad, kLockedStore };
   struct Instr {
@@ -55,20 +58,34 @@ struct RandomModel {
 
   explicit RandomModel(const Params& p) {
     std::mt19937 rng(static_cast<uint32_t>(p.get("seed")));
-    threads = 2 + rng() % 2;
+    spawn = p.get("spawn") == 1;
+    threads = spawn ? 2 : 2 + rng() % 2;  // with the child, at most 3 threads
     vars = 1 + rng() % 3;
-    program.resize(threads);
-    for (auto& body : program) {
-      int n = 1 + rng() % (threads == 2 ? 3 : 2);
+    program.resize(threads + (spawn ? 1 : 0));
+    for (size_t t = 0; t < program.size(); ++t) {
+      auto& body = program[t];
+      // With spawn, T1 gets one instruction: DFS must stay quick.
+      int n = spawn && t == 1 ? 1 : 1 + rng() % (program.size() == 2 ? 3 : 2);
       for (int i = 0; i < n; ++i) {
         body.push_back(Instr{Kind(rng() % 4), int(rng() % vars), int(rng() % 2)});
       }
     }
-    reads.resize(threads);
+    reads.resize(program.size());
   }
   int thread_count() const { return threads; }
 
   void thread(int t) {
+    if (t == 0 && spawn) {
+      run(0);
+      interleave::thread child([this] { run(threads); });
+      var[0].store(7);  // concurrent with the child
+      child.join();
+      reads[0].push_back(var[0].load());  // after the join: sees the child's writes
+    } else {
+      run(t);
+    }
+  }
+  void run(int t) {
     int i = 0;
     for (const Instr& in : program[t]) {
       bool locked = in.kind == kLockedLoad || in.kind == kLockedStore;
@@ -93,6 +110,7 @@ struct RandomModel {
   }
 
   int threads, vars;
+  bool spawn;
   std::vector<std::vector<Instr>> program;
   std::vector<std::vector<int>> reads;
   shared<int> var[3] = {shared<int>{"x"}, shared<int>{"y"}, shared<int>{"z"}};
@@ -137,8 +155,8 @@ struct Exploration {
   uint64_t pruned = 0;               // executions cut short (sleep-set blocked)
 };
 
-Exploration explore_all(Strategy& strategy, uint32_t seed) {
-  auto params = make_params<RandomModel>({{"seed", seed}});
+Exploration explore_all(Strategy& strategy, uint32_t seed, int spawn = 0) {
+  auto params = make_params<RandomModel>({{"seed", seed}, {"spawn", spawn}});
   REQUIRE(params.ok());
   ModelAdapter<RandomModel> model(*params);
   Execution execution;
@@ -435,4 +453,20 @@ TEST_CASE("DPOR with condition variables reaches every outcome DFS reaches", "[d
   // The programs exercise what they are meant to.
   CHECK(deadlocking >= 20);
   CHECK(reduced_programs >= 50);
+}
+
+TEST_CASE("DPOR: one execution per trace on random small models with spawn and join",
+          "[dpor][oracle]") {
+  for (uint32_t seed = 1; seed <= 100; ++seed) {
+    CAPTURE(seed);
+    DfsStrategy dfs;
+    Exploration all = explore_all(dfs, seed, /*spawn=*/1);
+    DporStrategy dpor_strategy;
+    Exploration reduced = explore_all(dpor_strategy, seed, /*spawn=*/1);
+    CHECK(reduced.duplicates == 0);
+    CHECK(reduced.pruned == 0);
+    CHECK(dpor_strategy.unrunnable_plans() == 0);
+    CHECK(reduced.complete == all.traces.size());
+    CHECK(reduced.outcomes == all.outcomes);
+  }
 }
