@@ -117,12 +117,7 @@ bool DporStrategy::begin_execution() {
   while (!path_.empty()) {
     Node& n = path_.back();
     while (n.wakeup != -1) {
-      const int branch = n.wakeup;
-      const WakeupNode w = wakeup_pool_[branch];
-      n.wakeup = w.next_sibling;
-      wakeup_pool_[branch].first_child = -1;
-      wakeup_pool_[branch].next_sibling = -1;
-      free_wakeup_list(branch);
+      const WakeupNode w = take_first(n.wakeup);
       const ThreadId t = w.step.thread;
       if (!n.enabled.contains(t) || n.done.contains(t) || n.sleep.contains(t)) {
         ++unrunnable_plans_;
@@ -201,12 +196,7 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     // Follow the plan, if there is one; its first runnable branch goes now,
     // the others stay planned here.
     while (pending_ != -1 && chosen == kNoThread) {
-      const int branch = pending_;
-      const WakeupNode w = wakeup_pool_[branch];
-      pending_ = w.next_sibling;
-      wakeup_pool_[branch].first_child = -1;
-      wakeup_pool_[branch].next_sibling = -1;
-      free_wakeup_list(branch);
+      const WakeupNode w = take_first(pending_);
       if (!awake.contains(w.step.thread)) {
         ++unrunnable_plans_;
         free_wakeup_list(w.first_child);
@@ -536,6 +526,16 @@ int DporStrategy::new_wakeup_node(const Step& step) {
   wakeup_pool_[n] = WakeupNode{step, -1, -1};
   ++planned_steps_;
   return n;
+}
+
+DporStrategy::WakeupNode DporStrategy::take_first(int& list) {
+  const int first = list;
+  const WakeupNode w = wakeup_pool_[first];
+  list = w.next_sibling;
+  wakeup_pool_[first].first_child = -1;
+  wakeup_pool_[first].next_sibling = -1;
+  free_wakeup_list(first);
+  return w;
 }
 
 void DporStrategy::free_wakeup_list(int head) {

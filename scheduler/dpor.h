@@ -155,6 +155,10 @@ class DporStrategy final : public Strategy {
   // Removes thread t's first remaining step from the wakeup sequence.
   void consume(ThreadId t);
   int new_wakeup_node(const Step& step);
+  // Unlinks the first branch of a sibling list (non-empty) and returns it: its
+  // step and its children, which the caller now owns. The node itself goes
+  // back to the pool.
+  WakeupNode take_first(int& list);
   // Returns the nodes of a sibling list, with their descendants, to the pool.
   void free_wakeup_list(int head);
   void join_into(Clock& into, const Clock& from) const;

@@ -155,10 +155,13 @@ struct Exploration {
   uint64_t pruned = 0;               // executions cut short (sleep-set blocked)
 };
 
-Exploration explore_all(Strategy& strategy, uint32_t seed, int spawn = 0) {
-  auto params = make_params<RandomModel>({{"seed", seed}, {"spawn", spawn}});
+// Runs `strategy` to the end on model M with `values`, gathering what each
+// complete execution produced: the invariant's outcome, or the deadlock.
+template <Model M>
+Exploration explore(Strategy& strategy, std::vector<std::pair<std::string, int64_t>> values) {
+  auto params = make_params<M>(values);
   REQUIRE(params.ok());
-  ModelAdapter<RandomModel> model(*params);
+  ModelAdapter<M> model(*params);
   Execution execution;
   Exploration e;
   std::vector<std::string> outcomes;
@@ -167,18 +170,27 @@ Exploration explore_all(Strategy& strategy, uint32_t seed, int spawn = 0) {
     outcomes.clear();
     Outcome outcome = execution.run(model, strategy);
     if (!strategy.error().empty()) FAIL(strategy.error());
-    if (outcome == Outcome::kFailed) FAIL(describe_failure(*execution.failure()));
     if (outcome == Outcome::kStopped) {
       ++e.pruned;
       continue;
     }
     ++e.complete;
     if (!e.traces.insert(canonical(execution.trace())).second) ++e.duplicates;
+    if (outcome == Outcome::kFailed) {
+      const Failure& f = *execution.failure();
+      if (f.kind != FailureKind::kDeadlock) FAIL(describe_failure(f));
+      e.outcomes.insert("deadlock: " + f.message);
+      continue;
+    }
     if (outcomes.size() != 1) FAIL("the invariant ran " << outcomes.size() << " times");
     e.outcomes.insert(outcomes[0]);
   }
   g_outcomes = nullptr;
   return e;
+}
+
+Exploration explore_all(Strategy& strategy, uint32_t seed, int spawn = 0) {
+  return explore<RandomModel>(strategy, {{"seed", seed}, {"spawn", spawn}});
 }
 
 // Random small programs with a condition variable: 2-3 threads, each a few
@@ -265,40 +277,6 @@ struct RandomWaitModel {
   mutex m{"m"};
   condition_variable cv{"cv"};
 };
-
-// Every outcome (what was read and left, or which threads deadlocked) that
-// `strategy` reaches on RandomWaitModel(seed), and its complete executions.
-std::pair<std::set<std::string>, uint64_t> wait_outcomes(Strategy& strategy, uint32_t seed,
-                                                        uint64_t* pruned) {
-  auto params = make_params<RandomWaitModel>({{"seed", seed}});
-  REQUIRE(params.ok());
-  ModelAdapter<RandomWaitModel> model(*params);
-  Execution execution;
-  std::set<std::string> seen;
-  uint64_t complete = 0;
-  std::vector<std::string> outcomes;
-  g_outcomes = &outcomes;
-  while (strategy.begin_execution()) {
-    outcomes.clear();
-    Outcome outcome = execution.run(model, strategy);
-    if (!strategy.error().empty()) FAIL(strategy.error());
-    if (outcome == Outcome::kStopped) {
-      ++*pruned;
-      continue;
-    }
-    ++complete;
-    if (outcome == Outcome::kFailed) {
-      const Failure& f = *execution.failure();
-      REQUIRE(f.kind == FailureKind::kDeadlock);
-      seen.insert("deadlock: " + f.message);
-    } else {
-      REQUIRE(outcomes.size() == 1);
-      seen.insert(outcomes[0]);
-    }
-  }
-  g_outcomes = nullptr;
-  return {seen, complete};
-}
 
 // Spawn and join: T0 starts a child that writes x, writes y itself, then
 // joins the child and reads x; T1 reads x and y. Records what was read.
@@ -437,18 +415,16 @@ TEST_CASE("DPOR with condition variables reaches every outcome DFS reaches", "[d
   for (uint32_t seed = 1; seed <= 200; ++seed) {
     CAPTURE(seed);
     DfsStrategy dfs;
-    uint64_t dfs_pruned = 0;
-    auto [all, all_complete] = wait_outcomes(dfs, seed, &dfs_pruned);
+    Exploration all = explore<RandomWaitModel>(dfs, {{"seed", seed}});
     DporStrategy dpor_strategy;
-    uint64_t pruned = 0;
-    auto [reduced, reduced_complete] = wait_outcomes(dpor_strategy, seed, &pruned);
-    CHECK(reduced == all);
-    CHECK(reduced_complete <= all_complete);
-    CHECK(pruned == 0);
+    Exploration reduced = explore<RandomWaitModel>(dpor_strategy, {{"seed", seed}});
+    CHECK(reduced.outcomes == all.outcomes);
+    CHECK(reduced.complete <= all.complete);
+    CHECK(reduced.pruned == 0);
     CHECK(dpor_strategy.unrunnable_plans() == 0);
     CHECK(dpor_strategy.planned_steps() == 0);
-    for (const std::string& o : all) deadlocking += o.starts_with("deadlock") ? 1 : 0;
-    reduced_programs += reduced_complete < all_complete ? 1 : 0;
+    for (const std::string& o : all.outcomes) deadlocking += o.starts_with("deadlock") ? 1 : 0;
+    reduced_programs += reduced.complete < all.complete ? 1 : 0;
   }
   // The programs exercise what they are meant to.
   CHECK(deadlocking >= 20);

@@ -10,8 +10,10 @@
 #include "scheduler/explain.h"
 #include "scheduler/interleave.h"
 #include "scheduler/report.h"
+#include "tests/test_models.h"
 
 using namespace interleave;
+using test::Abba;
 
 namespace {
 
@@ -113,23 +115,6 @@ struct Bystander {
   int work;
   shared<int> counter{"counter", 0};
   shared<int> other{"other", 0};
-};
-
-// T0 locks a then b, T1 b then a.
-struct Abba {
-  static ModelSpec spec() { return {"test.abba", "T0 locks a then b, T1 b then a", {}, true}; }
-  explicit Abba(const Params&) {}
-  int thread_count() const { return 2; }
-  void thread(int index) {
-    mutex& first = index == 0 ? a : b;
-    mutex& second = index == 0 ? b : a;
-    first.lock();
-    second.lock();
-    second.unlock();
-    first.unlock();
-  }
-  void invariant() {}
-  mutex a{"a"}, b{"b"};
 };
 
 // T0 checks once that T1 has not set the flag yet: no stale value (T0

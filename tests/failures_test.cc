@@ -13,10 +13,12 @@
 #include "scheduler/interleave.h"
 #include "scheduler/registry.h"
 #include "scheduler/schedule.h"
+#include "tests/test_models.h"
 
 namespace {
 
 using namespace interleave;
+using test::Abba;
 using Catch::Contains;
 
 template <class M>
@@ -45,23 +47,7 @@ bool ends_with_this_file(const std::source_location& loc) {
 }
 
 // ---------------------------------------------------------------------------
-// Deadlock.
-
-struct Abba {
-  static ModelSpec spec() { return {"test.abba", "T0 locks a then b, T1 b then a", {}}; }
-  explicit Abba(const Params&) {}
-  int thread_count() const { return 2; }
-  void thread(int index) {
-    mutex& first = index == 0 ? a : b;
-    mutex& second = index == 0 ? b : a;
-    first.lock();
-    second.lock();
-    second.unlock();
-    first.unlock();
-  }
-  void invariant() {}
-  mutex a{"a"}, b{"b"};
-};
+// Deadlock: test::Abba.
 
 }  // namespace
 
