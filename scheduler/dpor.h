@@ -18,8 +18,10 @@
 // thread asleep there, or a planned branch, already covers it (its weak
 // initials). Sleep sets keep explored traces from being explored again; with
 // wakeup trees no execution ends with every runnable thread asleep
-// (sleep-set blocked), except where blocking operations make a planned step
-// unrunnable, which is counted ("pruned") and never hides a trace.
+// (sleep-set blocked; such an execution would be cut short and reported as
+// "pruned"). A planned step that is not runnable when reached would mean the
+// dependence relation missed an ordering (unrunnable_plans() counts them;
+// the tests require none): the plan is dropped and exploration goes on.
 //
 // Dependence (happens-before): on one object, a write with a load or a
 // write; lock with lock, try_lock and unlock; try_lock also with unlock;
