@@ -57,6 +57,12 @@ std::string format_step(const std::string& step, const TraceStep& s) {
 // For the strategies beyond DFS and DPOR: the failure's preemptions (for
 // iterative bounding, the fewest any failing schedule has) and, for a
 // randomised strategy, the seed that reruns the same executions.
+// Whether shrinking changed the found schedule's length or preemptions.
+bool shrink_changed(const FoundFailure& f) {
+  return f.shrunk &&
+         (f.shrunk_steps != f.original_steps || f.shrunk_preemptions != f.original_preemptions);
+}
+
 std::string found_with(const CheckResult& r) {
   const FoundFailure& f = *r.first_failure;
   std::string out;
@@ -65,7 +71,8 @@ std::string found_with(const CheckResult& r) {
     out += f.preemptions == 0
                ? fmt::format("  found with {}\n", word)
                : fmt::format("  found with {}, the fewest: no schedule with fewer fails\n", word);
-  } else if (f.preemptions >= 0 && (r.preemption_bound >= 0 || r.seed)) {
+  } else if (f.preemptions >= 0 && (r.preemption_bound >= 0 || r.seed) && !shrink_changed(f)) {
+    // (A shrunk schedule's line gives both the found and the shrunk counts.)
     out += fmt::format("  found with {} preemption{}\n", f.preemptions,
                        f.preemptions == 1 ? "" : "s");
   }
@@ -194,7 +201,8 @@ std::string describe_failure(const Failure& f) {
 std::string format_check(const CheckResult& r, const CheckOptions& options) {
   std::string out = fmt::format("{}  {}  strategy={} (sequentially consistent interleavings)\n",
                                 r.model, r.params.describe(), r.strategy);
-  std::string counts = fmt::format("{} executions, {}{} steps, {}", r.executions,
+  std::string counts = fmt::format("{} execution{}, {}{} steps, {}", r.executions,
+                                   r.executions == 1 ? "" : "s",
                                    r.pruned_executions == 0
                                        ? ""
                                        : fmt::format("{} sleep-set-blocked, ", r.pruned_executions),
@@ -213,8 +221,7 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
       out += fmt::format("  found in execution {} ({})\n", f.execution, counts);
     }
     out += found_with(r);
-    if (f.shrunk && (f.shrunk_steps != f.original_steps ||
-                     f.shrunk_preemptions != f.original_preemptions)) {
+    if (shrink_changed(f)) {
       out += fmt::format("  shrunk from {} steps, {} preemption{} to {} steps, {} preemption{} "
                          "(original: '{}')\n",
                          f.original_steps, f.original_preemptions,

@@ -123,7 +123,7 @@ shrunk_schedule=$(schedule_of "$out")
 run check counter.racy --threads 2 --iters 2 --strategy random --seed 1 --no-shrink
 expect_rc 1
 expect_no_err
-expect_out "found in execution 1 (1 executions, 8 steps"
+expect_out "found in execution 1 (1 execution, 8 steps"
 expect_out "found with 3 preemptions"
 checks=$((checks + 1))
 grep -qF "shrunk" "$TMP/out" && fail "--no-shrink printed a shrunk line: $out"
