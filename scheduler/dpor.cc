@@ -111,6 +111,7 @@ bool DporStrategy::begin_execution() {
     started_ = true;
     first_new_ = 0;
     next_sleep_ = ThreadSet();
+    next_asleep_.clear();
     return true;
   }
   // Backtrack to the deepest state with a planned branch still to explore.
@@ -131,6 +132,7 @@ bool DporStrategy::begin_execution() {
       restore_prefix_state();
       return true;
     }
+    asleep_.resize(n.asleep_begin);
     path_.pop_back();
   }
   finished_ = true;
@@ -190,6 +192,8 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     Node n;
     n.enabled = point.runnable;
     n.sleep = next_sleep_;
+    n.asleep_begin = static_cast<uint32_t>(asleep_.size());
+    asleep_.insert(asleep_.end(), next_asleep_.begin(), next_asleep_.end());
     n.known = known_;
     ThreadSet awake = point.runnable;
     awake.erase_all(n.sleep);
@@ -259,23 +263,19 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
 
   // The sleep set of the state after this step: threads asleep here, or
   // explored first from here before, whose next step is independent of it.
+  // (The state is the deepest one: its entries run to the end of asleep_.)
   {
     const Node& n = path_[depth_];
-    const size_t here = depth_ * kMaxThreads;
-    const size_t row = (depth_ + 1) * kMaxThreads;
-    if (asleep_step_.size() < row + kMaxThreads) asleep_step_.resize(row + kMaxThreads);
-    asleep_step_[here + p] = e.step;  // p is explored first from here
-    ThreadSet candidates = n.sleep;
-    candidates.insert_all(n.done);
-    candidates.erase(p);
     next_sleep_ = ThreadSet();
-    for (ThreadId r = candidates.lowest(); r != kNoThread; r = candidates.next_after(r)) {
-      const Step& s = asleep_step_[here + r];
+    next_asleep_.clear();
+    for (size_t i = n.asleep_begin; i < asleep_.size(); ++i) {
+      const Step& s = asleep_[i];
       if (!depends(s, e.step)) {
-        next_sleep_.insert(r);
-        asleep_step_[row + r] = s;
+        next_sleep_.insert(s.thread);
+        next_asleep_.push_back(s);
       }
     }
+    asleep_.push_back(e.step);  // p is explored first from here
   }
 
   // Happens-before: dependent earlier steps of other threads, latest first,
@@ -409,11 +409,9 @@ void DporStrategy::reverse_race(size_t k) {
   // Already covered if a thread asleep at the state (or explored from it)
   // could go first in the sequence.
   Node& node = path_[k];
-  ThreadSet asleep = node.sleep;
-  asleep.insert_all(node.done);
-  asleep.erase(node.chosen);
-  for (ThreadId q = asleep.lowest(); q != kNoThread; q = asleep.next_after(q)) {
-    if (weak_initial(asleep_step_[k * kMaxThreads + q])) return;
+  const size_t asleep_end = k + 1 < path_.size() ? path_[k + 1].asleep_begin : asleep_.size();
+  for (size_t i = node.asleep_begin; i < asleep_end; ++i) {
+    if (asleep_[i].thread != node.chosen && weak_initial(asleep_[i])) return;
   }
 
   // Walk the planned branches: follow the first one whose step could go

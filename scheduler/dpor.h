@@ -116,6 +116,9 @@ class DporStrategy final : public Strategy {
     // The wakeup tree's branches not yet explored from here, in order
     // (index of the first in wakeup_pool_; -1: none).
     int wakeup = -1;
+    // Where this node's entries start in asleep_ (they end where the next
+    // node's start, or at the end for the deepest node).
+    uint32_t asleep_begin = 0;
   };
 
   // A step of the current execution.
@@ -175,9 +178,11 @@ class DporStrategy final : public Strategy {
 
   // The current path of choices, from the first step.
   std::vector<Node> path_;
-  // asleep_step_[i * kMaxThreads + t]: what thread t does first at node i,
-  // for t asleep there or explored first from there.
-  std::vector<Step> asleep_step_;
+  // For each node in turn, what its asleep threads and the threads explored
+  // first from it do first there (one Step each; see Node::asleep_begin).
+  std::vector<Step> asleep_;
+  // The entries of the next new node, computed when its parent chooses.
+  std::vector<Step> next_asleep_;
   // Sleep set of the next new node, computed when its parent chooses.
   ThreadSet next_sleep_;
   // The planned branches the next new node follows (a wakeup-tree sibling
