@@ -170,10 +170,10 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
   appeared.erase_all(known_);
   for (ThreadId t = appeared.lowest(); t != kNoThread; t = appeared.next_after(t)) {
     if (!events_.empty() && events_.back().step.kind == OpKind::kSpawn) {
-      thread_clock_[t] = events_.back().clock;  // spawned by the last step
+      last_event_[t] = static_cast<int>(events_.size()) - 1;  // spawned by the last step
       events_.back().spawned = t;
     } else {
-      thread_clock_[t] = Clock{};
+      last_event_[t] = -1;
     }
     known_.insert(t);
     width_ = std::max(width_, t + 1);
@@ -224,21 +224,25 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
 }
 
 void DporStrategy::restore_prefix_state() {
-  events_.resize(first_new_);
-  known_ = path_[first_new_].known;
-  width_ = known_.empty() ? 0 : 64 - std::countl_zero(known_.bits());
-  for (int t = 0; t < width_; ++t) thread_clock_[t] = Clock{};
-  last_touch_.clear();
-  for (size_t i = 0; i < events_.size(); ++i) {
+  // Undo the steps after the prefix, latest first: each knows what it
+  // replaced. (Threads that appeared after the prefix are set again when they
+  // appear.)
+  for (size_t i = events_.size(); i-- > first_new_;) {
     const Event& e = events_[i];
-    thread_clock_[e.step.thread] = e.clock;
-    if (e.spawned != kNoThread) thread_clock_[e.spawned] = e.clock;
+    last_event_[e.step.thread] = e.before_of_thread;
     for (int s = 0; s < 2; ++s) {
       if (e.step.access.role[s] != Role::kNone) {
-        last_touch(e.step.access.object[s]).step = static_cast<int>(i);
+        last_touch(e.step.access.object[s]).step = e.previous[s];
       }
     }
   }
+  events_.resize(first_new_);
+  known_ = path_[first_new_].known;
+  width_ = known_.empty() ? 0 : 64 - std::countl_zero(known_.bits());
+}
+
+const DporStrategy::Clock& DporStrategy::clock_of(ThreadId t) const {
+  return last_event_[t] >= 0 ? events_[last_event_[t]].clock : zero_clock_;
 }
 
 void DporStrategy::join_into(Clock& into, const Clock& from) const {
@@ -253,9 +257,10 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   e.step = step_of(p, op);
   e.previous = {-1, -1};
   e.spawned = kNoThread;
-  copy_clock(e.clock, thread_clock_[p]);
+  e.before_of_thread = last_event_[p];
+  copy_clock(e.clock, clock_of(p));
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
-    join_into(e.clock, thread_clock_[op.joined]);
+    join_into(e.clock, clock_of(op.joined));
   }
   if (op.waker_step >= 0 && op.waker_step < index) {
     join_into(e.clock, events_[op.waker_step].clock);
@@ -333,7 +338,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
     }
     join_into(e.clock, events_[released_by].clock);
   }
-  copy_clock(thread_clock_[p], e.clock);
+  last_event_[p] = index;
   for (size_t k : races_) reverse_race(k);
 }
 

@@ -129,6 +129,8 @@ class DporStrategy final : public Strategy {
     std::array<int, 2> previous{-1, -1};
     // For a spawn: the thread it started (known once that thread is seen).
     ThreadId spawned = kNoThread;
+    // What last_event_[step.thread] was before this step (to undo it).
+    int before_of_thread = -1;
     // Happens-before clock of the step: entry t is the number of thread t's
     // steps that happen before it or are it.
     Clock clock;
@@ -167,6 +169,8 @@ class DporStrategy final : public Strategy {
   // Returns the nodes of a sibling list, with their descendants, to the pool.
   void free_wakeup_list(int head);
   void join_into(Clock& into, const Clock& from) const;
+  // Thread t's happens-before frontier (see last_event_).
+  const Clock& clock_of(ThreadId t) const;
   // Copies the entries in use (width_).
   void copy_clock(Clock& into, const Clock& from) const;
   // The entry for `object` in last_touch_, added if new.
@@ -230,8 +234,12 @@ class DporStrategy final : public Strategy {
   size_t left_ = 0;
   // Objects touched in the current execution (few: a linear scan is fastest).
   std::vector<LastTouch> last_touch_;
-  // Each thread's clock after its last step (its happens-before frontier).
-  std::array<Clock, kMaxThreads> thread_clock_{};
+  // last_event_[t]: thread t's latest step in events_, or the step that
+  // spawned it before its first; -1 if neither. Its clock is t's
+  // happens-before frontier.
+  std::array<int, kMaxThreads> last_event_{};
+  // The clock of a thread with no step before it.
+  Clock zero_clock_{};
   // Threads seen live in the current execution.
   ThreadSet known_;
   // Clock entries in use: 1 + the highest thread number seen.
