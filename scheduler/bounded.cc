@@ -64,21 +64,15 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
 
 std::optional<double> BoundedStrategy::covered_fraction() const {
   if (finished_) return 1.0;
-  // weight: the share of the whole tree under the current node, assuming
-  // siblings' subtrees are equally big.
-  double fraction = 0;
-  double weight = 1;
+  CoveredFraction fraction;
   for (const Branch& b : path_) {
-    weight /= b.alternatives;
-    if (weight == 0) break;  // deeper terms underflow: they add nothing
     ThreadSet untried = b.runnable;
     untried.erase_all(b.tried);
     // Alternatives finished before the current one: those neither current
     // nor still to come.
-    const int finished = b.alternatives - 1 - static_cast<int>(untried.size());
-    fraction += finished * weight;
+    fraction.add_node(b.alternatives, b.alternatives - 1 - static_cast<int>(untried.size()));
   }
-  return fraction;
+  return fraction.value();
 }
 
 std::string BoundedStrategy::coverage(uint64_t executions) const {

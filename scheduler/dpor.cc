@@ -141,17 +141,14 @@ bool DporStrategy::begin_execution() {
 
 std::optional<double> DporStrategy::covered_fraction() const {
   if (finished_) return 1.0;
-  double fraction = 0;
-  double weight = 1;  // the share of the tree under the current node
+  CoveredFraction fraction;
   for (const Node& n : path_) {
     int planned = 0;
     for (int w = n.wakeup; w != -1; w = wakeup_pool_[w].next_sibling) ++planned;
     const int explored = static_cast<int>(n.done.size());
-    weight /= explored + planned;
-    if (weight == 0) break;  // deeper terms underflow: they add nothing
-    fraction += (explored - 1) * weight;
+    fraction.add_node(explored + planned, explored - 1);
   }
-  return fraction;
+  return fraction.value();
 }
 
 ThreadId DporStrategy::pick(const SchedulingPoint& point) {
@@ -171,7 +168,6 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
   for (ThreadId t = appeared.lowest(); t != kNoThread; t = appeared.next_after(t)) {
     if (!events_.empty() && events_.back().step.kind == OpKind::kSpawn) {
       last_event_[t] = static_cast<int>(events_.size()) - 1;  // spawned by the last step
-      events_.back().spawned = t;
     } else {
       last_event_[t] = -1;
     }
@@ -256,7 +252,6 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   Event& e = events_.emplace_back();
   e.step = step_of(p, op);
   e.previous = {-1, -1};
-  e.spawned = kNoThread;
   e.before_of_thread = last_event_[p];
   copy_clock(e.clock, clock_of(p));
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
@@ -380,7 +375,6 @@ void DporStrategy::reverse_race(size_t k) {
   sequence_.push_back(later);
   consumed_.assign(sequence_.size(), 0);
   next_of_thread_.resize(sequence_.size());
-  left_ = sequence_.size();
   threads_left_ = ThreadSet();
   first_left_.fill(-1);
   for (int i = static_cast<int>(sequence_.size()) - 1; i >= 0; --i) {
@@ -435,7 +429,7 @@ void DporStrategy::reverse_race(size_t k) {
       continue;
     }
     consume(step.thread);
-    if (wakeup_pool_[child].first_child == -1 || left_ == 0) return;  // covered
+    if (wakeup_pool_[child].first_child == -1 || threads_left_.empty()) return;  // covered
     parent = child;
     last = -1;
     child = wakeup_pool_[child].first_child;
@@ -505,7 +499,6 @@ void DporStrategy::consume(ThreadId t) {
   const int first = first_left_[t];
   if (first == -1) return;
   consumed_[first] = 1;
-  --left_;
   const Access& a = events_[sequence_[first]].step.access;
   for (int r = 0; r < 2; ++r) {
     if (a.role[r] == Role::kNone) continue;

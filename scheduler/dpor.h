@@ -127,8 +127,6 @@ class DporStrategy final : public Strategy {
     // For each object of `step.access`: the previous step that touched it
     // (-1 if none). Race detection walks these chains instead of every step.
     std::array<int, 2> previous{-1, -1};
-    // For a spawn: the thread it started (known once that thread is seen).
-    ThreadId spawned = kNoThread;
     // What last_event_[step.thread] was before this step (to undo it).
     int before_of_thread = -1;
     // Happens-before clock of the step: entry t is the number of thread t's
@@ -217,7 +215,7 @@ class DporStrategy final : public Strategy {
   // first_left_[t]: position in sequence_ of thread t's first step not yet
   // consumed; -1 if none.
   std::array<int, kMaxThreads> first_left_{};
-  // Threads with steps in sequence_ not yet consumed.
+  // Threads with steps in sequence_ not yet consumed (empty: all consumed).
   ThreadSet threads_left_;
   // Each object the sequence touches, with how its steps not yet consumed
   // touch it.
@@ -230,8 +228,6 @@ class DporStrategy final : public Strategy {
   // Threads that steps of the whole sequence join, and that have steps in it.
   ThreadSet sequence_joins_;
   ThreadSet sequence_threads_;
-  // Steps of sequence_ not yet consumed.
-  size_t left_ = 0;
   // Objects touched in the current execution (few: a linear scan is fastest).
   std::vector<LastTouch> last_touch_;
   // last_event_[t]: thread t's latest step in events_, or the step that

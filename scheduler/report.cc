@@ -54,15 +54,16 @@ std::string format_step(const std::string& step, const TraceStep& s) {
                      op_name(s.op.kind), format_object(s), value, format_location(s.op.location));
 }
 
-// For the strategies beyond DFS and DPOR: the failure's preemptions (for
-// iterative bounding, the fewest any failing schedule has) and, for a
-// randomised strategy, the seed that reruns the same executions.
 // Whether shrinking changed the found schedule's length or preemptions.
 bool shrink_changed(const FoundFailure& f) {
   return f.shrunk &&
          (f.shrunk_steps != f.original_steps || f.shrunk_preemptions != f.original_preemptions);
 }
 
+// For the strategies beyond DFS and DPOR: the failure's preemptions (for
+// iterative bounding, the fewest any failing schedule has; otherwise only
+// when shrinking left them as found) and, for a randomised strategy, the
+// seed that reruns the same executions.
 std::string found_with(const CheckResult& r) {
   const FoundFailure& f = *r.first_failure;
   std::string out;
@@ -72,7 +73,7 @@ std::string found_with(const CheckResult& r) {
                ? fmt::format("  found with {}\n", word)
                : fmt::format("  found with {}, the fewest: no schedule with fewer fails\n", word);
   } else if (f.preemptions >= 0 && (r.preemption_bound >= 0 || r.seed) && !shrink_changed(f)) {
-    // (A shrunk schedule's line gives both the found and the shrunk counts.)
+    // (When shrinking changed the schedule, its line gives both counts.)
     out += fmt::format("  found with {} preemption{}\n", f.preemptions,
                        f.preemptions == 1 ? "" : "s");
   }

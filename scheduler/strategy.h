@@ -28,6 +28,26 @@ struct SchedulingPoint {
   const Operation* next = nullptr;
 };
 
+// Builds the estimate Strategy::covered_fraction() describes, one node of
+// the current path at a time, root first.
+class CoveredFraction {
+ public:
+  // A node with `alternatives` branches in all, `finished` of them explored
+  // before the current one.
+  void add_node(int alternatives, int finished) {
+    weight_ /= alternatives;
+    fraction_ += finished * weight_;
+  }
+  double value() const { return fraction_; }
+
+ private:
+  // The share of the whole tree under the current node, if sibling subtrees
+  // are equally big.
+  double weight_ = 1;
+  // The share of the tree left of the path so far.
+  double fraction_ = 0;
+};
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
