@@ -46,6 +46,7 @@
 
 #include "models/builtin.h"
 #include "scheduler/explorer.h"
+#include "scheduler/progress.h"
 
 namespace {
 
@@ -107,15 +108,6 @@ std::vector<std::string> failures;
 void fail(const Measured& m, const std::string& what) {
   failures.push_back(fmt::format("{} {}: {}", m.row.model, m.label, what));
   std::fprintf(stderr, "  CHECK FAILED: %s\n", failures.back().c_str());
-}
-
-std::string group(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 std::string format_time(double seconds) {
@@ -211,12 +203,12 @@ void check_row(const Measured& m, uint64_t budget) {
   const Run& dpor = m.runs[kDpor];
   const Run& bounded = m.runs[kBounded];
   if (dpor.state == Run::kBudget) {
-    fail(m, fmt::format("DPOR did not finish within {} executions", group(budget)));
+    fail(m, fmt::format("DPOR did not finish within {} executions", interleave::group_thousands(budget)));
   } else if (dpor.state == Run::kDone) {
     if (!dpor.exhaustive) fail(m, "DPOR finished but says it is not exhaustive");
     if (row.dpor != 0 && dpor.executions != row.dpor) {
-      fail(m, fmt::format("DPOR explored {} executions, the {} count is {}", group(dpor.executions),
-                          row.published ? "published" : "derived", group(row.dpor)));
+      fail(m, fmt::format("DPOR explored {} executions, the {} count is {}", interleave::group_thousands(dpor.executions),
+                          row.published ? "published" : "derived", interleave::group_thousands(row.dpor)));
     }
   }
   if (dfs.state == Run::kDone) {
@@ -224,11 +216,11 @@ void check_row(const Measured& m, uint64_t budget) {
     if (dfs.pruned != 0) fail(m, fmt::format("DFS pruned {} executions", dfs.pruned));
     if (row.dfs != 0 && dfs.executions != row.dfs) {
       fail(m, fmt::format("DFS explored {} executions, the interleavings number {}",
-                          group(dfs.executions), group(row.dfs)));
+                          interleave::group_thousands(dfs.executions), interleave::group_thousands(row.dfs)));
     }
     if (dpor.state == Run::kDone && dfs.executions < dpor.executions) {
-      fail(m, fmt::format("DFS explored {} executions, fewer than DPOR's {}", group(dfs.executions),
-                          group(dpor.executions)));
+      fail(m, fmt::format("DFS explored {} executions, fewer than DPOR's {}", interleave::group_thousands(dfs.executions),
+                          interleave::group_thousands(dpor.executions)));
     }
   } else if (dfs.state == Run::kBudget) {
     if (dfs.executions != budget) {
@@ -236,7 +228,7 @@ void check_row(const Measured& m, uint64_t budget) {
     }
     if (row.dfs != 0 && row.dfs <= budget) {
       fail(m, fmt::format("DFS did not finish in {} executions, the interleavings number {}",
-                          group(budget), group(row.dfs)));
+                          interleave::group_thousands(budget), interleave::group_thousands(row.dfs)));
     }
   }
   if (bounded.state == Run::kDone) {
@@ -244,16 +236,16 @@ void check_row(const Measured& m, uint64_t budget) {
     if (all != 0) {
       if (bounded.exhaustive && bounded.executions != all) {
         fail(m, fmt::format("bounded cut nothing but explored {} executions, DFS {}",
-                            group(bounded.executions), group(all)));
+                            interleave::group_thousands(bounded.executions), interleave::group_thousands(all)));
       }
       if (!bounded.exhaustive && bounded.executions >= all) {
         fail(m, fmt::format("bounded cut schedules but explored {} executions, DFS {}",
-                            group(bounded.executions), group(all)));
+                            interleave::group_thousands(bounded.executions), interleave::group_thousands(all)));
       }
     }
     if (bounded.exhaustive && dpor.state == Run::kDone && bounded.executions < dpor.executions) {
       fail(m, fmt::format("bounded cut nothing but explored {} executions, fewer than DPOR's {}",
-                          group(bounded.executions), group(dpor.executions)));
+                          interleave::group_thousands(bounded.executions), interleave::group_thousands(dpor.executions)));
     }
   }
 }
@@ -388,7 +380,7 @@ int main(int argc, char** argv) {
           run.skip_reason = fmt::format(
               "not run: {} {} already exceeded the budget of {} executions under that strategy, "
               "and executions only grow with the parameters",
-              before->row.model, before->label, group(budget));
+              before->row.model, before->label, interleave::group_thousands(budget));
           std::fprintf(stderr, "%-28s %-44s %-8s skipped\n", row.model.c_str(), m.label.c_str(),
                        kStrategyName[s]);
           continue;
@@ -397,7 +389,7 @@ int main(int argc, char** argv) {
       run = measure(m, s, budget);
       std::fprintf(stderr, "%-28s %-44s %-8s %s%s executions, %s pruned, %s\n", row.model.c_str(),
                    m.label.c_str(), kStrategyName[s], run.state == Run::kBudget ? "> " : "",
-                   group(run.executions).c_str(), group(run.pruned).c_str(),
+                   interleave::group_thousands(run.executions).c_str(), interleave::group_thousands(run.pruned).c_str(),
                    format_time(run.seconds).c_str());
     }
     check_row(m, budget);
@@ -419,8 +411,8 @@ int main(int argc, char** argv) {
     switch (run.state) {
       case Run::kSkipped: return "—" + note(run.skip_reason);
       case Run::kFailed: return "FAILED";
-      case Run::kBudget: return "> " + group(run.executions);
-      case Run::kDone: return group(run.executions);
+      case Run::kBudget: return "> " + interleave::group_thousands(run.executions);
+      case Run::kDone: return interleave::group_thousands(run.executions);
     }
     return "";
   };
@@ -450,16 +442,16 @@ int main(int argc, char** argv) {
                                                              : "—";
     std::string known = "—";
     if (m.row.dpor != 0) {
-      known = group(m.row.dpor) + (m.row.published ? "" : "‡");
+      known = interleave::group_thousands(m.row.dpor) + (m.row.published ? "" : "‡");
       any_derived |= !m.row.published;
     }
     std::string cost = "—";
     if (dpor.state == Run::kDone && dpor.executions + dpor.pruned > 0) {
       double dpor_ns = dpor.seconds * 1e9 / static_cast<double>(dpor.executions + dpor.pruned);
-      cost = group(static_cast<uint64_t>(dpor_ns + 0.5));
+      cost = interleave::group_thousands(static_cast<uint64_t>(dpor_ns + 0.5));
       if ((dfs.state == Run::kDone || dfs.state == Run::kBudget) && dfs.executions > 0) {
         double dfs_ns = dfs.seconds * 1e9 / static_cast<double>(dfs.executions);
-        cost += fmt::format(" ({}; {:.1f}x)", group(static_cast<uint64_t>(dfs_ns + 0.5)),
+        cost += fmt::format(" ({}; {:.1f}x)", interleave::group_thousands(static_cast<uint64_t>(dfs_ns + 0.5)),
                             dpor_ns / dfs_ns);
       }
     }
@@ -468,7 +460,7 @@ int main(int argc, char** argv) {
     cells.push_back(executions_cell(dfs));
     cells.push_back(time_cell(dfs));
     cells.push_back(executions_cell(dpor));
-    cells.push_back(dpor.state == Run::kDone ? group(dpor.pruned) : "—");
+    cells.push_back(dpor.state == Run::kDone ? interleave::group_thousands(dpor.pruned) : "—");
     cells.push_back(time_cell(dpor));
     cells.push_back(executions_cell(bounded));
     cells.push_back(time_cell(bounded));
@@ -496,7 +488,7 @@ int main(int argc, char** argv) {
       "executions; DPOR's ns per execution counts them. \"bounded exhaustive: no: cut\": some "
       "schedule needs more than %d preemptions. Times: median of %d runs for runs under "
       "%.0f ms, else one run.\n",
-      group(budget).c_str(), kBoundedPreemptions, kRepetitions, kRepeatBelowSeconds * 1e3);
+      interleave::group_thousands(budget).c_str(), kBoundedPreemptions, kRepetitions, kRepeatBelowSeconds * 1e3);
   std::printf("\n%zu rows in %.1f s; ", done.size(), total);
   if (failures.empty()) {
     std::printf("every check passed.\n");
