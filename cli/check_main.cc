@@ -6,8 +6,11 @@
 //
 // Usage (the macro passes these as args):
 //   check_main --model NAME [--param NAME=VALUE]... [--strategy S] [--expect pass|bug]
+//              [--max-steps N] [--executions N] [--seconds S]
 //              [--replay-command CMD] [--full-trace]
-//   check_main replay SCHEDULE [--full-trace]   (bazel run //pkg:test -- replay '...')
+//   check_main replay SCHEDULE [--max-steps N] [--full-trace]
+//                                             (bazel run //pkg:test -- replay '...')
+// Numbers are read as cli/numeric.h says.
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -16,6 +19,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/numeric.h"
+#include "cli/options.h"
+#include "scheduler/escape.h"
 #include "scheduler/registry.h"
 #include "scheduler/report.h"
 
@@ -24,7 +30,7 @@ const interleave::Registry& interleave_models();
 namespace {
 
 int usage_error(const std::string& message) {
-  fmt::print(stderr, "interleave_test: {}\n", message);
+  fmt::print(stderr, "interleave_test: {}\n", interleave::escape_control(message));
   return 2;
 }
 
@@ -41,9 +47,17 @@ int main(int argc, char** argv) {
   app.add_option("--expect", expect, "pass (no bug) or bug (the bug is found)");
   app.add_option("--replay-command", options.replay_command, "how to replay a schedule");
   app.add_flag("--full-trace", options.full_trace, "print every step of a failing trace");
+  uint64_t max_steps = options.limits.max_steps;
+  interleave::cli::add_count(&app, "--max-steps", max_steps, 1, 1'000'000'000,
+                             "step bound per execution");
+  interleave::cli::add_count(&app, "--executions", options.max_executions, 1,
+                             interleave::cli::kMaxCount, "stop after N executions");
+  interleave::cli::add_seconds(&app, "--seconds", options.max_seconds, "stop after S seconds");
   std::string schedule;
   CLI::App* replay = app.add_subcommand("replay", "replay one schedule string");
   replay->add_option("schedule", schedule)->required();
+  interleave::cli::add_count(replay, "--max-steps", max_steps, 1, 1'000'000'000,
+                             "step bound per execution");
   replay->add_flag("--full-trace", options.full_trace, "print every step of a failing trace");
   try {
     app.parse(argc, argv);
@@ -52,8 +66,9 @@ int main(int argc, char** argv) {
     return usage_error(e.what());
   }
 
+  options.limits.max_steps = static_cast<size_t>(max_steps);
   if (replay->parsed()) {
-    auto result = interleave_models().replay(schedule);
+    auto result = interleave_models().replay(schedule, options.limits);
     if (!result) return usage_error(result.error());
     fmt::print("{}", interleave::format_replay(*result, options));
     return result->failure ? 1 : 0;
@@ -63,13 +78,9 @@ int main(int argc, char** argv) {
   if (expect != "pass" && expect != "bug") return usage_error("--expect must be pass or bug");
   std::vector<std::pair<std::string, int64_t>> values;
   for (const std::string& p : params) {
-    size_t eq = p.find('=');
-    try {
-      if (eq == std::string::npos) throw std::invalid_argument(p);
-      values.emplace_back(p.substr(0, eq), std::stoll(p.substr(eq + 1)));
-    } catch (const std::exception&) {
-      return usage_error(fmt::format("--param '{}' is not NAME=INTEGER", p));
-    }
+    auto param = interleave::cli::parse_param(p);
+    if (!param) return usage_error(param.error());
+    values.push_back(std::move(*param));
   }
   options.strategy = strategy;
   auto result = interleave_models().check(model, values, options);

@@ -14,11 +14,11 @@
 // Model options: --threads N, --iters K, --param NAME=VALUE (repeatable).
 // Exit status: 0 no bug found, 1 bug found, 2 usage or input error (with a
 // one-line reason on stderr).
-#include <charconv>
-#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,21 +26,32 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/numeric.h"
+#include "cli/options.h"
 #include "models/builtin.h"
 #include "native/engine.h"
 #include "relacy_engine/engine.h"
 #include "scheduler/html_report.h"
 #include "scheduler/json_report.h"
+#include "scheduler/escape.h"
 #include "scheduler/report.h"
 
 namespace {
+
+// The largest values the numeric options accept (cli/numeric.h says how a
+// value is read and what a rejected one prints).
+constexpr uint64_t kMaxStepsBound = 1'000'000'000;  // --max-steps
+constexpr uint64_t kMaxPreemptions = 1'000'000;     // --preemptions, --context-bound
+constexpr uint64_t kMaxPctDepth = 1000;             // --depth
 
 constexpr int kNoBug = 0;
 constexpr int kBug = 1;
 constexpr int kUsage = 2;
 
+// The one line of a usage or input error. Control characters that reached
+// the message from the input are escaped here at the latest.
 int usage_error(const std::string& message) {
-  fmt::print(stderr, "interleave: {}\n", message);
+  fmt::print(stderr, "interleave: {}\n", interleave::escape_control(message));
   return kUsage;
 }
 
@@ -72,41 +83,44 @@ int list_models() {
 // The options that pick a model and its parameters, shared by the commands.
 struct ModelArgs {
   std::string model;
-  int64_t threads = 0;
-  int64_t iters = 0;
+  // --threads, --iters and each --param, in the order given.
+  std::vector<std::pair<std::string, int64_t>> values;
   std::vector<std::string> extra;
-  CLI::Option* threads_opt = nullptr;
-  CLI::Option* iters_opt = nullptr;
 
   void add_to(CLI::App* app) {
     app->add_option("model", model, "model name, e.g. counter.racy (see `interleave list`)")
         ->required();
-    threads_opt = app->add_option("--threads", threads, "number of model threads");
-    iters_opt = app->add_option("--iters", iters, "iterations per thread");
+    add_param(app, "--threads", "threads", "number of model threads");
+    add_param(app, "--iters", "iters", "iterations per thread");
     app->add_option("--param", extra, "a model-specific parameter, NAME=VALUE");
   }
 
   // The model and its validated parameters, or a one-line error.
   interleave::Expected<interleave::Registry::Resolved> resolve() const {
-    std::vector<std::pair<std::string, int64_t>> values;
-    if (threads_opt->count() > 0) values.emplace_back("threads", threads);
-    if (iters_opt->count() > 0) values.emplace_back("iters", iters);
+    std::vector<std::pair<std::string, int64_t>> all = values;
     for (const std::string& p : extra) {
-      size_t eq = p.find('=');
-      size_t used = 0;
-      int64_t value = 0;
-      try {
-        if (eq == std::string::npos) throw std::invalid_argument(p);
-        value = std::stoll(p.substr(eq + 1), &used);
-      } catch (const std::exception&) {
-        used = std::string::npos;
-      }
-      if (eq == std::string::npos || used != p.size() - eq - 1) {
-        return interleave::Error{fmt::format("--param '{}' is not NAME=INTEGER", p)};
-      }
-      values.emplace_back(p.substr(0, eq), value);
+      auto param = interleave::cli::parse_param(p);
+      if (!param) return interleave::Error{param.error()};
+      all.push_back(std::move(*param));
     }
-    return models::builtin().resolve(model, values);
+    return models::builtin().resolve(model, all);
+  }
+
+ private:
+  // A model parameter as its own option; its range is the model's.
+  void add_param(CLI::App* app, const std::string& option, const std::string& name,
+                 const std::string& help) {
+    app->add_option_function<std::string>(
+           option,
+           [this, option, name](const std::string& text) {
+             auto value = interleave::cli::parse_integer(option, text,
+                                                         std::numeric_limits<int64_t>::min(),
+                                                         std::numeric_limits<int64_t>::max());
+             if (!value) throw CLI::ValidationError(value.error());
+             values.emplace_back(name, *value);
+           },
+           help)
+        ->type_name("N");
   }
 };
 
@@ -160,7 +174,8 @@ int compare(double seconds) {
 int main(int argc, char** argv) {
   CLI::App app{"interleave: a deterministic scheduler and model checker for concurrency bugs"};
   app.require_subcommand(1, 1);
-  int64_t max_steps = interleave::ExecutionLimits{}.max_steps;
+  namespace cli = interleave::cli;
+  uint64_t max_steps = interleave::ExecutionLimits{}.max_steps;
 
   CLI::App* list = app.add_subcommand("list", "list the models, their variants and parameters");
 
@@ -169,30 +184,25 @@ int main(int argc, char** argv) {
   check_args.add_to(check);
   bool all = false;
   check->add_flag("--all", all, "keep going after the first failure and count failing executions");
-  check->add_option("--max-steps", max_steps, "step bound per execution (possible livelock)");
+  cli::add_count(check, "--max-steps", max_steps, 1, kMaxStepsBound,
+                 "step bound per execution (possible livelock)");
   std::string strategy = "dpor";
   check->add_option("--strategy", strategy,
                     "dpor (default: one execution per trace), dfs (every schedule), bounded "
                     "(at most --preemptions K), iterative (K = 0, 1, ... until a bug), random "
                     "(uniform random walk) or pct (random priorities, --depth d)");
-  int64_t preemptions = -1;
-  CLI::Option* preemptions_opt = check->add_option(
-      "--preemptions", preemptions,
+  interleave::CheckOptions parsed;  // the values of the options below
+  CLI::Option* preemptions_opt = cli::add_count(
+      check, "--preemptions", parsed.preemptions, 0, kMaxPreemptions,
       "explore only schedules with at most K preemptions (bounded DFS; with iterative: the "
       "largest K to try)");
-  std::string seed_text;
-  CLI::Option* seed_opt =
-      check->add_option("--seed", seed_text, "random, pct: the seed, 0..2^64-1 (default 1)");
-  int64_t pct_depth = interleave::CheckOptions{}.pct_depth;
-  CLI::Option* depth_opt =
-      check->add_option("--depth", pct_depth, "pct: bug depth d, d-1 change points (default 3)");
-  int64_t budget_executions = 0;
-  CLI::Option* executions_opt = check->add_option(
-      "--executions", budget_executions,
-      "stop after N executions (random and pct default to 1000)");
-  double budget_seconds = 0;
-  CLI::Option* seconds_opt =
-      check->add_option("--seconds", budget_seconds, "stop after S seconds");
+  CLI::Option* seed_opt = cli::add_count(check, "--seed", parsed.seed, 0, UINT64_MAX,
+                                         "random, pct: the seed, 0..2^64-1 (default 1)");
+  CLI::Option* depth_opt = cli::add_count(check, "--depth", parsed.pct_depth, 1, kMaxPctDepth,
+                                          "pct: bug depth d, d-1 change points (default 3)");
+  cli::add_count(check, "--executions", parsed.max_executions, 1, cli::kMaxCount,
+                 "stop after N executions (random and pct default to 1000)");
+  cli::add_seconds(check, "--seconds", parsed.max_seconds, "stop after S seconds");
   bool no_shrink = false;
   check->add_flag("--no-shrink", no_shrink,
                   "report the failing schedule as found, without shrinking it");
@@ -203,32 +213,33 @@ int main(int argc, char** argv) {
                   "threads without key steps)");
 
   std::string json_file;
-  check->add_option("--json", json_file, "also write the result as JSON to FILE (docs/json.md)");
+  cli::add_output_file(check, "--json", json_file,
+                       "also write the result as JSON to FILE (docs/json.md)");
   std::string html_file;
-  check->add_option("--html", html_file,
-                    "also write the result as a self-contained HTML page to FILE");
+  cli::add_output_file(check, "--html", html_file,
+                       "also write the result as a self-contained HTML page to FILE");
 
   CLI::App* replay = app.add_subcommand("replay", "replay one schedule string, step by step");
   std::string schedule;
   replay->add_option("schedule", schedule, "schedule string, e.g. 'counter.racy:t2,i1:v1:0101'")
       ->required();
-  replay->add_option("--max-steps", max_steps, "step bound per execution");
+  cli::add_count(replay, "--max-steps", max_steps, 1, kMaxStepsBound, "step bound per execution");
   replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
 
   CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
   ModelArgs native_args;
   native_args.add_to(native);
   interleave::NativeOptions native_options;
-  CLI::Option* trials_opt =
-      native->add_option("--trials", native_options.trials, "trials to run (default 1000)");
-  native->add_option("--seconds", native_options.seconds, "stop after this many seconds");
-  native->add_option("--timeout", native_options.trial_timeout_seconds,
-                     "seconds after which a trial counts as hung (default 2)");
+  CLI::Option* trials_opt = cli::add_count(native, "--trials", native_options.trials, 0,
+                                           cli::kMaxCount, "trials to run (default 1000)");
+  cli::add_seconds(native, "--seconds", native_options.seconds, "stop after this many seconds");
+  cli::add_seconds(native, "--timeout", native_options.trial_timeout_seconds,
+                   "seconds after which a trial counts as hung (default 2)");
 
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "every buggy model: DFS schedules to the bug against native trials in a budget");
   double compare_seconds = 2;
-  compare_cmd->add_option("--seconds", compare_seconds, "native budget per model (default 2)");
+  cli::add_seconds(compare_cmd, "--seconds", compare_seconds, "native budget per model (default 2)");
 
   CLI::App* relacy = app.add_subcommand(
       "relacy", "check a model under Relacy (C++ memory model: orders honoured, data races)");
@@ -238,11 +249,11 @@ int main(int argc, char** argv) {
   interleave::RelacyOptions relacy_options;
   relacy->add_option("--search", relacy_search,
                      "full (every execution, no budget), bound (context-bound) or random");
-  CLI::Option* relacy_iterations_opt = relacy->add_option(
-      "--iterations", relacy_options.iterations,
-      "random: executions to run (default 100000); full, bound: stop after N (default: none)");
-  relacy->add_option("--context-bound", relacy_options.context_bound,
-                     "bound: preemptions per execution (default 2)");
+  cli::add_count(relacy, "--iterations", relacy_options.iterations, 1, cli::kMaxCount,
+                 "random: executions to run (default 100000); full, bound: stop after N "
+                 "(default: none)");
+  cli::add_count(relacy, "--context-bound", relacy_options.context_bound, 0, kMaxPreemptions,
+                 "bound: preemptions per execution (default 2)");
 
   try {
     app.parse(argc, argv);
@@ -254,7 +265,6 @@ int main(int argc, char** argv) {
     return usage_error(std::string(e.what()) + " (--help shows usage)");
   }
 
-  if (max_steps < 1) return usage_error(fmt::format("--max-steps {} must be at least 1", max_steps));
   interleave::CheckOptions options;
   options.all = all;
   options.strategy = strategy;
@@ -264,44 +274,18 @@ int main(int argc, char** argv) {
   if (list->parsed()) return list_models();
 
   if (check->parsed()) {
-    // Strategy options: each a one-line error when malformed or misapplied.
-    if (preemptions_opt->count() > 0) {
-      if (preemptions < 0) {
-        return usage_error(fmt::format("--preemptions {} must not be negative", preemptions));
-      }
-      if (preemptions > 1'000'000) return usage_error("--preemptions must be at most 1000000");
-      options.preemptions = static_cast<int>(preemptions);
+    // Strategy options that do not apply to the strategy: one-line errors.
+    if (seed_opt->count() > 0 && strategy != "random" && strategy != "pct") {
+      return usage_error("--seed applies to --strategy random and pct");
     }
-    if (seed_opt->count() > 0) {
-      if (strategy != "random" && strategy != "pct") {
-        return usage_error("--seed applies to --strategy random and pct");
-      }
-      const char* end = seed_text.data() + seed_text.size();
-      auto [ptr, ec] = std::from_chars(seed_text.data(), end, options.seed);
-      if (seed_text.empty() || ec != std::errc() || ptr != end) {
-        return usage_error(
-            fmt::format("--seed '{}' is not an integer in 0..18446744073709551615", seed_text));
-      }
+    if (depth_opt->count() > 0 && strategy != "pct") {
+      return usage_error("--depth applies to --strategy pct");
     }
-    if (depth_opt->count() > 0) {
-      if (strategy != "pct") return usage_error("--depth applies to --strategy pct");
-      if (pct_depth < 1 || pct_depth > 1000) {
-        return usage_error(fmt::format("--depth {} must be in 1..1000", pct_depth));
-      }
-      options.pct_depth = static_cast<int>(pct_depth);
-    }
-    if (executions_opt->count() > 0) {
-      if (budget_executions < 1) {
-        return usage_error(fmt::format("--executions {} must be at least 1", budget_executions));
-      }
-      options.max_executions = static_cast<uint64_t>(budget_executions);
-    }
-    if (seconds_opt->count() > 0) {
-      if (!(budget_seconds > 0) || !std::isfinite(budget_seconds)) {
-        return usage_error(fmt::format("--seconds {} must be positive", budget_seconds));
-      }
-      options.max_seconds = budget_seconds;
-    }
+    if (preemptions_opt->count() > 0) options.preemptions = parsed.preemptions;
+    options.seed = parsed.seed;
+    options.pct_depth = parsed.pct_depth;
+    options.max_executions = parsed.max_executions;
+    options.max_seconds = parsed.max_seconds;
     options.shrink = !no_shrink;
     if (auto made = interleave::make_strategy(options); !made) return usage_error(made.error());
     auto resolved = check_args.resolve();
@@ -325,9 +309,6 @@ int main(int argc, char** argv) {
   if (native->parsed()) {
     auto resolved = native_args.resolve();
     if (!resolved) return usage_error(resolved.error());
-    if (native_options.trials < 0) return usage_error("--trials must not be negative");
-    if (native_options.seconds < 0) return usage_error("--seconds must not be negative");
-    if (native_options.trial_timeout_seconds <= 0) return usage_error("--timeout must be positive");
     if (native_options.seconds > 0 && trials_opt->count() == 0) native_options.trials = 0;
     if (native_options.trials == 0 && native_options.seconds == 0) {
       return usage_error("--trials 0 runs without end: give --seconds too");
@@ -348,9 +329,6 @@ int main(int argc, char** argv) {
       return usage_error(
           fmt::format("--search '{}' is not one of full, bound, random", relacy_search));
     }
-    if (relacy_iterations_opt->count() > 0 && relacy_options.iterations == 0) {
-      return usage_error("--iterations must be at least 1");
-    }
     auto result =
         interleave::run_relacy(resolved->model->spec.name, resolved->params, relacy_options);
     if (!result) return usage_error(result.error());
@@ -359,7 +337,6 @@ int main(int argc, char** argv) {
   }
 
   if (compare_cmd->parsed()) {
-    if (!(compare_seconds > 0)) return usage_error("--seconds must be positive");
     return compare(compare_seconds);
   }
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "scheduler/escape.h"
+
 namespace interleave {
 
 void Registry::check_addable(const ModelSpec& spec) const {
@@ -16,7 +18,8 @@ Expected<const RegisteredModel*> Registry::find(std::string_view name) const {
   for (const RegisteredModel& m : models_) {
     if (m.spec.name == name) return &m;
   }
-  return Error{fmt::format("unknown model '{}' (`interleave list` shows the models)", name)};
+  return Error{fmt::format("unknown model '{}' (`interleave list` shows the models)",
+                           echo_input(name))};
 }
 
 Expected<Registry::Resolved> Registry::resolve(

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "scheduler/escape.h"
+
 namespace interleave {
 
 namespace {
@@ -72,13 +74,14 @@ Expected<Schedule> Schedule::parse(std::string_view text) {
   }
   if (fields.size() != 4) {
     return Error{fmt::format("malformed schedule '{}': expected MODEL:PARAMS:vVERSION:CHOICES",
-                             text)};
+                             echo_input(text))};
   }
   Schedule s;
   if (fields[0].empty()) return Error{"malformed schedule: the model name is empty"};
   for (char c : fields[0]) {
     if (!valid_model_char(c)) {
-      return Error{fmt::format("malformed schedule: bad character '{}' in model name", c)};
+      return Error{fmt::format("malformed schedule: bad character '{}' in model name",
+                                   escape_control(std::string_view(&c, 1)))};
     }
   }
   s.model = std::string(fields[0]);
@@ -94,14 +97,15 @@ Expected<Schedule> Schedule::parse(std::string_view text) {
     int64_t value = 0;
     if (digits == 0 || !parse_int(item.substr(digits), value)) {
       return Error{fmt::format("malformed schedule: parameter '{}' is not KEY followed by a number",
-                               item)};
+                               echo_input(item))};
     }
     s.params.emplace_back(std::string(item.substr(0, digits)), value);
   }
 
   int64_t version = 0;
   if (fields[2].size() < 2 || fields[2][0] != 'v' || !parse_int(fields[2].substr(1), version)) {
-    return Error{fmt::format("malformed schedule: version field '{}' is not vN", fields[2])};
+    return Error{fmt::format("malformed schedule: version field '{}' is not vN",
+                                 echo_input(fields[2]))};
   }
   if (version != kFormatVersion) {
     return Error{fmt::format("unsupported schedule format v{}: this interleave reads v{}", version,
@@ -114,7 +118,7 @@ Expected<Schedule> Schedule::parse(std::string_view text) {
     if (t == kNoThread || t >= kMaxThreads) {
       return Error{fmt::format("malformed schedule: '{}' at choice position {} is not a thread "
                                "digit (0-9, a-z)",
-                               choices[i], i)};
+                               escape_control(choices.substr(i, 1)), i)};
     }
     size_t count = 1;
     size_t next = i + 1;
@@ -125,7 +129,7 @@ Expected<Schedule> Schedule::parse(std::string_view text) {
           n < 1) {
         return Error{fmt::format("malformed schedule: bad repeat count after '{}' at choice "
                                  "position {}",
-                                 choices[i], i)};
+                                 escape_control(choices.substr(i, 1)), i)};
       }
       count = static_cast<size_t>(n);
       next = close + 1;

@@ -388,7 +388,7 @@ expect_out "PASS 20 trials, none broke the model"
 run native counter.racy --trials 0
 expect_usage_error "--trials 0 runs without end"
 run native counter.racy --timeout 0
-expect_usage_error "--timeout must be positive"
+expect_usage_error "--timeout 0 must be at least 0.001"
 run native no.such.model
 expect_usage_error "unknown model 'no.such.model'"
 
