@@ -1,6 +1,8 @@
 // The main() of tests made by the interleave_test macro (rules/interleave_test.bzl):
 // checks one model from a registry and passes when the verdict is the
-// expected one. The registry comes from the test's deps, which define
+// expected one. A check that a budget (--executions, --seconds) stopped
+// before it was exhaustive fails the test (exit 3) with a line naming the
+// budget: it neither passed nor found the bug. The registry comes from the test's deps, which define
 //
 //   const interleave::Registry& interleave_models();
 //
@@ -24,6 +26,7 @@
 #include "scheduler/escape.h"
 #include "scheduler/registry.h"
 #include "scheduler/report.h"
+#include "scheduler/verdict.h"
 
 const interleave::Registry& interleave_models();
 
@@ -87,6 +90,14 @@ int main(int argc, char** argv) {
   if (!result) return usage_error(result.error());
   fmt::print("{}", interleave::format_check(*result, options));
   if (!result->error.empty()) return usage_error(result->error);
+  const interleave::Verdict verdict = interleave::verdict_of(*result);
+  if (verdict == interleave::Verdict::kIncomplete) {
+    // Neither verdict is known: the test fails, saying which budget to raise.
+    fmt::print("\nThis check is incomplete: {} stopped it before it was exhaustive, so it "
+               "neither passes nor finds the bug ({}).\n",
+               result->limit, result->raise_limit);
+    return interleave::kExitIncomplete;
+  }
   bool as_expected = result->found_bug() == (expect == "bug");
   if (!as_expected) {
     if (result->found_bug()) {
@@ -96,5 +107,5 @@ int main(int argc, char** argv) {
       fmt::print("\nExpected a bug, but every schedule passed.\n");
     }
   }
-  return as_expected ? 0 : 1;
+  return as_expected ? interleave::kExitPass : interleave::kExitBug;
 }

@@ -12,8 +12,10 @@
 //                     [--context-bound K]
 //
 // Model options: --threads N, --iters K, --param NAME=VALUE (repeatable).
-// Exit status: 0 no bug found, 1 bug found, 2 usage or input error (with a
-// one-line reason on stderr).
+// Exit status (scheduler/verdict.h): 0 no bug found in everything asked, 1 bug
+// found, 2 usage or input error (with a one-line reason on stderr), 3 no bug
+// found, but a limit or budget stopped the run before it covered what was
+// asked (the verdict line names it and how to raise it).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +37,7 @@
 #include "scheduler/json_report.h"
 #include "scheduler/escape.h"
 #include "scheduler/report.h"
+#include "scheduler/verdict.h"
 
 namespace {
 
@@ -44,9 +47,10 @@ constexpr uint64_t kMaxStepsBound = 1'000'000'000;  // --max-steps
 constexpr uint64_t kMaxPreemptions = 1'000'000;     // --preemptions, --context-bound
 constexpr uint64_t kMaxPctDepth = 1000;             // --depth
 
-constexpr int kNoBug = 0;
-constexpr int kBug = 1;
-constexpr int kUsage = 2;
+constexpr int kNoBug = interleave::kExitPass;
+constexpr int kBug = interleave::kExitBug;
+constexpr int kUsage = interleave::kExitUsage;
+constexpr int kIncomplete = interleave::kExitIncomplete;
 
 // The one line of a usage or input error. Control characters that reached
 // the message from the input are escaped here at the latest.
@@ -303,7 +307,7 @@ int main(int argc, char** argv) {
       return kUsage;
     }
     if (!result.error.empty()) return usage_error(result.error);
-    return result.found_bug() ? kBug : kNoBug;
+    return interleave::exit_status(interleave::verdict_of(result));
   }
 
   if (native->parsed()) {
@@ -319,7 +323,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     // A hung trial's threads cannot be joined: leave without waiting for them.
     if (!result.hang.empty()) std::_Exit(kBug);
-    return result.found_bug() ? kBug : kNoBug;
+    return result.found_bug() ? kBug : !result.limit.empty() ? kIncomplete : kNoBug;
   }
 
   if (relacy->parsed()) {
@@ -333,7 +337,7 @@ int main(int argc, char** argv) {
         interleave::run_relacy(resolved->model->spec.name, resolved->params, relacy_options);
     if (!result) return usage_error(result.error());
     fmt::print("{}", interleave::format_relacy(*result));
-    return result->found_bug ? kBug : kNoBug;
+    return result->found_bug ? kBug : !result->limit.empty() ? kIncomplete : kNoBug;
   }
 
   if (compare_cmd->parsed()) {

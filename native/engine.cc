@@ -178,7 +178,13 @@ NativeResult run_native(const ModelSpec& spec, const Params& params, const Runne
       }
     }
     if (options.trials > 0 && result.trials >= options.trials) break;
-    if (options.seconds > 0 && seconds_since(start) >= options.seconds) break;
+    if (options.seconds > 0 && seconds_since(start) >= options.seconds) {
+      if (options.trials > 0 && result.failing_trials == 0) {
+        result.limit = fmt::format("--seconds {}", options.seconds);
+        result.raise_limit = "raise --seconds, or drop it to run every one of --trials";
+      }
+      break;
+    }
   }
 
   pool->released.store(Pool::kStop, std::memory_order_release);
@@ -198,6 +204,10 @@ std::string format_native(const NativeResult& r) {
     out += fmt::format("FAIL {} of {} trials broke the model ({:.2f} s); first: trial {} after {:.1f} ms\n  {}\n",
                        r.failing_trials, r.trials, r.seconds, r.first_failing_trial,
                        r.first_failure_seconds * 1e3, r.first_failure);
+  } else if (!r.limit.empty()) {
+    out += fmt::format("NO BUG FOUND in {} trials ({:.2f} s), but {} stopped the run before it "
+                       "ran every trial asked for ({})\n",
+                       r.trials, r.seconds, r.limit, r.raise_limit);
   } else {
     out += fmt::format("PASS {} trials, none broke the model ({:.2f} s)\n", r.trials, r.seconds);
   }

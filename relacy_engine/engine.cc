@@ -504,6 +504,8 @@ Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
     result.iterations = run.budget;
     result.kind = rl::test_result_str(rl::test_result_success);
     result.exhaustive = false;
+    result.limit = fmt::format("--iterations {}", run.budget);
+    result.raise_limit = "raise --iterations, or drop it";
     return result;
   }
   result.iterations = rl_params.stop_iteration;
@@ -561,6 +563,11 @@ std::string relacy_summary(const RelacyResult& r) {
     return fmt::format("PASS no bug under the C++ memory model: {} explored all {} executions "
                        "({:.3f} s)",
                        how, r.iterations, r.seconds);
+  }
+  if (!r.limit.empty()) {
+    return fmt::format("NO BUG FOUND in {} executions of {} ({:.3f} s), but {} stopped the run "
+                       "before it was exhaustive ({})",
+                       r.iterations, how, r.seconds, r.limit, r.raise_limit);
   }
   return fmt::format("PASS no bug found in {} executions of {}; not every execution was covered "
                      "({:.3f} s)",

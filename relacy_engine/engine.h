@@ -63,6 +63,11 @@ struct RelacyResult {
   // within the context bound (no budget stopped it, no bug stopped it).
   bool exhaustive = false;
   bool found_bug = false;
+  // Set when a budget stopped the run before it covered what was asked
+  // (full or bound search cut short): the budget as its option
+  // ("--iterations 1000") and how to raise it. Exit status 3.
+  std::string limit;
+  std::string raise_limit;
   // Relacy's result kind: "SUCCESS", "USER ASSERT FAILED", "DATA RACE",
   // "DEADLOCK", "LIVELOCK", "RECURSION ON NON-RECURSIVE MUTEX", ...
   std::string kind;

@@ -17,12 +17,24 @@ the command that replays the failing schedule locally:
 
 `registry` is a cc_library whose sources define
 `const interleave::Registry& interleave_models();` with the model registered.
+
+`executions` and `seconds` (0: none) bound the check. A check they stop
+before it has explored every schedule fails the test, with a line naming the
+budget to raise: an incomplete check neither passes nor finds the bug.
+`max_steps` (0: the default) bounds each execution.
 """
 
-def interleave_test(name, model, registry, params = {}, strategy = "dpor", expect = "pass", **kwargs):
+def interleave_test(name, model, registry, params = {}, strategy = "dpor", expect = "pass",
+                    executions = 0, seconds = 0, max_steps = 0, **kwargs):
     args = ["--model", model, "--strategy", strategy, "--expect", expect]
     for key, value in params.items():
         args += ["--param", "%s=%d" % (key, value)]
+    if executions:
+        args += ["--executions", "%d" % executions]
+    if seconds:
+        args += ["--seconds", str(seconds)]
+    if max_steps:
+        args += ["--max-steps", "%d" % max_steps]
     args += ["--replay-command", "'bazel run //%s:%s -- replay'" % (native.package_name(), name)]
     native.cc_test(
         name = name,

@@ -109,6 +109,10 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
                           ? fmt::format("--executions {}", max_executions)
                           : fmt::format("{} executions, the default", max_executions);
       stopped_early = true;
+      if (!strategy.endless()) {
+        result.limit = result.budget;
+        result.raise_limit = "raise --executions, or drop it";
+      }
       break;
     }
     if (options.max_seconds > 0 &&
@@ -116,6 +120,12 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
             options.max_seconds) {
       result.budget = fmt::format("--seconds {}", options.max_seconds);
       stopped_early = true;
+      if (!strategy.endless() || options.max_executions != 0) {
+        result.limit = result.budget;
+        result.raise_limit = strategy.endless() ? "raise --seconds, or drop it to run every one "
+                                                  "of --executions"
+                                                : "raise --seconds, or drop it";
+      }
       break;
     }
     Outcome outcome = execution.run(model, strategy);

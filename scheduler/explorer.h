@@ -124,6 +124,14 @@ struct CheckResult {
   // The budget that stopped the exploration, in words ("--executions 1000");
   // empty when no budget stopped it.
   std::string budget;
+  // Set when a limit or budget stopped the run before it covered what was
+  // asked, so that finding no bug is not a verdict on all of it (verdict.h:
+  // "incomplete", exit 3, unless a bug was found): the limit as the option
+  // that sets it ("--seconds 1"), and how to raise it ("raise --seconds, or
+  // drop it"). A randomised strategy's own budget (its executions, or
+  // --seconds alone) is what it was asked to cover: not a limit.
+  std::string limit;
+  std::string raise_limit;
   // Randomised strategies: the seed, and the options that rerun the same
   // executions ("--strategy pct --depth 3 --seed 42").
   std::optional<uint64_t> seed;

@@ -8,6 +8,7 @@
 #include "scheduler/explain.h"
 #include "scheduler/progress.h"
 #include "scheduler/report.h"
+#include "scheduler/verdict.h"
 
 namespace interleave {
 
@@ -76,6 +77,7 @@ std::string coverage_table(const CheckResult& r) {
   row("rate", "executions per second",
       format_rate(r.seconds > 0 ? r.executions / r.seconds : 0.0));
   if (!r.budget.empty()) row("budget", "stopped by budget", r.budget);
+  if (!r.limit.empty()) row("limit", "incomplete: stopped by", r.limit + " (" + r.raise_limit + ")");
   if (r.preemption_bound >= 0) row("bound", "preemption bound", std::to_string(r.preemption_bound));
   if (r.seed) row("seed", "seed", fmt::format("{} (rerun: {})", *r.seed, r.rerun));
   return "<h2>Coverage</h2>\n<table class=\"coverage\" id=\"coverage\">\n" + rows +
@@ -88,6 +90,7 @@ h1 { font-size: 1.3em; } h2 { font-size: 1.1em; }
 table.coverage th { text-align: left; font-weight: normal; color: #555; padding-right: 1.5em; }
 table.coverage td { font-family: monospace; }
 .verdict.fail { color: #b00020; } .verdict.pass { color: #1b6e20; }
+.verdict.incomplete { color: #9a5b00; }
 .replay { background: #f4f4f4; padding: .4em .6em; font-family: monospace; display: inline-block; }
 table.trace { border-collapse: collapse; margin-top: 1em; }
 table.trace th, table.trace td { border: 1px solid #ccc; padding: .25em .6em; vertical-align: top;
@@ -132,7 +135,10 @@ std::string check_html(const CheckResult& r, const CheckOptions& options) {
                        escape(r.error));
   }
   if (!r.first_failure) {
-    if (r.error.empty()) {
+    if (verdict_of(r) == Verdict::kIncomplete) {
+      out += fmt::format("<p class=\"verdict incomplete\" id=\"verdict\">{}</p>\n",
+                         escape(incomplete_verdict(r)));
+    } else if (r.error.empty()) {
       out += fmt::format("<p class=\"verdict pass\" id=\"verdict\">{}</p>\n",
                          escape(pass_verdict(r)));
     }

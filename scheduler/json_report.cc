@@ -6,6 +6,7 @@
 
 #include "scheduler/explain.h"
 #include "scheduler/report.h"
+#include "scheduler/verdict.h"
 
 namespace interleave {
 
@@ -60,7 +61,7 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"model", r.model},
       {"params", params_json(r.params)},
       {"strategy", r.strategy},
-      {"verdict", !r.error.empty() ? "error" : r.found_bug() ? "fail" : "pass"},
+      {"verdict", std::string(verdict_name(verdict_of(r)))},
       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
       {"executions", r.executions},
       {"failing_executions", r.failing_executions},
@@ -70,6 +71,8 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"exhaustive", r.exhaustive},
       {"coverage", r.coverage},
       {"budget", r.budget},
+      {"limit", r.limit.empty() ? json(nullptr) : json(r.limit)},
+      {"raise_limit", r.raise_limit.empty() ? json(nullptr) : json(r.raise_limit)},
       {"seed", r.seed ? json(*r.seed) : json(nullptr)},
       {"failure", nullptr},
   };

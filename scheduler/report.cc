@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "scheduler/explain.h"
+#include "scheduler/progress.h"
+#include "scheduler/verdict.h"
 
 namespace interleave {
 
@@ -232,10 +234,24 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
     }
     out += format_failure_trace(f.trace, f.failure, options.full_trace);
     out += fmt::format("replay: {}\n", replay_command(f.schedule, options));
+  } else if (verdict_of(r) == Verdict::kIncomplete) {
+    out += incomplete_verdict(r) + "\n";
   } else if (r.error.empty()) {
     out += pass_verdict(r) + "\n";
   }
   return out;
+}
+
+std::string incomplete_verdict(const CheckResult& r) {
+  std::string covered = fmt::format(
+      "in {} execution{}", group_thousands(r.executions), r.executions == 1 ? "" : "s");
+  if (!r.coverage.empty() && r.coverage.starts_with("in ")) covered = r.coverage;
+  // A randomised strategy is never exhaustive: it was asked for executions.
+  const char* before = r.seed ? "before it ran every execution asked for"
+                              : "before it was exhaustive";
+  return fmt::format("NO BUG FOUND {} ({} steps, {}), but {} stopped the run {} ({})", covered,
+                     group_thousands(r.total_steps), format_duration(r.seconds), r.limit, before,
+                     r.raise_limit);
 }
 
 std::string pass_verdict(const CheckResult& r) {

@@ -53,10 +53,17 @@ std::string format_check(const CheckResult& result, const CheckOptions& options)
 std::string format_check(const CheckResult& result, const CheckOptions& options,
                          const ModelSpec& spec);
 
-// The verdict line of a check that found no bug and had no error, without a
+// The verdict line of a check whose verdict is pass (verdict.h), without a
 // newline: "PASS no bug found: explored all 6 executions (24 steps, 3.1 µs)",
 // or what a strategy that did not cover every schedule covered.
 std::string pass_verdict(const CheckResult& result);
+
+// The verdict line of a check whose verdict is incomplete (verdict.h): no
+// bug found, but a limit or budget stopped it before it covered what was
+// asked. Without a newline:
+//   "NO BUG FOUND in 1,234 executions (5,678 steps, 1.00 s), but --seconds 1
+//    stopped the run before it was exhaustive (raise --seconds, or drop it)"
+std::string incomplete_verdict(const CheckResult& result);
 
 // "3.1 µs", "12.0 ms", "1.25 s".
 std::string format_duration(double seconds);

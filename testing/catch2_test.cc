@@ -6,6 +6,7 @@
 
 using namespace interleave;
 using interleave::testing::FindsBug;
+using interleave::testing::NoBugWithinBudget;
 using interleave::testing::Passes;
 
 TEST_CASE("Passes and FindsBug match the checker's verdicts") {
@@ -26,4 +27,35 @@ TEST_CASE("Passes and FindsBug match the checker's verdicts") {
   std::string shown = Catch::StringMaker<CheckResult>::convert(racy);
   CHECK_THAT(shown, Catch::Contains("FAIL lost update"));
   CHECK_THAT(shown, Catch::Contains("replay: bazel run //:interleave -- replay 'counter.racy:"));
+}
+
+TEST_CASE("Passes does not match a run a budget stopped; NoBugWithinBudget does") {
+  // counter.locked 3x2: 90 DFS executions; a budget of 10 stops it early.
+  auto params = make_params<models::CounterLocked>({{"threads", 3}, {"iters", 2}});
+  REQUIRE(params.ok());
+  CheckOptions budgeted;
+  budgeted.strategy = "dfs";
+  budgeted.max_executions = 10;
+  CheckResult cut = check_model<models::CounterLocked>(*params, budgeted);
+  CHECK(verdict_of(cut) == Verdict::kIncomplete);
+  CHECK_FALSE(Passes().match(cut));
+  CHECK_THAT(cut, NoBugWithinBudget());
+  std::string shown = Catch::StringMaker<CheckResult>::convert(cut);
+  CHECK_THAT(shown, Catch::Contains("NO BUG FOUND in 10 executions ("));
+  CHECK_THAT(shown, Catch::Contains("but --executions 10 stopped the run before it was exhaustive "
+                                    "(raise --executions, or drop it)"));
+
+  // Random's own budget is what it was asked: a pass.
+  CheckOptions random;
+  random.strategy = "random";
+  random.max_executions = 50;
+  CheckResult sampled = check_model<models::CounterLocked>(*params, random);
+  CHECK_THAT(sampled, Passes());
+  CHECK_THAT(sampled, NoBugWithinBudget());
+
+  // A bug matches neither.
+  auto racy_params = make_params<models::CounterRacy>({{"threads", 2}, {"iters", 1}});
+  REQUIRE(racy_params.ok());
+  CheckResult racy = check_model<models::CounterRacy>(*racy_params);
+  CHECK_FALSE(NoBugWithinBudget().match(racy));
 }

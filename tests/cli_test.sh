@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The `interleave` command line: exit statuses (0 no bug, 1 bug, 2 usage or
-# input error with exactly one line on stderr), reports, and replay strings
-# that reproduce the reported trace.
+# The `interleave` command line: exit statuses (0 no bug in everything asked,
+# 1 bug, 2 usage or input error with exactly one line on stderr, 3 no bug
+# found but a limit or budget stopped the run first), reports, and replay
+# strings that reproduce the reported trace.
 #
-# Usage: cli_test.sh PATH_TO_INTERLEAVE (the BUILD rule passes $(rootpath)).
+# Usage: cli_test.sh PATH_TO_INTERLEAVE [PATH_TO_CHECK_MAIN] (the BUILD rule
+# passes $(rootpath)s; the second is the interleave_test main over the
+# built-in models).
 set -uo pipefail
 
 BIN="${1:-}"
@@ -15,6 +18,7 @@ if [[ ! -x "$BIN" ]]; then
   exit 1
 fi
 
+CHECK_MAIN="${2:-}"
 TMP="${TEST_TMPDIR:-$(mktemp -d)}"
 failures=0
 checks=0
@@ -169,10 +173,13 @@ expect_rc 1
 # --- Not a terminal: silent while running, one summary line at the end. ------
 # Quick checks write nothing on stderr (expect_no_err above); one of over a
 # second (the budget makes it at least 1.1 s) ends with one line.
+# The budget stops DFS before it is exhaustive: verdict incomplete, exit 3.
 run check litmus.lastzero --param n=15 --strategy dfs --seconds 1.1
-expect_rc 0
-expect_out "PASS no bug found in "
-expect_out " within budget (--seconds 1.1); not every schedule was covered"
+expect_rc 3
+expect_out "NO BUG FOUND in "
+expect_out "), but --seconds 1.1 stopped the run before it was exhaustive (raise --seconds, or drop it)"
+checks=$((checks + 1))
+grep -q "^PASS" "$TMP/out" && fail "$last_cmd: an incomplete run says PASS: $out"
 checks=$((checks + 1))
 [[ "$err_lines" -eq 1 ]] || fail "$last_cmd: $err_lines lines on stderr, expected 1: $err"
 [[ "$err" =~ ^interleave:\ litmus\.lastzero\ n=15\ \(dfs\):\ [0-9,]+\ executions\ in\ 1\.[0-9]{2}\ s,\ [0-9.,]+[kM]?/s$ ]] ||
@@ -345,10 +352,31 @@ run check counter.locked --strategy pct --seed 5 --depth 2 --executions 30
 expect_rc 0
 expect_out "no bug found in 30 PCT executions (depth 2, seed 5)"
 
-# A budget stops DFS too, and the report says it.
+# A budget stops DFS too, and the report says it: incomplete, exit 3.
 run check counter.locked --threads 3 --iters 2 --strategy dfs --executions 10
+expect_rc 3
+expect_out "NO BUG FOUND in 10 executions (240 steps, "
+expect_out "), but --executions 10 stopped the run before it was exhaustive (raise --executions, or drop it)"
+# ... and DPOR, and bounded DFS (its bound is asked; the budget is a limit).
+run check counter.locked --threads 3 --iters 2 --executions 3
+expect_rc 3
+expect_out "NO BUG FOUND in 3 executions ("
+run check counter.locked --threads 3 --iters 2 --preemptions 2 --executions 3
+expect_rc 3
+expect_out "NO BUG FOUND in 3 executions (72 steps, "
+# Random with its own budget covered what was asked: a pass.
+run check counter.locked --strategy random --executions 30
 expect_rc 0
-expect_out "PASS no bug found in 10 executions within budget (--executions 10)"
+expect_out "PASS no bug found in 30 random executions (seed 1)"
+# A bug found within a budget is a bug, whatever the budget.
+run check counter.racy --threads 2 --iters 1 --strategy dfs --executions 2
+expect_rc 1
+# The JSON report says the verdict.
+run check counter.locked --threads 3 --iters 2 --strategy dfs --executions 10 --json "$TMP/cut.json"
+expect_rc 3
+checks=$((checks + 1))
+grep -qF '"verdict": "incomplete"' "$TMP/cut.json" || fail "cut.json lacks the incomplete verdict"
+grep -qF '"limit": "--executions 10"' "$TMP/cut.json" || fail "cut.json lacks the limit"
 
 # Errors of the strategy options: exit 2, one line.
 run check counter.racy --strategy bogus
@@ -385,6 +413,11 @@ expect_usage_error "--all does not combine"
 run native counter.locked --iters 100 --trials 20
 expect_rc 0
 expect_out "PASS 20 trials, none broke the model"
+# --seconds stops a run before the --trials asked: incomplete, exit 3. (A
+# billion trials of four threads do not fit in 0.2 s.)
+run native counter.locked --trials 1000000000 --seconds 0.2
+expect_rc 3
+expect_out "), but --seconds 0.2 stopped the run before it ran every trial asked for (raise --seconds, or drop it to run every one of --trials)"
 run native counter.racy --trials 0
 expect_usage_error "--trials 0 runs without end"
 run native counter.racy --timeout 0
@@ -397,6 +430,11 @@ run relacy counter.locked --threads 2 --iters 1
 expect_rc 0
 run relacy counter.racy --threads 2 --iters 1
 expect_rc 1
+# An execution budget stops a full search: incomplete, exit 3.
+run relacy counter.locked --threads 3 --iters 2 --iterations 10
+expect_rc 3
+expect_out "NO BUG FOUND in 10 executions of Relacy's full search ("
+expect_out "but --iterations 10 stopped the run before it was exhaustive (raise --iterations, or drop it)"
 run relacy relaxed.message_passing
 expect_rc 1
 run check relaxed.message_passing
@@ -408,6 +446,22 @@ run relacy counter.racy --threads 8
 expect_usage_error "threads"
 run relacy no.such.model
 expect_usage_error "unknown model 'no.such.model'"
+
+# --- The interleave_test main: an incomplete check fails the test (exit 3). --
+if [[ -n "$CHECK_MAIN" ]]; then
+  "$CHECK_MAIN" --model counter.locked --param threads=3 --param iters=2 --strategy dfs \
+    --executions 10 >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  out=$(cat "$TMP/out")
+  last_cmd="interleave_test --executions 10"
+  expect_rc 3
+  expect_out "This check is incomplete: --executions 10 stopped it before it was exhaustive, so it neither passes nor finds the bug (raise --executions, or drop it)."
+  "$CHECK_MAIN" --model counter.locked --param threads=3 --param iters=2 --strategy dfs \
+    --executions 90 >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  last_cmd="interleave_test --executions 90"
+  expect_rc 0
+fi
 
 echo "$checks checks, $failures failures"
 [[ "$failures" -eq 0 ]]

@@ -95,5 +95,20 @@ for text in 'PASS no bug found in 20 random executions (seed 7) within budget (-
     '<tr id="cov-seed"><th>seed</th><td>7 (rerun: --strategy random --seed 7)</td></tr>'; do
   grep -qF -- "$text" <<<"$page" || fail "budgeted passing page lacks: $text"
 done
+# A budget that stops an exhaustive strategy: verdict incomplete (exit 3), not a pass.
+"$bin" check counter.locked --threads 3 --iters 2 --strategy dfs --executions 10 \
+  --html "$tmp/incomplete.html" >"$tmp/incomplete.out" 2>&1
+rc=$?
+[[ $rc -eq 3 ]] || fail "incomplete check exit status $rc, expected 3: $(cat "$tmp/incomplete.out")"
+page=$(cat "$tmp/incomplete.html")
+verdict=$(grep '^NO BUG FOUND' "$tmp/incomplete.out")
+[[ "$verdict" == "NO BUG FOUND in 10 executions ("*"), but --executions 10 stopped the run before it was exhaustive (raise --executions, or drop it)" ]] ||
+  fail "incomplete text verdict: $verdict"
+for text in "<p class=\"verdict incomplete\" id=\"verdict\">$verdict</p>" \
+    '<tr id="cov-limit"><th>incomplete: stopped by</th><td>--executions 10 (raise --executions, or drop it)</td></tr>'; do
+  grep -qF -- "$text" <<<"$page" || fail "incomplete page lacks: $text"
+done
+grep -qF 'verdict pass' <<<"$page" && fail "an incomplete page with a passing verdict"
+
 echo "PASS: the failing page shows lanes T0 and T1, key steps 1-4, switches at 2 and 4, the replay string; passing pages show the verdict and the coverage"
 

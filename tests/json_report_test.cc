@@ -28,7 +28,7 @@ CheckResult run(const std::string& name, std::vector<std::pair<std::string, int6
 
 void check_common(const json& j, const CheckResult& r) {
   CHECK(j.at("format") == "interleave.check");
-  CHECK(j.at("version") == 1);
+  CHECK(j.at("version") == 2);
   CHECK(j.at("model") == r.model);
   CHECK(j.at("strategy") == r.strategy);
   CHECK(j.at("executions").get<uint64_t>() == r.executions);
@@ -56,7 +56,7 @@ TEST_CASE("a failing check round-trips through JSON", "[json]") {
   const FoundFailure& f = *r.first_failure;
   json j = json::parse(check_json(r, options));
   check_common(j, r);
-  CHECK(j.at("verdict") == "fail");
+  CHECK(j.at("verdict") == "bug");
   CHECK(j.at("error").is_null());
   const json& jf = j.at("failure");
   CHECK(jf.at("kind") == std::string(failure_kind_name(f.failure.kind)));
@@ -102,4 +102,33 @@ TEST_CASE("a passing check round-trips through JSON", "[json]") {
   CHECK(j.at("verdict") == "pass");
   CHECK(j.at("failure").is_null());
   CHECK(j.at("seed").is_null());
+}
+
+TEST_CASE("a budget that stops an exhaustive strategy is verdict incomplete", "[json]") {
+  // counter.locked 3x2 has 90 DFS executions; 10 cover a part of them.
+  CheckOptions options;
+  options.strategy = "dfs";
+  options.max_executions = 10;
+  CheckResult r = run("counter.locked", {{"threads", 3}, {"iters", 2}}, options);
+  REQUIRE_FALSE(r.first_failure);
+  CHECK(r.executions == 10);
+  json j = json::parse(check_json(r, options));
+  check_common(j, r);
+  CHECK(j.at("verdict") == "incomplete");
+  CHECK(j.at("limit") == "--executions 10");
+  CHECK(j.at("raise_limit") == "raise --executions, or drop it");
+  CHECK(j.at("exhaustive") == false);
+}
+
+TEST_CASE("random with its own budget covered what was asked: verdict pass", "[json]") {
+  CheckOptions options;
+  options.strategy = "random";
+  options.max_executions = 20;
+  CheckResult r = run("counter.locked", {{"threads", 2}, {"iters", 1}}, options);
+  json j = json::parse(check_json(r, options));
+  check_common(j, r);
+  CHECK(j.at("verdict") == "pass");
+  CHECK(j.at("budget") == "--executions 20");
+  CHECK(j.at("limit").is_null());
+  CHECK(j.at("raise_limit").is_null());
 }

@@ -452,7 +452,13 @@ TEST_CASE("budgets stop every strategy", "[budget]") {
     CHECK_FALSE(r.exhaustive);
     CHECK(r.budget == "--executions 10");
     const std::string report = format_check(r, options);
-    CHECK_THAT(report, Catch::Contains("within budget (--executions 10)"));
+    // The budget stopped it before it was exhaustive: verdict incomplete
+    // (scheduler/verdict.h), not a pass.
+    CHECK(r.limit == "--executions 10");
+    CHECK_THAT(report, Catch::Contains("NO BUG FOUND in 10 executions"));
+    CHECK_THAT(report, Catch::Contains("but --executions 10 stopped the run before it was "
+                                       "exhaustive (raise --executions, or drop it)"));
+    CHECK_THAT(report, !Catch::Contains("PASS"));
     CHECK_THAT(report, !Catch::Contains("explored all"));
   }
   // A budget the exploration does not reach changes nothing.
