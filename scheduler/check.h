@@ -4,6 +4,14 @@
 //         expected, counter.load());
 //
 // The message is a {fmt} format string, formatted only when the check fails.
+// Its arguments, like the condition, are evaluated before check() is called,
+// passing or not: a load there is a scheduling point of every execution. To
+// evaluate them only on failure, write
+//
+//   INTERLEAVE_CHECK(counter.load() == expected, "lost update: counter == {}",
+//                    counter.load());
+//
+// (located_format.h), which is otherwise the same check.
 // A failure ends the execution with the message and the source location of
 // the check; it never aborts the process. In a thread body the thread stops
 // there; in the invariant the first failure is kept. Outside any execution

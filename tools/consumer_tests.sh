@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Builds and runs interleave the way a user's project does, from this clone:
+#   - examples/consumer_bazel: a separate Bazel workspace (local_repository +
+#     interleave_dependencies()): its tests, and a failing check whose printed
+#     replay command, pasted, reproduces the failure;
+#   - the CMake build of interleave itself (every test of the BUILD files, and
+#     the checks of checks/BUILD), with the same sources as Bazel's;
+#   - `cmake --install` to a temporary prefix, then examples/consumer_cmake
+#     through find_package, and a program built with pkg-config alone;
+#   - examples/consumer_cmake again through add_subdirectory.
+# Prints one line per result, "consumer: NAME PASSED" or "consumer: NAME FAILED"
+# (with the end of its log), which .ci/run counts; exits 1 if any failed.
+#
+# Usage: tools/consumer_tests.sh [bazel|cmake]... (default: both)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+jobs=${CONSUMER_JOBS:-2}
+failed=0
+
+# result NAME STATUS [LOG]: reports one result.
+result() {
+  if [ "$2" -eq 0 ]; then
+    echo "consumer: $1 PASSED"
+  else
+    echo "consumer: $1 FAILED"
+    if [ -n "${3:-}" ] && [ -f "$3" ]; then tail -n 40 "$3" | sed 's/^/    /'; fi
+    failed=$((failed + 1))
+  fi
+}
+
+# step NAME COMMAND...: runs the command (output in $tmp/NAME.log), reports it.
+step() {
+  local name=$1 log="$tmp/${1//[^A-Za-z0-9_.-]/_}.log"
+  shift
+  "$@" >"$log" 2>&1
+  result "$name" $? "$log"
+  return 0
+}
+
+# replay_check NAME DIR EXPECTED_TEXT COMMAND...: the command is a check of a
+# buggy model as if it were correct. It must exit 1 and print the command that
+# replays the failing schedule; that command, run as printed from DIR, must
+# exit 1 and print EXPECTED_TEXT.
+replay_check() {
+  local name=$1 dir=$2 expected=$3 log="$tmp/$1.log"
+  shift 3
+  (
+    cd "$dir" || exit 1
+    out=$("$@" 2>&1); status=$?
+    echo "$out"
+    [ "$status" -eq 1 ] || { echo "check: exit status $status, expected 1"; exit 1; }
+    command=$(grep -A1 'Replay it locally' <<<"$out" | tail -n 1 | sed 's/^ *//')
+    [[ "$command" == *" replay '"*"'" ]] || { echo "no replay command after 'Replay it locally'"; exit 1; }
+    echo "+ $command"
+    out=$(bash -c "$command" 2>&1); status=$?
+    echo "$out"
+    [ "$status" -eq 1 ] || { echo "replay: exit status $status, expected 1"; exit 1; }
+    grep -qF -- "$expected" <<<"$out" || { echo "replay does not show '$expected'"; exit 1; }
+  ) >"$log" 2>&1
+  result "$name" $? "$log"
+}
+
+# ctest_results NAME BUILD_DIR: runs ctest there; one result per test.
+ctest_results() {
+  local name=$1 dir=$2 log="$tmp/$1.ctest.log"
+  ctest --test-dir "$dir" -j"$jobs" --output-on-failure >"$log" 2>&1
+  local status=$?
+  local lines
+  lines=$(grep -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: ' "$log")
+  if [ -z "$lines" ]; then
+    result "$name ctest (no tests ran)" 1 "$log"
+    return
+  fi
+  while read -r line; do
+    test=$(sed -E 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: ([^ ]+) .*/\1/' <<<"$line")
+    if [[ "$line" == *" Passed "* ]]; then result "$name $test" 0; else result "$name $test" 1; fi
+  done <<<"$lines"
+  if [ "$status" -ne 0 ]; then tail -n 60 "$log" | sed 's/^/    /'; fi
+}
+
+bazel_consumer() {
+  local dir=examples/consumer_bazel log="$tmp/bazel_consumer.log"
+  (cd "$dir" && bazel test --nosandbox_debug --test_output=errors //...) >"$log" 2>&1
+  local status=$?
+  local lines
+  lines=$(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)' "$log")
+  if [ -z "$lines" ]; then
+    result "bazel consumer build" 1 "$log"
+  else
+    while read -r line; do
+      target=${line%% *}
+      if [[ "$line" == *" PASSED"* ]]; then result "bazel $target" 0; else result "bazel $target" 1 "$log"; fi
+    done <<<"$lines"
+    [ "$status" -eq 0 ] || result "bazel consumer test" "$status" "$log"
+  fi
+  replay_check bazel_replay "$dir" "torn read" \
+    bazel run --nosandbox_debug //:rwlock_racy_as_if_correct
+  (cd "$dir" && bazel shutdown) >/dev/null 2>&1
+}
+
+cmake_builds() {
+  local build="$tmp/cmake" prefix="$tmp/prefix"
+  step "cmake configure" cmake -S . -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+  step "cmake build" cmake --build "$build" -j"$jobs"
+  ctest_results cmake "$build"
+
+  # Both builds compile the same .cc files (CMake reads them from the BUILD files).
+  step "cmake and bazel compile the same sources" compare_sources "$build/compile_commands.json"
+
+  step "cmake install" cmake --install "$build" --prefix "$prefix"
+  step "installed: public headers, library, package config, pkg-config file" \
+    test -f "$prefix/include/interleave/interleave.h" -a -f "$prefix/include/interleave/catch2.h" \
+         -a -f "$prefix/include/interleave/gtest.h" -a -f "$prefix/lib/libinterleave.a" \
+         -a -f "$prefix/lib/cmake/interleave/interleaveConfig.cmake" \
+         -a -f "$prefix/lib/pkgconfig/interleave.pc"
+  step "pkg-config: a Catch2 test built with g++ alone" \
+    bash -c "g++ examples/consumer_cmake/account_catch2_test.cc -o '$tmp/pc_test' \
+               \$(PKG_CONFIG_PATH='$prefix/lib/pkgconfig' pkg-config --cflags --libs interleave) \
+             && '$tmp/pc_test'"
+
+  local find="$tmp/find_package"
+  step "find_package consumer configure" \
+    cmake -S examples/consumer_cmake -B "$find" -DCMAKE_PREFIX_PATH="$prefix"
+  step "find_package consumer build" cmake --build "$find" -j"$jobs"
+  ctest_results find_package "$find"
+  replay_check find_package_replay "$find" "overdrawn" "$find/account_racy_as_if_correct" \
+    --model account.racy --expect pass --replay-command "$find/account_racy_as_if_correct replay"
+
+  local sub="$tmp/add_subdirectory"
+  step "add_subdirectory consumer configure" \
+    cmake -S examples/consumer_cmake -B "$sub" -DINTERLEAVE_SOURCE_DIR="$root"
+  step "add_subdirectory consumer build" cmake --build "$sub" -j"$jobs"
+  ctest_results add_subdirectory "$sub"
+}
+
+# compare_sources COMPILE_COMMANDS: the .cc files CMake compiles are exactly
+# those of the C++ rules of `bazel query //...`.
+compare_sources() {
+  grep -oE '"file": *"[^"]+"' "$1" | sed -E 's/.*"([^"]+)"$/\1/' | sed "s|^$root/||" |
+    grep -v '^/' | grep -v '/interleave_add_check/' | sort -u >"$tmp/cmake_sources"
+  bazel query --noshow_progress 'kind("source file", deps(kind("cc_.* rule", //...), 1))' 2>/dev/null |
+    grep -E '^//.*\.cc$' | sed -E 's|^//||; s|:|/|; s|^/||' | sort -u >"$tmp/bazel_sources"
+  [ -s "$tmp/bazel_sources" ] || { echo "bazel query listed no sources"; return 1; }
+  diff "$tmp/bazel_sources" "$tmp/cmake_sources" && echo "$(wc -l <"$tmp/cmake_sources") sources agree"
+}
+
+parts=("$@")
+[ ${#parts[@]} -eq 0 ] && parts=(bazel cmake)
+for part in "${parts[@]}"; do
+  case "$part" in
+    bazel) bazel_consumer ;;
+    cmake) cmake_builds ;;
+    *) echo "usage: tools/consumer_tests.sh [bazel|cmake]..." >&2; exit 2 ;;
+  esac
+done
+[ "$failed" -eq 0 ]
