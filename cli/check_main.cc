@@ -6,8 +6,9 @@
 //
 // Usage (the macro passes these as args):
 //   check_main --model NAME [--param NAME=VALUE]... [--strategy S] [--expect pass|bug]
-//              [--replay-command CMD] [--full-trace]
-//   check_main replay SCHEDULE [--full-trace]   (bazel run //pkg:test -- replay '...')
+//              [--replay-command CMD] [--full-trace] [--stack-size BYTES] [--watchdog SECONDS]
+//   check_main replay SCHEDULE [--full-trace] [--stack-size BYTES] [--watchdog SECONDS]
+//   (bazel run //pkg:test -- replay '...')
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -45,6 +46,16 @@ int main(int argc, char** argv) {
   CLI::App* replay = app.add_subcommand("replay", "replay one schedule string");
   replay->add_option("schedule", schedule)->required();
   replay->add_flag("--full-trace", options.full_trace, "print every step of a failing trace");
+  // --stack-size and --watchdog: see docs/robustness.md.
+  for (CLI::App* command : {&app, replay}) {
+    command->add_option("--stack-size", options.limits.stack_size,
+                        "usable stack bytes per model thread (default 262144)")
+        ->check(CLI::Range(interleave::StackPool::kMinStackSize,
+                           interleave::StackPool::kMaxStackSize));
+    command->add_option("--watchdog", options.limits.watchdog_seconds,
+                        "seconds without a visible operation before a thread is stuck (0: off)")
+        ->check(CLI::Range(0.0, 1e6));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,7 +64,7 @@ int main(int argc, char** argv) {
   }
 
   if (replay->parsed()) {
-    auto result = interleave_models().replay(schedule);
+    auto result = interleave_models().replay(schedule, options.limits);
     if (!result) return usage_error(result.error());
     fmt::print("{}", interleave::format_replay(*result, options));
     return result->failure ? 1 : 0;

@@ -6,6 +6,8 @@
 //                    [--seed S] [--depth d] [--executions N] [--seconds S]
 //                    [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
 //   interleave replay SCHEDULE [--max-steps N] [--full-trace]
+//   check and replay also take --stack-size BYTES and --watchdog SECONDS
+//   (docs/robustness.md).
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
 //   interleave relacy MODEL [model options] [--search full|bound|random] [--iterations N]
@@ -170,6 +172,15 @@ int main(int argc, char** argv) {
   bool all = false;
   check->add_flag("--all", all, "keep going after the first failure and count failing executions");
   check->add_option("--max-steps", max_steps, "step bound per execution (possible livelock)");
+  // --stack-size and --watchdog (check, replay): see docs/robustness.md.
+  int64_t stack_size = static_cast<int64_t>(interleave::ExecutionLimits{}.stack_size);
+  double watchdog = interleave::ExecutionLimits{}.watchdog_seconds;
+  const char* kStackSizeHelp = "usable stack bytes per model thread (default 262144)";
+  const char* kWatchdogHelp =
+      "seconds a model thread may run without a visible operation before it is reported "
+      "stuck (default 5; 0: no watchdog)";
+  check->add_option("--stack-size", stack_size, kStackSizeHelp);
+  check->add_option("--watchdog", watchdog, kWatchdogHelp);
   std::string strategy = "dpor";
   check->add_option("--strategy", strategy,
                     "dpor (default: one execution per trace), dfs (every schedule), bounded "
@@ -213,6 +224,8 @@ int main(int argc, char** argv) {
   replay->add_option("schedule", schedule, "schedule string, e.g. 'counter.racy:t2,i1:v1:0101'")
       ->required();
   replay->add_option("--max-steps", max_steps, "step bound per execution");
+  replay->add_option("--stack-size", stack_size, kStackSizeHelp);
+  replay->add_option("--watchdog", watchdog, kWatchdogHelp);
   replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
 
   CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
@@ -259,6 +272,17 @@ int main(int argc, char** argv) {
   options.all = all;
   options.strategy = strategy;
   options.limits.max_steps = static_cast<size_t>(max_steps);
+  if (stack_size < static_cast<int64_t>(interleave::StackPool::kMinStackSize) ||
+      stack_size > static_cast<int64_t>(interleave::StackPool::kMaxStackSize)) {
+    return usage_error(fmt::format("--stack-size {} must be in {}..{} bytes", stack_size,
+                                   interleave::StackPool::kMinStackSize,
+                                   interleave::StackPool::kMaxStackSize));
+  }
+  options.limits.stack_size = static_cast<size_t>(stack_size);
+  if (!std::isfinite(watchdog) || watchdog < 0 || watchdog > 1e6) {
+    return usage_error(fmt::format("--watchdog {} must be in 0..1000000 seconds (0: off)", watchdog));
+  }
+  options.limits.watchdog_seconds = watchdog;
   options.full_trace = full_trace;
 
   if (list->parsed()) return list_models();
