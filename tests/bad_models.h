@@ -130,6 +130,34 @@ struct FailWhileInLockGuard {
   interleave::shared<int> x{"x", 0};
 };
 
+// A destructor that performs a visible operation (implicitly noexcept).
+struct StoresOnExit {
+  interleave::shared<int>& x;
+  ~StoresOnExit() { x.store(2); }
+};
+
+// T1 fails while T0 may be paused at the store in ~StoresOnExit: unwinding
+// T0 there would pass a noexcept frame, so teardown abandons its fiber. DFS:
+// T0 stores 1 then 2, T1 loads once: 3 executions, 1 fails (T1 loads
+// between T0's stores, while T0 is paused in the destructor).
+struct FailWhileInDestructor {
+  static ModelSpec spec() {
+    return {"bad.fail_in_destructor", "T1 fails while T0 may be paused in a destructor", {}};
+  }
+  explicit FailWhileInDestructor(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int index) {
+    if (index == 0) {
+      StoresOnExit on_exit{x};
+      x.store(1);
+    } else {
+      interleave::check(x.load() != 1, "T1 saw x == 1");
+    }
+  }
+  void invariant() {}
+  interleave::shared<int> x{"x", 0};
+};
+
 // T1 fails while T0 sleeps in a condition-variable wait.
 struct FailWhileInWait {
   static ModelSpec spec() {
@@ -245,6 +273,7 @@ inline interleave::Registry registry() {
   r.add<ThrowingDestructorModel<ThrowsFromDestructor>>();
   r.add<ThrowingDestructorModel<ThrowsFromNoexceptDestructor>>();
   r.add<FailWhileInLockGuard>();
+  r.add<FailWhileInDestructor>();
   r.add<FailWhileInWait>();
   r.add<SpinOnPlainVariable>();
   r.add<BlockOnStdMutex>();

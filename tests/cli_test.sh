@@ -469,6 +469,7 @@ bad_case bad.invariant_crash "FAIL crash: SIGSEGV in the model's invariant at st
 bad_case bad.throwing_destructor "FAIL exception in T0: thrown by a destructor"
 bad_case bad.noexcept_destructor "FAIL exception in T0: thrown by a noexcept destructor"
 bad_case bad.fail_in_lock_guard "FAIL T1 saw x == 1"
+bad_case bad.fail_in_destructor "FAIL T1 saw x == 1"
 bad_case bad.fail_in_wait "FAIL T1 fails while T0 waits"
 bad_case bad.spin "FAIL stuck: T0 ran 0.2 s without a visible operation" --watchdog 0.2
 bad_case bad.std_mutex "FAIL stuck: T1 ran 0.2 s without a visible operation" --watchdog 0.2
