@@ -19,7 +19,7 @@ thread_local Execution* Execution::current_ = nullptr;
 Execution::Execution(ExecutionLimits limits)
     : limits_(limits),
       stacks_(StackPool::for_this_thread(limits.stack_size)),
-      watched_(limits.watchdog_seconds) {
+      watched_(Watched::for_this_thread()) {
   crash::prepare_this_thread();
   trace_.reserve(256);
 }
@@ -93,7 +93,7 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   reusable_.fill(ThreadSet());
   pruned_ = false;
   CurrentExecution scope(current_, this);
-  watched_.begin_run();
+  watched_.begin_run(limits_.watchdog_seconds);
 
   bool created = on_main("constructor", [&] { model.create(); });
   int n = created && !failure_ ? model.thread_count() : 0;
@@ -140,7 +140,7 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
 template <class F>
 bool Execution::on_main(const char* what, F&& f) {
   main_what_ = what;
-  if (sigsetjmp(main_escape_, 0) != 0) {
+  if (__builtin_setjmp(main_escape_) != 0) {
     // escape() jumped back: f crashed, was stuck or reached std::terminate.
     take_escape();
     return false;
@@ -312,7 +312,7 @@ void Execution::escape(const Escape& e, const void* sp) noexcept {
     // The model's constructor, invariant or destructor: back into on_main().
     escape_thread_ = kNoThread;
     main_escape_armed_ = false;
-    siglongjmp(main_escape_, 1);
+    __builtin_longjmp(main_escape_, 1);
   }
   // A model thread: abandon its fiber, and go on where it was resumed from.
   escape_thread_ = running_;

@@ -50,7 +50,7 @@ class Watchdog {
     for (;;) {
       // A few looks per limit: a stuck run is found within 1.25 limits.
       double shortest = kIdlePeriod * 4;
-      for (const Watched* w : watched_) shortest = std::min(shortest, w->limit_seconds_);
+      for (const Watched* w : watched_) shortest = std::min(shortest, w->limit_seconds());
       const double period = std::clamp(shortest / 4, 0.005, kIdlePeriod);
       wake_.wait_for(lock, std::chrono::duration<double>(period));
       const auto now = std::chrono::steady_clock::now();
@@ -69,7 +69,7 @@ class Watchdog {
       w.since_ = now;
       return;
     }
-    if (std::chrono::duration<double>(now - w.since_).count() < w.limit_seconds_) return;
+    if (std::chrono::duration<double>(now - w.since_).count() < w.limit_seconds()) return;
     w.stuck_at_.store(progress, std::memory_order_release);
     w.since_ = now;  // signals again after another limit if still stuck
     pthread_kill(w.thread_, crash::stuck_signal());
@@ -81,12 +81,20 @@ class Watchdog {
   bool started_ = false;
 };
 
-Watched::Watched(double limit_seconds) : limit_seconds_(limit_seconds), thread_(pthread_self()) {
-  if (limit_seconds_ > 0) Watchdog::instance().watch(this);
+Watched& Watched::for_this_thread() {
+  thread_local Watched watched;
+  return watched;
+}
+
+Watched::Watched() : thread_(pthread_self()) {}
+
+void Watched::register_thread() {
+  registered_ = true;
+  Watchdog::instance().watch(this);
 }
 
 Watched::~Watched() {
-  if (limit_seconds_ > 0) Watchdog::instance().unwatch(this);
+  if (registered_) Watchdog::instance().unwatch(this);
 }
 
 }  // namespace interleave

@@ -20,17 +20,24 @@
 
 namespace interleave {
 
+// The runs of one OS thread as the watchdog sees them: every Execution on
+// the thread shares it (their runs never overlap), so a check pays nothing
+// to be watched; the thread registers with the watchdog at its first watched
+// run and leaves when it ends.
 class Watched {
  public:
-  // Watches the calling OS thread's runs; `limit_seconds` <= 0: not watched.
-  explicit Watched(double limit_seconds);
+  static Watched& for_this_thread();
   ~Watched();
   Watched(const Watched&) = delete;
   Watched& operator=(const Watched&) = delete;
 
-  // Around one execution: only a running execution can be stuck.
-  void begin_run() {
+  // Around one execution: only a running execution can be stuck, after
+  // `limit_seconds` (<= 0: this run is not watched).
+  void begin_run(double limit_seconds) {
     step();
+    if (!(limit_seconds > 0)) return;
+    if (!registered_) [[unlikely]] register_thread();
+    limit_seconds_.store(limit_seconds, std::memory_order_relaxed);
     running_.store(true, std::memory_order_release);
   }
   void end_run() { running_.store(false, std::memory_order_release); }
@@ -45,13 +52,18 @@ class Watched {
            stuck_at_.load(std::memory_order_acquire) ==
                progress_.load(std::memory_order_relaxed);
   }
-  double limit_seconds() const { return limit_seconds_; }
+  // The limit of the current (or last) watched run.
+  double limit_seconds() const { return limit_seconds_.load(std::memory_order_relaxed); }
 
  private:
   friend class Watchdog;
+  Watched();
+  void register_thread();
 
-  // The limit; <= 0 when not watched.
-  double limit_seconds_;
+  // Whether the watchdog watches this thread.
+  bool registered_ = false;
+  // The limit of the current run.
+  std::atomic<double> limit_seconds_{0};
   // The OS thread the runs happen on (the stuck signal's target).
   pthread_t thread_;
   // Steps (and run starts) so far: unchanged for the limit means stuck.
