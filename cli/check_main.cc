@@ -9,9 +9,9 @@
 // Usage (the macro passes these as args):
 //   check_main --model NAME [--param NAME=VALUE]... [--strategy S] [--expect pass|bug]
 //              [--max-steps N] [--executions N] [--seconds S]
-//              [--replay-command CMD] [--full-trace]
-//   check_main replay SCHEDULE [--max-steps N] [--full-trace]
-//                                             (bazel run //pkg:test -- replay '...')
+//              [--replay-command CMD] [--full-trace] [--stack-size BYTES] [--watchdog SECONDS]
+//   check_main replay SCHEDULE [--max-steps N] [--full-trace] [--stack-size BYTES]
+//                    [--watchdog SECONDS]   (bazel run //pkg:test -- replay '...')
 // Numbers are read as cli/numeric.h says.
 #include <cstdio>
 #include <string>
@@ -62,6 +62,17 @@ int main(int argc, char** argv) {
   interleave::cli::add_count(replay, "--max-steps", max_steps, 1, 1'000'000'000,
                              "step bound per execution");
   replay->add_flag("--full-trace", options.full_trace, "print every step of a failing trace");
+  // --stack-size and --watchdog: see docs/robustness.md.
+  for (CLI::App* command : {&app, replay}) {
+    interleave::cli::add_count(command, "--stack-size", options.limits.stack_size,
+                               interleave::StackPool::kMinStackSize,
+                               interleave::StackPool::kMaxStackSize,
+                               "usable stack bytes per model thread (default 262144)");
+    interleave::cli::add_seconds(command, "--watchdog", options.limits.watchdog_seconds,
+                                 "seconds without a visible operation before a thread is stuck "
+                                 "(0: off)",
+                                 0, 1e6);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,8 @@
 //                    [--seed S] [--depth d] [--executions N] [--seconds S]
 //                    [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
 //   interleave replay SCHEDULE [--max-steps N] [--full-trace]
+//   check and replay also take --stack-size BYTES and --watchdog SECONDS
+//   (docs/robustness.md).
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
 //   interleave relacy MODEL [model options] [--search full|bound|random] [--iterations N]
@@ -190,6 +192,16 @@ int main(int argc, char** argv) {
   check->add_flag("--all", all, "keep going after the first failure and count failing executions");
   cli::add_count(check, "--max-steps", max_steps, 1, kMaxStepsBound,
                  "step bound per execution (possible livelock)");
+  // --stack-size and --watchdog (check, replay): see docs/robustness.md.
+  size_t stack_size = interleave::ExecutionLimits{}.stack_size;
+  double watchdog = interleave::ExecutionLimits{}.watchdog_seconds;
+  const char* kStackSizeHelp = "usable stack bytes per model thread (default 262144)";
+  const char* kWatchdogHelp =
+      "seconds a model thread may run without a visible operation before it is reported "
+      "stuck (default 5; 0: no watchdog)";
+  cli::add_count(check, "--stack-size", stack_size, interleave::StackPool::kMinStackSize,
+                 interleave::StackPool::kMaxStackSize, kStackSizeHelp);
+  cli::add_seconds(check, "--watchdog", watchdog, kWatchdogHelp, 0, 1e6);
   std::string strategy = "dpor";
   check->add_option("--strategy", strategy,
                     "dpor (default: one execution per trace), dfs (every schedule), bounded "
@@ -228,6 +240,9 @@ int main(int argc, char** argv) {
   replay->add_option("schedule", schedule, "schedule string, e.g. 'counter.racy:t2,i1:v1:0101'")
       ->required();
   cli::add_count(replay, "--max-steps", max_steps, 1, kMaxStepsBound, "step bound per execution");
+  cli::add_count(replay, "--stack-size", stack_size, interleave::StackPool::kMinStackSize,
+                 interleave::StackPool::kMaxStackSize, kStackSizeHelp);
+  cli::add_seconds(replay, "--watchdog", watchdog, kWatchdogHelp, 0, 1e6);
   replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
 
   CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
@@ -273,6 +288,8 @@ int main(int argc, char** argv) {
   options.all = all;
   options.strategy = strategy;
   options.limits.max_steps = static_cast<size_t>(max_steps);
+  options.limits.stack_size = stack_size;
+  options.limits.watchdog_seconds = watchdog;
   options.full_trace = full_trace;
 
   if (list->parsed()) return list_models();

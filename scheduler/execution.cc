@@ -1,6 +1,10 @@
 #include "scheduler/execution.h"
 
+#include <signal.h>
+
+#include <algorithm>
 #include <exception>
+#include <new>
 #include <utility>
 
 #include <boost/context/preallocated.hpp>
@@ -13,7 +17,10 @@ namespace ctx = boost::context;
 thread_local Execution* Execution::current_ = nullptr;
 
 Execution::Execution(ExecutionLimits limits)
-    : limits_(limits), stacks_(StackPool::for_this_thread(limits.stack_size)) {
+    : limits_(limits),
+      stacks_(StackPool::for_this_thread(limits.stack_size)),
+      watched_(Watched::for_this_thread()) {
+  crash::prepare_this_thread();
   trace_.reserve(256);
 }
 
@@ -42,6 +49,35 @@ std::string what_of(std::exception_ptr e) {
   }
 }
 
+// Drops a fiber handle without resuming it (~fiber would resume it to unwind
+// it): the context it names is abandoned.
+void forget(ctx::fiber&& f) {
+  alignas(ctx::fiber) unsigned char sink[sizeof(ctx::fiber)];
+  new (sink) ctx::fiber(std::move(f));
+}
+
+std::string short_location(const std::source_location& loc) {
+  std::string_view file = loc.file_name();
+  if (file.starts_with("./")) file.remove_prefix(2);
+  return fmt::format("{}:{}", file, loc.line());
+}
+
+// What a fatal signal means, in words that do not depend on addresses.
+std::string signal_detail(const Escape& e) {
+  switch (e.signal) {
+    case SIGSEGV:
+    case SIGBUS:
+      return e.address < 4096 ? "null pointer access" : "invalid memory access";
+    case SIGFPE:
+      if (e.code == FPE_INTDIV) return "integer division by zero";
+      if (e.code == FPE_INTOVF) return "integer overflow";
+      return "arithmetic error";
+    case SIGABRT: return "abort(): a failed assert() or a call of std::abort";
+    case SIGILL: return "illegal instruction (a trap or undefined behaviour)";
+  }
+  return "fatal signal";
+}
+
 }  // namespace
 
 Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
@@ -49,35 +85,39 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   strategy_ = &strategy;
   trace_.clear();
   failure_.reset();
+  error_.clear();
   live_ = enabled_ = blocked_forever_ = ThreadSet();
   running_ = last_ = next_ = kNoThread;
   thread_count_ = 0;
+  starts_ = 0;
+  reusable_.fill(ThreadSet());
   pruned_ = false;
   CurrentExecution scope(current_, this);
+  watched_.begin_run(limits_.watchdog_seconds);
 
   bool created = on_main("constructor", [&] { model.create(); });
   int n = created && !failure_ ? model.thread_count() : 0;
   if (n > kMaxThreads || n < 0) {
-    record_failure(FailureKind::kCheck,
-                   fmt::format("the model starts {} threads; the scheduler runs at most {}", n,
-                               kMaxThreads),
-                   kNoThread);
+    record_error(fmt::format("too many threads: the model starts {}; the scheduler runs at most {} "
+                             "at once",
+                             n, kMaxThreads));
     n = 0;
   }
   // Each model thread runs up to its first visible operation, in thread order.
-  for (ThreadId t = 0; t < n && !failure_; ++t) {
+  for (ThreadId t = 0; t < n && !failure_ && error_.empty(); ++t) {
     ThreadId id = thread_count_++;
     threads_[id].spawned_body = nullptr;
     start_thread(id);
   }
 
   bool stopped = false;
-  if (!failure_) {
+  if (!failure_ && error_.empty()) {
     next_ = choose_next();
     while (next_ != kNoThread) {
       running_ = next_;
       ThreadState& t = threads_[running_];
       t.fiber = std::move(t.fiber).resume();
+      if (escaped_) [[unlikely]] take_escape();
     }
     running_ = kNoThread;
     stopped = pruned_ || (!failure_ && !live_.empty());
@@ -89,7 +129,9 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   }
   teardown();
   if (created) on_main("destructor", [&] { model.destroy(); });
+  watched_.end_run();
   strategy.end_execution();
+  if (!error_.empty()) return Outcome::kStopped;
   if (failure_) return Outcome::kFailed;
   if (stopped || !strategy.error().empty()) return Outcome::kStopped;
   return Outcome::kPassed;
@@ -97,10 +139,19 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
 
 template <class F>
 bool Execution::on_main(const char* what, F&& f) {
+  main_what_ = what;
+  if (__builtin_setjmp(main_escape_) != 0) {
+    // escape() jumped back: f crashed, was stuck or reached std::terminate.
+    take_escape();
+    return false;
+  }
+  main_escape_armed_ = true;
   try {
     f();
+    main_escape_armed_ = false;
     return true;
   } catch (...) {
+    main_escape_armed_ = false;
     record_failure(FailureKind::kException,
                    fmt::format("exception in the model's {}: {}", what,
                                what_of(std::current_exception())),
@@ -109,10 +160,14 @@ bool Execution::on_main(const char* what, F&& f) {
   }
 }
 
-void Execution::start_thread(ThreadId id) {
+void Execution::start_thread(ThreadId id, int32_t after_step) {
   ThreadState& t = threads_[id];
   t.joiners = ThreadSet();
+  t.abandoned = false;
+  t.start_order = starts_++;
+  reusable_[id] = ThreadSet();
   pending_[id] = Operation{};
+  pending_[id].waker_step = after_step;
   live_.insert(id);
   enabled_.insert(id);
   ctx::stack_context& stack = stacks_.stack(id);
@@ -131,6 +186,7 @@ void Execution::start_thread(ThreadId id) {
   starting_ = was_starting;
   running_ = parent;
   main_ = std::move(saved_main);
+  if (escaped_) [[unlikely]] take_escape();
 }
 
 void Execution::thread_main(ThreadId id) {
@@ -140,12 +196,15 @@ void Execution::thread_main(ThreadId id) {
     } else {
       model_->run_thread(id);
     }
+  } catch (const FiberTeardown&) {
+    // Unwound by teardown(): the fiber ends here.
   } catch (const ctx::detail::forced_unwind&) {
-    throw;  // teardown of an abandoned fiber: let Boost.Context unwind it
+    throw;  // a fiber destroyed while suspended: let Boost.Context unwind it
   } catch (...) {
     fail(FailureKind::kException,
          fmt::format("exception in T{}: {}", id, what_of(std::current_exception())), {});
   }
+  if (tearing_down_) return;
   live_.erase(id);
   enabled_.erase(id);
   unblock(threads_[id].joiners);
@@ -180,7 +239,7 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
 }
 
 ThreadId Execution::choose_next() {
-  if (failure_) return kNoThread;
+  if (failure_ || !error_.empty()) return kNoThread;
   if (enabled_.empty()) {
     if (!live_.empty() && !pruned_) fail_deadlock();
     return kNoThread;
@@ -206,6 +265,7 @@ ThreadId Execution::choose_next() {
 
 void Execution::begin_step(ThreadId t, const Operation& op) {
   last_ = t;
+  watched_.step();
   // Built in place: copying a TraceStep temporary made on the stack reloads
   // it with wider loads than it was stored with (a store-forwarding stall).
   TraceStep& step = trace_.emplace_back();
@@ -228,15 +288,89 @@ void Execution::fail(FailureKind kind, std::string message, std::source_location
   if (in_thread() && kind != FailureKind::kException) abandon_thread();
 }
 
-void Execution::record_failure(FailureKind kind, std::string message, ThreadId thread,
+bool Execution::record_failure(FailureKind kind, std::string message, ThreadId thread,
                                std::source_location location) {
-  if (failure_ || pruned_) return;  // a pruned execution's outcome is not reported
+  if (failure_ || pruned_) return false;  // a pruned execution's outcome is not reported
   failure_.emplace();
   failure_->kind = kind;
   failure_->message = std::move(message);
   failure_->thread = thread;
   failure_->location = location;
   failure_->step = trace_.size();
+  return true;
+}
+
+void Execution::record_error(std::string message) {
+  if (error_.empty()) error_ = std::move(message);
+  next_ = kNoThread;
+}
+
+void Execution::escape(const Escape& e, const void* sp) noexcept {
+  escape_ = e;
+  escaped_ = true;
+  if (running_ == kNoThread || (sp != nullptr && !stacks_.contains(running_, sp))) {
+    // The model's constructor, invariant or destructor: back into on_main().
+    escape_thread_ = kNoThread;
+    main_escape_armed_ = false;
+    __builtin_longjmp(main_escape_, 1);
+  }
+  // A model thread: abandon its fiber, and go on where it was resumed from.
+  escape_thread_ = running_;
+  threads_[running_].abandoned = true;
+  blocked_forever_.insert(running_);
+  enabled_.erase(running_);
+  next_ = kNoThread;
+  main_ = std::move(main_).resume();
+  std::abort();  // an abandoned fiber is never resumed
+}
+
+void Execution::take_escape() {
+  escaped_ = false;
+  if (tearing_down_) return;  // teardown abandons quietly: the outcome is decided
+  const Escape& e = escape_;
+  const ThreadId t = escape_thread_;
+  const std::string who = t != kNoThread ? fmt::format("T{}", t)
+                                         : fmt::format("the model's {}", main_what_);
+  FailureKind kind = FailureKind::kCrash;
+  std::string message;
+  switch (e.cause) {
+    case Escape::Cause::kSignal: {
+      std::string detail;
+      if (e.stack_overflow) {
+        message = fmt::format("crash: stack overflow in {} at step {} ({} frames deep when its "
+                              "{}-byte stack ran out; --stack-size BYTES sets it)",
+                              who, trace_.size(), e.frames, stacks_.stack_size());
+        break;
+      }
+      detail = signal_detail(e);
+      // The thread's own last step, if the last step is its.
+      if (t != kNoThread && !trace_.empty() && trace_.back().thread == t) {
+        const Operation& op = trace_.back().op;
+        detail += fmt::format(", after {} {}", op_name(op.kind), op.name);
+        if (op.location.line() != 0) detail += " at " + short_location(op.location);
+      }
+      message = fmt::format("crash: {} in {} at step {} ({})", crash::signal_name(e.signal), who,
+                            trace_.size(), detail);
+      break;
+    }
+    case Escape::Cause::kStuck:
+      kind = FailureKind::kStuck;
+      message = fmt::format("stuck: {} ran {:g} s without a visible operation (a spin on a "
+                            "non-model variable, or a blocking call the scheduler cannot see?)",
+                            who, watched_.limit_seconds());
+      break;
+    case Escape::Cause::kTerminate:
+      kind = FailureKind::kException;
+      message = fmt::format("exception in {}: {} (thrown through a noexcept function, such as a "
+                            "destructor)",
+                            who, escape_message_);
+      break;
+    case Escape::Cause::kNone: return;
+  }
+  if (record_failure(kind, std::move(message), t)) {
+    failure_->signal = e.cause == Escape::Cause::kSignal ? e.signal : 0;
+    failure_->fault_pc = e.cause == Escape::Cause::kSignal ? e.pc : 0;
+  }
 }
 
 void Execution::fail_deadlock() {
@@ -265,15 +399,27 @@ void Execution::fail_deadlock() {
 }
 
 ThreadId Execution::spawn(std::function<void()> body, std::source_location location) {
+  if (tearing_down_) return kNoThread;
   schedule(Operation{OpKind::kSpawn, nullptr, "thread", location});
-  if (thread_count_ >= kMaxThreads) {
-    fail(FailureKind::kCheck, fmt::format("too many threads: at most {}", kMaxThreads), location);
+  // The lowest id this thread may reuse, else a new one.
+  const ThreadId self = running_;
+  ThreadId id = reusable_[self].lowest();
+  int32_t after_step = -1;
+  if (id != kNoThread) {
+    for (ThreadSet& ids : reusable_) ids.erase(id);
+    after_step = static_cast<int32_t>(trace_.size()) - 1;  // this spawn
+  } else if (thread_count_ < kMaxThreads) {
+    id = thread_count_++;
+  } else {
+    record_error(fmt::format("too many threads: T{} starts a thread while {} are alive or not yet "
+                             "joined; the scheduler runs at most {} at once",
+                             self, kMaxThreads, kMaxThreads));
+    abandon_thread();
   }
-  ThreadId id = thread_count_++;
   record_written(id);
   threads_[id].spawned_body = std::move(body);
-  start_thread(id);
-  if (failure_) abandon_thread();
+  start_thread(id, after_step);
+  if (failure_ || !error_.empty()) abandon_thread();
   return id;
 }
 
@@ -286,16 +432,41 @@ void Execution::join(ThreadId t, std::source_location location) {
   bool finished = !live_.contains(t);
   if (!finished) threads_[t].joiners.insert(running_);
   schedule(Operation{OpKind::kJoin, &threads_[t], kThreadNames[t], location, nullptr, t}, finished);
+  if (tearing_down_) return;
+  // Joined: t's id, and those t could reuse, are free for this thread's spawns.
+  reusable_[running_].insert(t);
+  reusable_[running_].insert_all(reusable_[t]);
 }
 
 void Execution::teardown() {
   tearing_down_ = true;
+  // The suspended threads, latest started first.
+  std::array<ThreadId, kMaxThreads> order;
+  int count = 0;
   for (ThreadId t = 0; t < thread_count_; ++t) {
-    // Destroying a suspended fiber unwinds its stack (destructors run, and
-    // their visible operations have no effect while tearing down).
-    threads_[t].fiber = ctx::fiber();
-    threads_[t].spawned_body = nullptr;
+    if (threads_[t].fiber) order[count++] = t;
   }
+  std::sort(order.begin(), order.begin() + count, [&](ThreadId a, ThreadId b) {
+    return threads_[a].start_order > threads_[b].start_order;
+  });
+  for (int i = 0; i < count; ++i) {
+    ThreadState& t = threads_[order[i]];
+    if (!t.abandoned) {
+      // Unwind from the suspension point: destructors run, and their visible
+      // operations have no effect while tearing down. An unwind that reaches
+      // a noexcept frame, or that crashes, comes back abandoned (escape()).
+      running_ = order[i];
+      t.fiber = std::move(t.fiber).resume_with([this](ctx::fiber&& caller) -> ctx::fiber {
+        main_ = std::move(caller);
+        throw FiberTeardown{};
+      });
+      running_ = kNoThread;
+      if (escaped_) take_escape();
+    }
+    if (t.fiber) forget(std::move(t.fiber));
+    t.abandoned = false;
+  }
+  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t].spawned_body = nullptr;
   tearing_down_ = false;
   main_ = ctx::fiber();
 }
@@ -327,13 +498,19 @@ std::string_view failure_kind_name(FailureKind kind) {
     case FailureKind::kDeadlock: return "deadlock";
     case FailureKind::kStepBound: return "possible livelock";
     case FailureKind::kException: return "exception";
+    case FailureKind::kCrash: return "crash";
+    case FailureKind::kStuck: return "stuck";
   }
   return "?";
 }
 
 bool Failure::same_as(const Failure& other) const {
-  return kind == other.kind && message == other.message && thread == other.thread &&
-         location.line() == other.location.line();
+  if (kind != other.kind || thread != other.thread) return false;
+  // A crash's and a stuck thread's messages name the step, which another
+  // schedule of the same bug changes.
+  if (kind == FailureKind::kCrash) return signal == other.signal && fault_pc == other.fault_pc;
+  if (kind == FailureKind::kStuck) return true;
+  return message == other.message && location.line() == other.location.line();
 }
 
 }  // namespace interleave

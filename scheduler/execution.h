@@ -11,6 +11,17 @@
 //
 // An Execution is reused for many executions; its buffers and fiber stacks
 // are kept, so steady-state steps do not allocate.
+//
+// Ending early. When an execution ends with threads still suspended (a
+// failure, a replay that runs out of choices, a usage error), teardown unwinds
+// each suspended fiber by throwing FiberTeardown from its suspension point, so
+// the destructors on its stack run (their visible operations have no effect).
+// Where that unwind would pass a noexcept frame (a thread paused at the unlock
+// in ~lock_guard) C++ calls std::terminate; crash.h's handler then abandons
+// the fiber instead: the frames not yet unwound are never resumed and their
+// objects never destroyed, the stack itself is pooled and reused. A model
+// thread that crashes, is stuck, or lets an exception out of a noexcept
+// function is abandoned the same way (docs/robustness.md).
 #pragma once
 
 #include <array>
@@ -23,13 +34,20 @@
 
 #include <boost/context/fiber.hpp>
 
+#include "scheduler/crash.h"
 #include "scheduler/failure.h"
 #include "scheduler/operation.h"
 #include "scheduler/stack_pool.h"
 #include "scheduler/strategy.h"
 #include "scheduler/thread_set.h"
+#include "scheduler/watchdog.h"
 
 namespace interleave {
+
+// Thrown at a suspended model thread's scheduling point to unwind its fiber
+// at teardown. Not an error: thread bodies must not swallow it (catch (...)
+// { } in a model delays the teardown to its next visible operation).
+struct FiberTeardown {};
 
 // What an Execution needs from a model (see model.h for the adapter).
 class ModelRunner {
@@ -58,15 +76,18 @@ struct LockState {
 struct ExecutionLimits {
   // Steps after which an execution is stopped as a possible livelock.
   size_t max_steps = 10'000;
-  // Usable stack bytes per model thread.
+  // Usable stack bytes per model thread (--stack-size).
   size_t stack_size = StackPool::kDefaultStackSize;
+  // Wall-clock seconds model code may run without a visible operation before
+  // the execution fails as stuck (--watchdog, watchdog.h); 0: no watchdog.
+  double watchdog_seconds = 5;
 };
 
 // How an execution ended.
 enum class Outcome {
   kPassed,    // every thread finished and the invariant held
   kFailed,    // failure() says what broke
-  kStopped,   // the strategy stopped it (see Strategy::error())
+  kStopped,   // the strategy stopped it (see Strategy::error()), or error() says why
 };
 
 class Execution {
@@ -82,6 +103,10 @@ class Execution {
   // Results of the last run().
   const std::vector<TraceStep>& trace() const { return trace_; }
   const std::optional<Failure>& failure() const { return failure_; }
+  // Set when the model exceeds a limit of the scheduler (more than
+  // kMaxThreads threads alive at once): a usage error, not a bug; the run
+  // returned kStopped. Empty otherwise.
+  const std::string& error() const { return error_; }
   size_t steps() const { return trace_.size(); }
   const ExecutionLimits& limits() const { return limits_; }
 
@@ -143,6 +168,33 @@ class Execution {
   // Blocks until thread `t` has finished. A visible operation.
   void join(ThreadId t, std::source_location location);
 
+  // --- Used by the crash and watchdog handlers (crash.cc) on this OS thread ---
+
+  // Whether model code of this execution runs on the stack at `sp`: the
+  // running thread's fiber, or the model's constructor, invariant or
+  // destructor on the main context.
+  bool model_code_at(const void* sp) const noexcept {
+    if (running_ != kNoThread) return sp == nullptr || stacks_.contains(running_, sp);
+    return main_escape_armed_;
+  }
+  // Whether `address` lies on the running thread's stack / in the guard
+  // region below it.
+  bool on_running_stack(const void* address) const noexcept {
+    return running_ != kNoThread && stacks_.contains(running_, address);
+  }
+  bool in_running_guard(const void* address) const noexcept {
+    return running_ != kNoThread && stacks_.in_guard(running_, address);
+  }
+  // Whether the watchdog found the running execution stuck where it is.
+  bool watchdog_found_stuck() const noexcept { return watched_.found_stuck(); }
+  // The message of an exception that reached std::terminate (before escape()).
+  void set_escape_message(const char* what) { escape_message_ = what; }
+  // Leaves the model code at `sp` for good (model_code_at(sp) must hold): a
+  // thread's fiber is abandoned and the context that resumed it goes on; the
+  // constructor, invariant or destructor is left by a jump back to where the
+  // execution called it. The failure is recorded there, from `e`.
+  [[noreturn]] void escape(const Escape& e, const void* sp) noexcept;
+
  private:
   struct ThreadState {
     // The suspended fiber; empty while running or after finishing.
@@ -151,13 +203,21 @@ class Execution {
     std::function<void()> spawned_body;
     // Threads blocked in join() on this one.
     ThreadSet joiners;
+    // Set when the thread's fiber was abandoned (crash.h): `fiber` then holds
+    // the context it was left in, which must never be resumed.
+    bool abandoned = false;
+    // Order of starting in this execution; teardown unwinds the latest first
+    // (a spawned thread may use its parent's locals).
+    uint32_t start_order = 0;
   };
 
   // Runs `f` on the main context (model constructor, invariant, destructor);
   // an exception escaping it becomes a failure. Returns whether f completed.
   template <class F>
   bool on_main(const char* what, F&& f);
-  void start_thread(ThreadId id);
+  // `after_step`: for a thread whose id is reused, the spawn step (its first
+  // operation happens after it, see Operation::waker_step); -1 otherwise.
+  void start_thread(ThreadId id, int32_t after_step = -1);
   void thread_main(ThreadId id);
   // Asks the strategy for the next thread; detects deadlock and the step
   // bound. kNoThread ends the execution.
@@ -167,9 +227,13 @@ class Execution {
   // Switches from the running thread to the main context and never returns
   // (the fiber is unwound at teardown).
   [[noreturn]] void abandon_thread();
-  // Keeps the first failure of the execution.
-  void record_failure(FailureKind kind, std::string message, ThreadId thread,
+  // Keeps the first failure of the execution; false if it kept an earlier one.
+  bool record_failure(FailureKind kind, std::string message, ThreadId thread,
                       std::source_location location = {});
+  // Records a usage error (error()) and ends the execution.
+  void record_error(std::string message);
+  // After a resume that an escape() ended: records its failure.
+  void take_escape();
   void fail_deadlock();
   void teardown();
 
@@ -184,8 +248,15 @@ class Execution {
   // The operation each live thread performs when next chosen (strategies
   // see this array).
   std::array<Operation, kMaxThreads> pending_;
-  // Number of threads started in this execution.
+  // Thread ids used in this execution: 0..thread_count_-1 (an id is used
+  // again once its thread has finished and been joined, see reusable_).
   int thread_count_ = 0;
+  // Threads started so far (ThreadState::start_order).
+  uint32_t starts_ = 0;
+  // For each thread, the ids it may give a thread it spawns: threads that
+  // finished before a join it performed (the joined one, and those the joined
+  // one could reuse). So a reused id's old thread happens before the new one.
+  std::array<ThreadSet, kMaxThreads> reusable_{};
   // The model and strategy of the current run().
   ModelRunner* model_ = nullptr;
   Strategy* strategy_ = nullptr;
@@ -218,6 +289,26 @@ class Execution {
   std::vector<TraceStep> trace_;
   // The first failure, if any.
   std::optional<Failure> failure_;
+  // The usage error that ended the run, if any (error()).
+  std::string error_;
+
+  // Crash isolation and the watchdog (crash.h, watchdog.h).
+  // This OS thread's runs as the watchdog sees them.
+  Watched& watched_;
+  // What the last escape() recorded; `escaped_` until take_escape().
+  Escape escape_;
+  bool escaped_ = false;
+  // The thread escape() left; kNoThread for the main context.
+  ThreadId escape_thread_ = kNoThread;
+  // The message of the exception behind a Cause::kTerminate escape.
+  std::string escape_message_;
+  // Where escape() jumps back to while the model's constructor, invariant or
+  // destructor runs (`main_escape_armed_`), and which of them (`main_what_`).
+  // A __builtin_setjmp buffer: five words, a few instructions to fill, as
+  // the three calls per execution are on the fast path.
+  void* main_escape_[5];
+  bool main_escape_armed_ = false;
+  const char* main_what_ = "";
 };
 
 }  // namespace interleave

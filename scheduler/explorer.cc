@@ -133,6 +133,12 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
     result.total_steps += execution.steps();
     if (outcome == Outcome::kStopped) {
       --result.executions;
+      if (!execution.error().empty()) {
+        // The model exceeds a limit of the scheduler: a usage error.
+        result.error = execution.error();
+        stopped_early = true;
+        break;
+      }
       if (strategy.error().empty()) {
         ++result.pruned_executions;
         continue;
@@ -149,8 +155,11 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
         found.schedule = schedule_of(spec, params, execution.trace());
         found.trace = execution.trace();
         found.execution = result.executions;
-        result.first_failure->preemptions =
-            count_preemptions(model, execution, *result.first_failure);
+        // A stuck execution costs the watchdog's limit each time it runs:
+        // it is reported as found, not replayed to count or shrink.
+        if (found.failure.kind != FailureKind::kStuck) {
+          found.preemptions = count_preemptions(model, execution, found);
+        }
       }
       if (!options.all) {
         stopped_early = true;
@@ -263,6 +272,7 @@ Expected<ReplayResult> replay(const ModelSpec& spec, const Params& params, Model
   Execution execution(limits);
   strategy.begin_execution();
   Outcome outcome = execution.run(model, strategy);
+  if (!execution.error().empty()) return Error{execution.error()};
   if (!strategy.error().empty()) return Error{strategy.error()};
   if (outcome == Outcome::kStopped) return Error{"schedule does not fit the execution"};
   ReplayResult result;

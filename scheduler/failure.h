@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <source_location>
 #include <string>
 #include <string_view>
@@ -17,7 +18,9 @@ enum class FailureKind {
   kInvariant,  // the model's final invariant failed
   kDeadlock,   // live threads remain and none can run
   kStepBound,  // the execution exceeded its step bound: possible livelock
-  kException,  // an exception escaped a thread body
+  kException,  // an exception escaped a thread body (or a noexcept function)
+  kCrash,      // the model crashed: a fatal signal or a stack overflow (crash.h)
+  kStuck,      // model code ran past the watchdog's limit without a visible operation
 };
 
 std::string_view failure_kind_name(FailureKind kind);
@@ -35,6 +38,13 @@ struct Failure {
   size_t step = 0;
   // For a deadlock: each blocked thread and the operation it waits to perform.
   std::vector<TraceStep> blocked;
+  // For a crash: the signal (SIGSEGV, ...) and the address of the faulting
+  // instruction. The message names the step, which shrinking changes, so two
+  // crashes are the same bug when thread, signal and instruction agree. The
+  // instruction's address is stable within one process only; it is never
+  // shown. 0 otherwise.
+  int signal = 0;
+  uintptr_t fault_pc = 0;
 
   // Two failures are "the same bug" when kind, message and place agree.
   bool same_as(const Failure& other) const;

@@ -18,7 +18,10 @@ class basic_lock_guard {
       : mutex_(m), location_(location) {
     mutex_.lock(location_);
   }
-  ~basic_lock_guard() { mutex_.unlock(location_); }
+  // noexcept(false): a thread paused at this unlock (a visible operation) is
+  // torn down by an exception thrown there (execution.h), which must travel on
+  // through the frames above so their objects are destroyed too.
+  ~basic_lock_guard() noexcept(false) { mutex_.unlock(location_); }
   basic_lock_guard(const basic_lock_guard&) = delete;
   basic_lock_guard& operator=(const basic_lock_guard&) = delete;
 
@@ -39,7 +42,7 @@ class basic_unique_lock {
       : mutex_(m) {
     lock(location);
   }
-  ~basic_unique_lock() {
+  ~basic_unique_lock() noexcept(false) {  // as ~basic_lock_guard
     if (owns_) mutex_.unlock(last_location_);
   }
   basic_unique_lock(const basic_unique_lock&) = delete;

@@ -189,6 +189,13 @@ std::string replay_command(const Schedule& schedule, const CheckOptions& options
   if (options.limits.max_steps != ExecutionLimits{}.max_steps) {
     cmd += fmt::format(" --max-steps {}", options.limits.max_steps);
   }
+  // A crash can depend on the stack size; a stuck thread's report names the limit.
+  if (options.limits.stack_size != ExecutionLimits{}.stack_size) {
+    cmd += fmt::format(" --stack-size {}", options.limits.stack_size);
+  }
+  if (options.limits.watchdog_seconds != ExecutionLimits{}.watchdog_seconds) {
+    cmd += fmt::format(" --watchdog {:g}", options.limits.watchdog_seconds);
+  }
   return cmd;
 }
 

@@ -1,19 +1,33 @@
 // Fiber stacks, allocated once and reused by every execution: thread i of an
-// execution always runs on stack i. Each stack has a guard page below it, so
-// a model that overflows its stack faults instead of corrupting memory.
+// execution always runs on stack i. Below each stack lies a guard region of
+// inaccessible pages, so a model that overflows its stack faults (and the
+// fault address says it was an overflow, see in_guard()) instead of
+// corrupting memory.
 #pragma once
 
+#include <array>
 #include <cstddef>
-#include <vector>
+#include <cstdint>
 
 #include <boost/context/stack_context.hpp>
+
+#include "scheduler/thread_set.h"
 
 namespace interleave {
 
 class StackPool {
  public:
   static constexpr size_t kDefaultStackSize = 256 * 1024;
+  // The smallest usable stack accepted (--stack-size): room for the fiber's
+  // own record and a few frames of model code.
+  static constexpr size_t kMinStackSize = 16 * 1024;
+  // The largest (1 GiB): a bigger stack is a typo, not a model's need.
+  static constexpr size_t kMaxStackSize = size_t{1} << 30;
+  // Inaccessible bytes below every stack. Wider than one page so that a frame
+  // with a large local array cannot jump over the guard into the stack below.
+  static constexpr size_t kGuardSize = 64 * 1024;
 
+  // `stack_size` usable bytes per stack, rounded up to whole pages.
   explicit StackPool(size_t stack_size = kDefaultStackSize);
   ~StackPool();
   StackPool(const StackPool&) = delete;
@@ -23,18 +37,28 @@ class StackPool {
   // Execution on this OS thread shares it, so stacks outlive one check.
   static StackPool& for_this_thread(size_t stack_size);
 
-  // The stack for thread `index`, allocated on first use and kept until the
-  // pool is destroyed.
+  // The stack for thread `index` (< kMaxThreads), allocated on first use and
+  // kept until the pool is destroyed. `size` counts the guard region too.
   boost::context::stack_context& stack(size_t index);
 
+  // Whether `address` lies in stack `index` or its guard region / in its
+  // guard region only. Safe in a signal handler (no allocation, no locks);
+  // false for a stack not allocated yet.
+  bool contains(size_t index, const void* address) const;
+  bool in_guard(size_t index, const void* address) const;
+
+  // Usable bytes per stack (without the guard region).
+  size_t stack_size() const { return stack_size_; }
   // How many stacks have been allocated so far.
-  size_t allocated() const { return stacks_.size(); }
+  size_t allocated() const { return allocated_; }
 
  private:
-  // Usable bytes per stack, excluding the guard page.
+  // Usable bytes per stack, excluding the guard region.
   size_t stack_size_;
-  // Stack i serves thread i.
-  std::vector<boost::context::stack_context> stacks_;
+  // Stack i serves thread i; the first `allocated_` are mapped. A fixed array,
+  // never reallocated, so a signal handler can read it at any moment.
+  std::array<boost::context::stack_context, kMaxThreads> stacks_{};
+  size_t allocated_ = 0;
 };
 
 // A Boost.Context stack allocator for fibers built on a pooled stack: the

@@ -463,5 +463,83 @@ if [[ -n "$CHECK_MAIN" ]]; then
   expect_rc 0
 fi
 
+# --- robustness (issue 10, docs/robustness.md): teardown, crashes, the ------
+# --- watchdog and the thread limit. -------------------------------------------
+# A truncated schedule ends while T0 is paused inside ~lock_guard: one line, exit 2.
+run replay 'list.check_then_pop:t2:v1:00'
+expect_usage_error "schedule does not fit: it ends after 2 steps"
+run check counter.racy --stack-size 100
+expect_usage_error "--stack-size 100 must be in 16384..1073741824 bytes"
+run check counter.racy --stack-size 2000000000
+expect_usage_error "--stack-size 2000000000 must be in"
+run replay 'counter.racy:t2,i1:v1:0101' --stack-size 4096
+expect_usage_error "--stack-size 4096 must be in"
+run check counter.racy --watchdog -1
+expect_usage_error "--watchdog -1 must be in 0..1000000 seconds"
+run replay 'counter.racy:t2,i1:v1:0101' --watchdog nan
+expect_usage_error "--watchdog nan must be in"
+run check counter.racy --threads 2 --iters 1 --stack-size 65536 --watchdog 0
+expect_rc 1
+expect_out "replay: bazel run //:interleave -- replay 'counter.racy:t2,i1:v1:"
+expect_out "--stack-size 65536 --watchdog 0"
+run replay 'counter.racy:t2,i1:v1:0101' --stack-size 65536 --watchdog 2
+expect_rc 1
+expect_out "FAIL lost update"
+
+# The bad models (tests/bad_models.h) behind the interleave_test main: the
+# check fails (exit 1) with the FAIL line on stdout's second line, and the
+# schedule it prints replays to the same FAIL line.
+BAD="${3:-}"
+if [[ -z "$BAD" || ! -x "$BAD" ]]; then
+  BAD="${TEST_SRCDIR:-.}/interleave/tests/bad_models_cli"
+fi
+# bad_case MODEL 'FAIL line prefix' [options...]
+bad_case() {
+  local model="$1" want="$2"
+  shift 2
+  "$BAD" --model "$model" "$@" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  last_cmd="bad_models_cli --model $model $*"
+  checks=$((checks + 1))
+  [[ "$rc" -eq 1 ]] || fail "$last_cmd: exit status $rc, expected 1 ($(cat "$TMP/err"))"
+  local line
+  line=$(sed -n 2p "$TMP/out")
+  checks=$((checks + 1))
+  [[ "$line" == "$want"* ]] || fail "$last_cmd: second line '$line', expected '$want...'"
+  local schedule
+  schedule=$(sed -n "s/^replay: .* replay '\([^']*\)'.*/\1/p" "$TMP/out" | head -1)
+  "$BAD" replay "$schedule" "$@" >"$TMP/replay" 2>&1
+  rc=$?
+  checks=$((checks + 1))
+  [[ "$rc" -eq 1 ]] || fail "bad_models_cli replay '$schedule': exit status $rc, expected 1"
+  checks=$((checks + 1))
+  grep -qxF -- "$line" "$TMP/replay" ||
+    fail "bad_models_cli replay '$schedule' lacks '$line':"$'\n'"$(cat "$TMP/replay")"
+}
+bad_case bad.null_deref "FAIL crash: SIGSEGV in T1 at step 2 (null pointer access"
+bad_case bad.abort "FAIL crash: SIGABRT in T1 at step 2 (abort()"
+bad_case bad.deep_recursion "FAIL crash: stack overflow in T0 at step 1 (" --stack-size 65536
+bad_case bad.invariant_crash "FAIL crash: SIGSEGV in the model's invariant at step 1"
+bad_case bad.throwing_destructor "FAIL exception in T0: thrown by a destructor"
+bad_case bad.noexcept_destructor "FAIL exception in T0: thrown by a noexcept destructor"
+bad_case bad.fail_in_lock_guard "FAIL T1 saw x == 1"
+bad_case bad.fail_in_destructor "FAIL T1 saw x == 1"
+bad_case bad.fail_in_wait "FAIL T1 fails while T0 waits"
+bad_case bad.spin "FAIL stuck: T0 ran 0.2 s without a visible operation" --watchdog 0.2
+bad_case bad.std_mutex "FAIL stuck: T1 ran 0.2 s without a visible operation" --watchdog 0.2
+# 100 threads one after another pass; 37 alive at once is a usage error.
+"$BAD" --model bad.spawn_loop >"$TMP/out" 2>"$TMP/err"
+rc=$?
+last_cmd="bad_models_cli --model bad.spawn_loop"
+expect_rc 0
+expect_out "PASS no bug found: explored all 1 executions (300 steps"
+"$BAD" --model bad.37_alive >"$TMP/out" 2>"$TMP/err"
+rc=$?
+last_cmd="bad_models_cli --model bad.37_alive"
+expect_rc 2
+checks=$((checks + 1))
+[[ "$(wc -l <"$TMP/err")" -eq 1 ]] && grep -qF "the scheduler runs at most 36 at once" "$TMP/err" ||
+  fail "$last_cmd: stderr is not the one-line thread limit: $(cat "$TMP/err")"
+
 echo "$checks checks, $failures failures"
 [[ "$failures" -eq 0 ]]

@@ -689,12 +689,17 @@ struct SpawnTooMany {
 
 }  // namespace
 
-TEST_CASE("spawning more than 36 threads is a check failure", "[thread]") {
+// Changed by issue 10: the thread limit is a limit of the scheduler, not a
+// bug of the model, so it is a usage error (CheckResult::error, exit 2), not
+// a failure with a schedule. These children finish at once but are never
+// joined, so their ids are not reused (an id is free again only once the
+// spawning thread has joined its thread: bad_models_test spawns 100 joined
+// threads): the 36th spawn needs a 37th id.
+TEST_CASE("spawning more than 36 threads is a usage error", "[thread]") {
   CheckResult r = test::dfs_check<SpawnTooMany>(params_of<SpawnTooMany>());
-  REQUIRE(r.found_bug());
-  const Failure& f = r.first_failure->failure;
-  CHECK(f.kind == FailureKind::kCheck);
-  CHECK(f.message == "too many threads: at most 36");
-  CHECK(f.thread == 0);
-  CHECK(f.step == 36);  // the 36th spawn is performed, then refused
+  CHECK_FALSE(r.found_bug());
+  CHECK(r.error ==
+        "too many threads: T0 starts a thread while 36 are alive or not yet joined; the "
+        "scheduler runs at most 36 at once");
+  CHECK(r.executions == 0);
 }
