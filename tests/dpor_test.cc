@@ -310,6 +310,24 @@ struct SpawnJoinModel {
 
 }  // namespace
 
+TEST_CASE("ThreadSet: an id outside 0..63 is in no set", "[dpor][thread_set]") {
+  ThreadSet s = ThreadSet::first(3);
+  CHECK_FALSE(s.contains(kNoThread));
+  CHECK_FALSE(s.contains(64));
+  CHECK_FALSE(s.contains(-7));
+  s.insert(kNoThread);  // no effect (a shift by -1 would set bit 63 on x86)
+  s.insert(64);
+  CHECK(s.bits() == 0b111);
+  s.erase(kNoThread);
+  s.erase(-64);
+  CHECK(s.bits() == 0b111);
+  CHECK(s.next_after(kNoThread) == 0);
+  CHECK(s.next_after(2) == kNoThread);
+  CHECK(ThreadSet::first(0).empty());
+  CHECK(ThreadSet::first(-1).empty());
+  CHECK(ThreadSet::first(64).size() == 64);
+}
+
 TEST_CASE("DPOR with spawn and join reaches every outcome DFS reaches", "[dpor]") {
   auto params = make_params<SpawnJoinModel>();
   REQUIRE(params.ok());
