@@ -11,6 +11,7 @@
 //   bazel run -c opt //bench:strategy_bench -- --big     # adds lastzero(15) (DPOR: about 15 s)
 //   bazel run -c opt //bench:strategy_bench -- --smoke   # tiny sizes, for the CI test (< 1 s)
 //   ... -- --budget N                                    # DFS/bounded budget (default 5,000,000)
+//   ... -- --only TEXT                                   # only the rows whose model name contains TEXT
 //
 // What is skipped is decided by the budget, not hard-coded: DFS and bounded
 // run with CheckOptions::max_executions = budget and are reported "> N" when
@@ -78,11 +79,12 @@ struct CasIncrement {
   interleave::atomic<int> x{"x", 0};
 };
 
-// One long execution: thread 0 loads x `steps` times, each load followed
-// by a store of its own counter (so that no spin-wait detection sees a
-// loop that writes nothing); thread 1, if any, stores y once. One trace
-// under DPOR; DFS runs the single thread's one schedule, or places thread
-// 1's store at each of the 2*steps+1 positions.
+// Long executions: thread 0 loads x `steps` times, each load followed by a
+// store of its own counter (so that no spin-wait detection sees a loop that
+// writes nothing): 2*steps steps. Thread 1, if any, stores x once. Alone,
+// one execution for DPOR and DFS. With thread 1: DPOR's traces are fixed by
+// the number of loads before the store, steps+1; DFS places the store at
+// each of the 2*steps+1 positions.
 struct LongLoads {
   static interleave::ModelSpec spec() {
     return {"bench.long_loads", "one thread's long run of loads of one variable",
@@ -94,7 +96,7 @@ struct LongLoads {
   int thread_count() const { return threads; }
   void thread(int t) {
     if (t == 1) {
-      y.store(1);
+      x.store(1);
       return;
     }
     for (int i = 0; i < steps; ++i) {
@@ -105,7 +107,7 @@ struct LongLoads {
   void invariant() {}
   int steps, threads;
   int sum = 0;
-  interleave::shared<int> x{"x", 0}, y{"y", 0}, counter{"counter", 0};
+  interleave::shared<int> x{"x", 0}, counter{"counter", 0};
 };
 
 const interleave::Registry& bench_models() {
@@ -352,8 +354,8 @@ std::vector<Row> rows_for(bool smoke, bool big) {
     rows.push_back({"bench.cas_increment", {{"threads", threads}}, traces, false, 0});
   };
   auto long_loads = [&](int steps, int threads) {
-    // One trace; DFS: thread 1's one step at each of 2*steps+1 places.
-    rows.push_back({"bench.long_loads", {{"steps", steps}, {"threads", threads}}, 1, false,
+    rows.push_back({"bench.long_loads", {{"steps", steps}, {"threads", threads}},
+                    threads == 1 ? 1 : uint64_t(steps + 1), false,
                     threads == 1 ? 1 : uint64_t(2 * steps + 1)});
   };
   auto partitioned = [&](int threads) {
@@ -422,14 +424,15 @@ std::vector<Row> rows_for(bool smoke, bool big) {
   cas_increment(4);
   cas_increment(5);
   if (big) cas_increment(6);
-  // Long executions: 10,000 steps in one execution.
+  // Long executions: 10,000 steps each (one thread), and the store of a
+  // second thread at each place among them.
   long_loads(5000, 1);
   long_loads(5000, 2);
   return rows;
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: strategy_bench [--big] [--smoke] [--budget N]\n");
+  std::fprintf(stderr, "usage: strategy_bench [--big] [--smoke] [--budget N] [--only TEXT]\n");
   return 2;
 }
 
@@ -437,6 +440,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   bool big = false, smoke = false;
+  std::string only;
   uint64_t budget = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -444,6 +448,8 @@ int main(int argc, char** argv) {
       big = true;
     } else if (arg == "--smoke") {
       smoke = true;
+    } else if (arg == "--only" && i + 1 < argc) {
+      only = argv[++i];
     } else if (arg == "--budget" && i + 1 < argc) {
       char* end = nullptr;
       budget = std::strtoull(argv[++i], &end, 10);
@@ -457,6 +463,7 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   std::vector<Measured> done;
   for (const Row& row : rows_for(smoke, big)) {
+    if (row.model.find(only) == std::string::npos) continue;
     Measured m;
     m.row = row;
     auto resolved = registry_of(row.model).resolve(row.model, row.params);
@@ -576,7 +583,8 @@ int main(int argc, char** argv) {
         "‡ Not published: derived by hand, every step (atomic) or critical section (locked) "
         "conflicts with every other, so the traces are their orderings, (t·s)!/(s!)^t for t "
         "threads of s each; counter.partitioned has one trace; bench.cas_increment has "
-        "t!·2^((t-1)(t-2)/2) (see tests/dpor_test.cc); bench.long_loads has one. Checked like "
+        "t!·2^((t-1)(t-2)/2) (see tests/dpor_test.cc); bench.long_loads has steps+1 (one for a "
+        "single thread). Checked like "
         "the published counts.\n");
   }
   std::printf(

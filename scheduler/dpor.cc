@@ -244,6 +244,12 @@ void DporStrategy::restore_prefix_state() {
   for (size_t i = events_.size(); i-- > first_new_;) {
     const Event& e = events_[i];
     last_event_[e.step.thread] = e.before_of_thread;
+    const Role role = e.step.access.role[0];
+    if (role == Role::kRead) {
+      LastTouch& touch = last_touch(e.step.access.object[0]);
+      last_reads_[touch.reads][e.step.thread] = e.previous[0];
+      continue;
+    }
     for (int s = 0; s < 2; ++s) {
       if (e.step.access.role[s] != Role::kNone) {
         last_touch(e.step.access.object[s]).step = e.previous[s];
@@ -309,11 +315,66 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
     asleep_.push_back(e.step);  // p is explored first from here
   }
 
-  // Happens-before: dependent earlier steps of other threads, latest first,
-  // found along the chains of steps on this step's objects. One not yet
-  // ordered before this step by what came after it, that could have come
-  // second, is a race.
+  // Happens-before: dependent earlier steps of other threads, latest first.
+  // One not yet ordered before this step by what came after it, that could
+  // have come second, is a race.
   races_.clear();
+  const Role role = e.step.access.role[0];
+  if (role == Role::kRead || role == Role::kWrite) {
+    record_variable_access(e, index);
+  } else {
+    record_chain_access(e, index);
+  }
+  last_event_[p] = index;
+  for (size_t k : races_) reverse_race(k);
+}
+
+void DporStrategy::consider(Event& e, int k) {
+  const Event& earlier = events_[k];
+  const ThreadId tk = earlier.step.thread;
+  if (tk != e.step.thread && earlier.clock[tk] > e.clock[tk] &&
+      reversible(earlier.step.access, e.step.access)) {
+    races_.push_back(static_cast<size_t>(k));
+  }
+  join_into(e.clock, earlier.clock);
+}
+
+void DporStrategy::record_variable_access(Event& e, int index) {
+  // A read depends only on writes, and the latest write happens before every
+  // earlier one. A write depends on everything, and each thread's latest read
+  // since the latest write happens after that thread's earlier reads and after
+  // the write. So these few steps, latest first, are all there is to look at.
+  const ThreadId p = e.step.thread;
+  LastTouch& touch = last_touch(e.step.access.object[0]);
+  std::array<int, kMaxThreads>& reads = last_reads_[touch.reads];
+  if (e.step.access.role[0] == Role::kRead) {
+    e.previous[0] = reads[p];
+    reads[p] = index;
+    if (touch.step >= 0) consider(e, touch.step);
+  } else {
+    // The reads since the latest write, latest first (insertion sort: few).
+    std::array<int, kMaxThreads> since;
+    int n = 0;
+    for (ThreadId t = 0; t < width_; ++t) {
+      const int r = reads[t];
+      if (r <= touch.step) continue;
+      int i = n++;
+      for (; i > 0 && since[i - 1] < r; --i) since[i] = since[i - 1];
+      since[i] = r;
+    }
+    for (int i = 0; i < n; ++i) consider(e, since[i]);
+    if (touch.step >= 0) consider(e, touch.step);
+    e.previous[0] = touch.step;
+    touch.step = index;
+  }
+  ++e.clock[p];
+  later_clock_ = &e.clock;
+}
+
+void DporStrategy::record_chain_access(Event& e, int index) {
+  // Along the chains of steps on this step's objects (mutexes, condition
+  // variables), latest first, until a step covers the rest.
+  const ThreadId p = e.step.thread;
   std::array<int, 2> cursor{-1, -1};
   for (int s = 0; s < 2; ++s) {
     if (e.step.access.role[s] == Role::kNone) continue;
@@ -346,12 +407,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
       cursor[s] = covers ? -1 : previous_on(k, e.step.access.object[s]);
     }
     if (!related(earlier.step.access, e.step.access, kDependent)) continue;
-    const ThreadId tk = earlier.step.thread;
-    if (tk != p && earlier.clock[tk] > e.clock[tk] &&
-        reversible(earlier.step.access, e.step.access)) {
-      races_.push_back(static_cast<size_t>(k));
-    }
-    join_into(e.clock, earlier.clock);
+    consider(e, k);
   }
   ++e.clock[p];
   // Reversing a race moves this step before the earlier one, and so before
@@ -364,8 +420,6 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
     }
     join_into(e.clock, events_[released_by].clock);
   }
-  last_event_[p] = index;
-  for (size_t k : races_) reverse_race(k);
 }
 
 void DporStrategy::copy_clock(Clock& into, const Clock& from) const {
@@ -376,7 +430,8 @@ DporStrategy::LastTouch& DporStrategy::last_touch(const void* object) {
   for (LastTouch& t : last_touch_) {
     if (t.object == object) return t;
   }
-  last_touch_.push_back(LastTouch{object, -1});
+  last_touch_.push_back(LastTouch{object, -1, static_cast<uint32_t>(last_reads_.size())});
+  last_reads_.emplace_back().fill(-1);
   return last_touch_.back();
 }
 

@@ -11,7 +11,11 @@
 // After each new step it looks for races: an earlier step of another thread
 // that conflicts with it, is not already ordered before it by happens-before
 // (vector clocks over program order, conflicts, spawn, join and wakeups), and
-// could have gone second. For each race it plans, at the state before the
+// could have gone second. On a variable only a few earlier steps can be
+// such: for a read, the latest write; for a write, each thread's latest read
+// since the latest write, and that write (every other access is ordered
+// before one of these). So a step costs time in the number of threads, not
+// in the length of the execution. For each race it plans, at the state before the
 // earlier step, a *wakeup sequence* that reverses it: the steps in between
 // that do not happen after the earlier step, then the later step. Plans are
 // kept as a tree per state (the wakeup tree); a sequence is not added when a
@@ -166,8 +170,11 @@ class DporStrategy final : public Strategy {
   // A step of the current execution.
   struct Event {
     Step step;
-    // For each object of `step.access`: the previous step that touched it
-    // (-1 if none). Race detection walks these chains instead of every step.
+    // What the step replaced in its objects' LastTouch entries (-1: none),
+    // to undo it: for a read of a variable, its thread's previous latest read
+    // of it; for a write, the previous write; for a step on a mutex or
+    // condition variable, for each object, the previous step on it (race
+    // detection walks these chains).
     std::array<int, 2> previous{-1, -1};
     // What last_event_[step.thread] was before this step (to undo it).
     int before_of_thread = -1;
@@ -180,10 +187,15 @@ class DporStrategy final : public Strategy {
     Clock clock;
   };
 
-  // The last step that touched each object in the current execution.
+  // What each object has seen in the current execution so far.
   struct LastTouch {
     const void* object;
+    // A variable's (shared<T>, atomic<T>: read and write roles) latest write;
+    // for a mutex or condition variable, the latest step on it. -1: none.
     int step;
+    // A variable's entry in last_reads_: each thread's latest read of it
+    // (-1: none); a read counts only when later than `step`.
+    uint32_t reads;
   };
 
   static Step step_of(ThreadId thread, const Operation& op);
@@ -193,6 +205,15 @@ class DporStrategy final : public Strategy {
   static bool depends(const Step& first, const Step& second);
 
   void record_step(const SchedulingPoint& point, ThreadId chosen);
+  // Race detection and clock for step `e` (at `index`, the last event): on a
+  // variable, against the latest write and the reads since it, in constant
+  // time per thread; on a mutex or condition variable, along the chain of
+  // steps on it. Fills races_, sets later_clock_.
+  void record_variable_access(Event& e, int index);
+  void record_chain_access(Event& e, int index);
+  // Step k, dependent with `e` and earlier: a race if not yet ordered before
+  // `e` and reversible; its clock joins e's.
+  void consider(Event& e, int k);
   // Restores the per-execution state (clocks, last touches, known threads)
   // after the steps kept from the previous execution, which the new one
   // replays unchanged.
@@ -285,6 +306,8 @@ class DporStrategy final : public Strategy {
   ThreadSet sequence_threads_;
   // Objects touched in the current execution (few: a linear scan is fastest).
   std::vector<LastTouch> last_touch_;
+  // Per-thread latest reads of each variable (see LastTouch::reads).
+  std::vector<std::array<int, kMaxThreads>> last_reads_;
   // last_event_[t]: thread t's latest step in events_, or the step that
   // spawned it before its first; -1 if neither. Its clock is t's
   // happens-before frontier.
