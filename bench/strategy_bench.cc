@@ -1,6 +1,8 @@
 // Exhaustive DFS, DPOR and preemption-bounded DFS (at most 2 preemptions),
 // side by side, on the published DPOR benchmarks (litmus.inc, .readers,
-// .lastzero) and every correct counter, list and queue model: executions,
+// .lastzero), every correct counter, list and queue model, and two models of
+// its own (bench.cas_increment: compare_exchange retry loops;
+// bench.long_loads: 10,000-step executions): executions,
 // DPOR's sleep-set-blocked (pruned) executions, wall time, whether the
 // bounded search covered every schedule, and DPOR's cost per execution
 // against DFS's. Prints one markdown table, ready for README.md ("Figures").
@@ -9,6 +11,7 @@
 //   bazel run -c opt //bench:strategy_bench -- --big     # adds lastzero(15) (DPOR: about 15 s)
 //   bazel run -c opt //bench:strategy_bench -- --smoke   # tiny sizes, for the CI test (< 1 s)
 //   ... -- --budget N                                    # DFS/bounded budget (default 5,000,000)
+//   ... -- --only TEXT                                   # only the rows whose model name contains TEXT
 //
 // What is skipped is decided by the budget, not hard-coded: DFS and bounded
 // run with CheckOptions::max_executions = budget and are reported "> N" when
@@ -46,9 +49,81 @@
 
 #include "models/builtin.h"
 #include "scheduler/explorer.h"
+#include "scheduler/interleave.h"
 #include "scheduler/progress.h"
+#include "scheduler/registry.h"
 
 namespace {
+
+// --- Models of this benchmark only ("bench.*") ---------------------------
+
+// Each thread adds 1 to x with a compare_exchange retry loop whose first
+// guess is 0 (a failed attempt loads the value it found):
+//   int v = 0; while (!x.compare_exchange_strong(v, v + 1)) {}
+// A failed compare_exchange only reads x; the traces number
+// t! * 2^((t-1)(t-2)/2) (derived in tests/dpor_test.cc, CasIncrement).
+struct CasIncrement {
+  static interleave::ModelSpec spec() {
+    return {"bench.cas_increment", "compare_exchange increment loops",
+            {interleave::threads_param(3, 8)}};
+  }
+  explicit CasIncrement(const interleave::Params& p) : threads(static_cast<int>(p.get("threads"))) {}
+  int thread_count() const { return threads; }
+  void thread(int) {
+    int v = 0;
+    while (!x.compare_exchange_strong(v, v + 1)) {
+    }
+  }
+  void invariant() { interleave::check(x.load() == threads, "every increment lands"); }
+  int threads;
+  interleave::atomic<int> x{"x", 0};
+};
+
+// Long executions: thread 0 loads x `steps` times, each load followed by a
+// store of its own counter (so that no spin-wait detection sees a loop that
+// writes nothing): 2*steps steps. Thread 1, if any, stores x once. Alone,
+// one execution for DPOR and DFS. With thread 1: DPOR's traces are fixed by
+// the number of loads before the store, steps+1; DFS places the store at
+// each of the 2*steps+1 positions.
+struct LongLoads {
+  static interleave::ModelSpec spec() {
+    return {"bench.long_loads", "one thread's long run of loads of one variable",
+            {{"steps", "s", 5000, 1, 1'000'000, "loads of x (each followed by a store)"},
+             interleave::threads_param(1, 2)}};
+  }
+  explicit LongLoads(const interleave::Params& p)
+      : steps(static_cast<int>(p.get("steps"))), threads(static_cast<int>(p.get("threads"))) {}
+  int thread_count() const { return threads; }
+  void thread(int t) {
+    if (t == 1) {
+      x.store(1);
+      return;
+    }
+    for (int i = 0; i < steps; ++i) {
+      sum += x.load();
+      counter.store(i);
+    }
+  }
+  void invariant() {}
+  int steps, threads;
+  int sum = 0;
+  interleave::shared<int> x{"x", 0}, counter{"counter", 0};
+};
+
+const interleave::Registry& bench_models() {
+  static const interleave::Registry registry = [] {
+    interleave::Registry r;
+    r.add<CasIncrement>();
+    r.add<LongLoads>();
+    return r;
+  }();
+  return registry;
+}
+
+// Where `model` is registered.
+const interleave::Registry& registry_of(const std::string& model) {
+  return model.starts_with("bench.") ? bench_models() : models::builtin();
+}
 
 using Values = std::vector<std::pair<std::string, int64_t>>;
 
@@ -57,6 +132,8 @@ constexpr uint64_t kSmokeBudget = 20'000;
 constexpr int kBoundedPreemptions = 2;
 constexpr double kRepeatBelowSeconds = 0.1;
 constexpr int kRepetitions = 5;
+// Room for bench.long_loads's long executions (the default is 10,000 steps).
+constexpr size_t kMaxSteps = 1'000'000;
 
 enum Strategy { kDfs, kDpor, kBounded, kStrategyCount };
 constexpr const char* kStrategyName[kStrategyCount] = {"dfs", "dpor", "bounded"};
@@ -140,11 +217,12 @@ Run measure(const Measured& m, Strategy strategy, uint64_t budget) {
   options.strategy = kStrategyName[strategy];
   if (strategy == kBounded) options.preemptions = kBoundedPreemptions;
   options.max_executions = budget;
+  options.limits.max_steps = kMaxSteps;
   Run run;
   std::vector<double> times;
   for (int rep = 0; rep < kRepetitions; ++rep) {
     auto start = std::chrono::steady_clock::now();
-    auto result = models::builtin().check(m.row.model, m.row.params, options);
+    auto result = registry_of(m.row.model).check(m.row.model, m.row.params, options);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!result) {
@@ -271,6 +349,15 @@ std::vector<Row> rows_for(bool smoke, bool big) {
   auto lastzero = [&](int n, uint64_t published) {
     rows.push_back({"litmus.lastzero", {{"n", n}}, published, true, 0});
   };
+  auto cas_increment = [&](int threads) {
+    const uint64_t traces = factorial(threads) << ((threads - 1) * (threads - 2) / 2);
+    rows.push_back({"bench.cas_increment", {{"threads", threads}}, traces, false, 0});
+  };
+  auto long_loads = [&](int steps, int threads) {
+    rows.push_back({"bench.long_loads", {{"steps", steps}, {"threads", threads}},
+                    threads == 1 ? 1 : uint64_t(steps + 1), false,
+                    threads == 1 ? 1 : uint64_t(2 * steps + 1)});
+  };
   auto partitioned = [&](int threads) {
     // Every thread stores to its own slot: one trace, threads! interleavings.
     rows.push_back({"counter.partitioned", {{"threads", threads}, {"iters", 1}}, 1, false,
@@ -290,6 +377,9 @@ std::vector<Row> rows_for(bool smoke, bool big) {
     threads_iters("list.append_locked", 2, 2);
     all_conflict("queue.get_nowait", {{"consumers", 2}}, 3, 1);
     rows.push_back({"queue.wakeup_loop", {{"items", 2}}, 0, false, 0});
+    cas_increment(3);
+    long_loads(200, 1);
+    long_loads(200, 2);
     return rows;
   }
 
@@ -329,11 +419,20 @@ std::vector<Row> rows_for(bool smoke, bool big) {
   all_conflict("queue.get_nowait", {{"consumers", 3}}, 4, 1);
   rows.push_back({"queue.wakeup_loop", {}, 0, false, 0});
   rows.push_back({"queue.wakeup_loop", {{"items", 3}}, 0, false, 0});
+  // CAS-heavy: a failed compare_exchange only reads.
+  cas_increment(3);
+  cas_increment(4);
+  cas_increment(5);
+  if (big) cas_increment(6);
+  // Long executions: 10,000 steps each (one thread), and the store of a
+  // second thread at each place among them.
+  long_loads(5000, 1);
+  long_loads(5000, 2);
   return rows;
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: strategy_bench [--big] [--smoke] [--budget N]\n");
+  std::fprintf(stderr, "usage: strategy_bench [--big] [--smoke] [--budget N] [--only TEXT]\n");
   return 2;
 }
 
@@ -341,6 +440,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   bool big = false, smoke = false;
+  std::string only;
   uint64_t budget = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -348,6 +448,8 @@ int main(int argc, char** argv) {
       big = true;
     } else if (arg == "--smoke") {
       smoke = true;
+    } else if (arg == "--only" && i + 1 < argc) {
+      only = argv[++i];
     } else if (arg == "--budget" && i + 1 < argc) {
       char* end = nullptr;
       budget = std::strtoull(argv[++i], &end, 10);
@@ -361,9 +463,10 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   std::vector<Measured> done;
   for (const Row& row : rows_for(smoke, big)) {
+    if (row.model.find(only) == std::string::npos) continue;
     Measured m;
     m.row = row;
-    auto resolved = models::builtin().resolve(row.model, row.params);
+    auto resolved = registry_of(row.model).resolve(row.model, row.params);
     if (!resolved) {
       failures.push_back(fmt::format("{}: {}", row.model, resolved.error()));
       continue;
@@ -479,8 +582,10 @@ int main(int argc, char** argv) {
     std::printf(
         "‡ Not published: derived by hand, every step (atomic) or critical section (locked) "
         "conflicts with every other, so the traces are their orderings, (t·s)!/(s!)^t for t "
-        "threads of s each; counter.partitioned has one trace. Checked like the published "
-        "counts.\n");
+        "threads of s each; counter.partitioned has one trace; bench.cas_increment has "
+        "t!·2^((t-1)(t-2)/2) (see tests/dpor_test.cc); bench.long_loads has steps+1 (one for a "
+        "single thread). Checked like "
+        "the published counts.\n");
   }
   std::printf(
       "DFS and bounded run within a budget of %s executions (\"> N\": the budget stopped them, "

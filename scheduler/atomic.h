@@ -2,10 +2,18 @@
 // no other thread can interleave with. The scheduler explores sequentially
 // consistent interleavings: memory orders are accepted (so the same source
 // runs natively with them) but every operation is treated as seq_cst.
+//
+// Writes and compare_exchange carry a ValueProbe (scheduler/operation.h) when
+// T fits 8 bytes and its value is its object representation, so that DPOR
+// can tell a compare_exchange that will fail (a read) from one that will
+// succeed (a read-modify-write) before it runs.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <cstring>
 #include <source_location>
+#include <type_traits>
 
 #include "scheduler/shown_value.h"
 
@@ -35,7 +43,8 @@ class atomic {
   void store(T value, std::memory_order order = std::memory_order_seq_cst,
              Location location = Location::current()) {
     if (Execution* ex = detail::scheduling()) {
-      ex->schedule(Operation{OpKind::kStore, this, name_, location});
+      ex->schedule(Operation{OpKind::kStore, this, name_, location, nullptr, kNoThread, -1,
+                             write_probe()});
       value_.store(value, std::memory_order_relaxed);
       detail::record_written(ex, value);
       return;
@@ -46,7 +55,8 @@ class atomic {
   T exchange(T value, std::memory_order order = std::memory_order_seq_cst,
              Location location = Location::current()) {
     if (Execution* ex = detail::scheduling()) {
-      ex->schedule(Operation{OpKind::kExchange, this, name_, location});
+      ex->schedule(Operation{OpKind::kExchange, this, name_, location, nullptr, kNoThread, -1,
+                             write_probe()});
       T old = value_.exchange(value, std::memory_order_relaxed);
       detail::record_read(ex, old);
       detail::record_written(ex, value);
@@ -60,7 +70,11 @@ class atomic {
                                std::memory_order order = std::memory_order_seq_cst,
                                Location location = Location::current()) {
     if (Execution* ex = detail::scheduling()) {
-      ex->schedule(Operation{OpKind::kCompareExchange, this, name_, location});
+      // Lives while this thread waits at the scheduling point.
+      ValueProbe probe{&current_bits, 0};
+      if constexpr (kProbed) probe.expected = bits_of(expected);
+      ex->schedule(Operation{OpKind::kCompareExchange, this, name_, location, nullptr, kNoThread,
+                             -1, kProbed ? &probe : nullptr});
       bool ok = value_.compare_exchange_strong(expected, desired, std::memory_order_relaxed);
       detail::record_read(ex, ok ? T(expected) : expected);
       if (ok) detail::record_written(ex, desired);
@@ -81,7 +95,8 @@ class atomic {
   T fetch_add(T delta, std::memory_order order = std::memory_order_seq_cst,
               Location location = Location::current()) {
     if (Execution* ex = detail::scheduling()) {
-      ex->schedule(Operation{OpKind::kFetchAdd, this, name_, location});
+      ex->schedule(Operation{OpKind::kFetchAdd, this, name_, location, nullptr, kNoThread, -1,
+                             write_probe()});
       T old = value_.fetch_add(delta, std::memory_order_relaxed);
       detail::record_read(ex, old);
       detail::record_written(ex, T(old + delta));
@@ -93,7 +108,8 @@ class atomic {
   T fetch_sub(T delta, std::memory_order order = std::memory_order_seq_cst,
               Location location = Location::current()) {
     if (Execution* ex = detail::scheduling()) {
-      ex->schedule(Operation{OpKind::kFetchAdd, this, name_, location});
+      ex->schedule(Operation{OpKind::kFetchAdd, this, name_, location, nullptr, kNoThread, -1,
+                             write_probe()});
       T old = value_.fetch_sub(delta, std::memory_order_relaxed);
       detail::record_read(ex, old);
       detail::record_written(ex, T(old - delta));
@@ -105,6 +121,24 @@ class atomic {
   const char* name() const { return name_; }
 
  private:
+  // Whether operations carry a ValueProbe: T fits 8 bytes and equal values
+  // have equal bytes (compare_exchange compares bytes).
+  static constexpr bool kProbed =
+      sizeof(T) <= sizeof(uint64_t) &&
+      (std::has_unique_object_representations_v<T> || std::is_floating_point_v<T>);
+  // `value`'s object representation in the low bytes of a zeroed word.
+  static uint64_t bits_of(const T& value) {
+    uint64_t bits = 0;
+    if constexpr (kProbed) std::memcpy(&bits, &value, sizeof(T));
+    return bits;
+  }
+  static uint64_t current_bits(const void* object) {
+    return bits_of(static_cast<const atomic*>(object)->value_.load(std::memory_order_relaxed));
+  }
+  // The probe of a write that is not a compare_exchange (no `expected`).
+  static constexpr ValueProbe kWriteProbe{&current_bits, 0};
+  static const ValueProbe* write_probe() { return kProbed ? &kWriteProbe : nullptr; }
+
   // Name in traces.
   const char* name_;
   // The value; a real atomic so the same object also works on native threads.

@@ -56,6 +56,15 @@ constexpr std::array<uint32_t, 8> kReversible = {
 
 }  // namespace
 
+DporStrategy::Access DporStrategy::pending_access(const Operation& op) {
+  Access a = access_of(op);
+  if (op.kind == OpKind::kCompareExchange && op.probe != nullptr &&
+      op.probe->current(op.object) != op.probe->expected) {
+    a.role[0] = Role::kRead;  // would fail: reads, writes nothing
+  }
+  return a;
+}
+
 DporStrategy::Access DporStrategy::access_of(const Operation& op) {
   Access a;
   a.object[0] = op.object;
@@ -91,7 +100,12 @@ bool DporStrategy::reversible(const Access& earlier, const Access& later) {
 }
 
 DporStrategy::Step DporStrategy::step_of(ThreadId thread, const Operation& op) {
-  return Step{thread, op.kind, op.joined, access_of(op)};
+  return Step{thread, op.kind, op.joined, pending_access(op)};
+}
+
+bool DporStrategy::same_step(const Step& a, const Step& b) {
+  return a.thread == b.thread && a.kind == b.kind && a.joined == b.joined &&
+         a.access.object == b.access.object && a.access.role == b.access.role;
 }
 
 bool DporStrategy::depends(const Step& first, const Step& second) {
@@ -127,6 +141,8 @@ bool DporStrategy::begin_execution() {
       }
       n.chosen = t;
       n.done.insert(t);
+      planned_step_ = w.step;
+      following_plan_ = true;
       pending_ = w.first_child;
       first_new_ = path_.size() - 1;
       restore_prefix_state();
@@ -203,6 +219,8 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
         continue;
       }
       chosen = w.step.thread;
+      planned_step_ = w.step;
+      following_plan_ = true;
       n.wakeup = pending_;
       pending_ = w.first_child;
     }
@@ -226,6 +244,12 @@ void DporStrategy::restore_prefix_state() {
   for (size_t i = events_.size(); i-- > first_new_;) {
     const Event& e = events_[i];
     last_event_[e.step.thread] = e.before_of_thread;
+    const Role role = e.step.access.role[0];
+    if (role == Role::kRead) {
+      LastTouch& touch = last_touch(e.step.access.object[0]);
+      last_reads_[touch.reads][e.step.thread] = e.previous[0];
+      continue;
+    }
     for (int s = 0; s < 2; ++s) {
       if (e.step.access.role[s] != Role::kNone) {
         last_touch(e.step.access.object[s]).step = e.previous[s];
@@ -252,6 +276,19 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   Event& e = events_.emplace_back();
   e.step = step_of(p, op);
   e.previous = {-1, -1};
+  if (following_plan_) {
+    following_plan_ = false;
+    if (!same_step(planned_step_, e.step)) ++mislabelled_plans_;
+  }
+  // A write on a probed atomic keeps the value it replaces: a compare_exchange
+  // that races with it would see that value when placed before it.
+  e.knows_value_before = op.probe != nullptr && e.step.access.role[0] == Role::kWrite;
+  if (e.knows_value_before) {
+    // A compare_exchange that succeeds found `expected` there.
+    e.value_before = op.kind == OpKind::kCompareExchange ? op.probe->expected
+                                                         : op.probe->current(op.object);
+  }
+  later_probe_ = op.kind == OpKind::kCompareExchange ? op.probe : nullptr;
   e.before_of_thread = last_event_[p];
   copy_clock(e.clock, clock_of(p));
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
@@ -278,11 +315,66 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
     asleep_.push_back(e.step);  // p is explored first from here
   }
 
-  // Happens-before: dependent earlier steps of other threads, latest first,
-  // found along the chains of steps on this step's objects. One not yet
-  // ordered before this step by what came after it, that could have come
-  // second, is a race.
+  // Happens-before: dependent earlier steps of other threads, latest first.
+  // One not yet ordered before this step by what came after it, that could
+  // have come second, is a race.
   races_.clear();
+  const Role role = e.step.access.role[0];
+  if (role == Role::kRead || role == Role::kWrite) {
+    record_variable_access(e, index);
+  } else {
+    record_chain_access(e, index);
+  }
+  last_event_[p] = index;
+  for (size_t k : races_) reverse_race(k);
+}
+
+void DporStrategy::consider(Event& e, int k) {
+  const Event& earlier = events_[k];
+  const ThreadId tk = earlier.step.thread;
+  if (tk != e.step.thread && earlier.clock[tk] > e.clock[tk] &&
+      reversible(earlier.step.access, e.step.access)) {
+    races_.push_back(static_cast<size_t>(k));
+  }
+  join_into(e.clock, earlier.clock);
+}
+
+void DporStrategy::record_variable_access(Event& e, int index) {
+  // A read depends only on writes, and the latest write happens before every
+  // earlier one. A write depends on everything, and each thread's latest read
+  // since the latest write happens after that thread's earlier reads and after
+  // the write. So these few steps, latest first, are all there is to look at.
+  const ThreadId p = e.step.thread;
+  LastTouch& touch = last_touch(e.step.access.object[0]);
+  std::array<int, kMaxThreads>& reads = last_reads_[touch.reads];
+  if (e.step.access.role[0] == Role::kRead) {
+    e.previous[0] = reads[p];
+    reads[p] = index;
+    if (touch.step >= 0) consider(e, touch.step);
+  } else {
+    // The reads since the latest write, latest first (insertion sort: few).
+    std::array<int, kMaxThreads> since;
+    int n = 0;
+    for (ThreadId t = 0; t < width_; ++t) {
+      const int r = reads[t];
+      if (r <= touch.step) continue;
+      int i = n++;
+      for (; i > 0 && since[i - 1] < r; --i) since[i] = since[i - 1];
+      since[i] = r;
+    }
+    for (int i = 0; i < n; ++i) consider(e, since[i]);
+    if (touch.step >= 0) consider(e, touch.step);
+    e.previous[0] = touch.step;
+    touch.step = index;
+  }
+  ++e.clock[p];
+  later_clock_ = &e.clock;
+}
+
+void DporStrategy::record_chain_access(Event& e, int index) {
+  // Along the chains of steps on this step's objects (mutexes, condition
+  // variables), latest first, until a step covers the rest.
+  const ThreadId p = e.step.thread;
   std::array<int, 2> cursor{-1, -1};
   for (int s = 0; s < 2; ++s) {
     if (e.step.access.role[s] == Role::kNone) continue;
@@ -315,12 +407,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
       cursor[s] = covers ? -1 : previous_on(k, e.step.access.object[s]);
     }
     if (!related(earlier.step.access, e.step.access, kDependent)) continue;
-    const ThreadId tk = earlier.step.thread;
-    if (tk != p && earlier.clock[tk] > e.clock[tk] &&
-        reversible(earlier.step.access, e.step.access)) {
-      races_.push_back(static_cast<size_t>(k));
-    }
-    join_into(e.clock, earlier.clock);
+    consider(e, k);
   }
   ++e.clock[p];
   // Reversing a race moves this step before the earlier one, and so before
@@ -333,8 +420,6 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
     }
     join_into(e.clock, events_[released_by].clock);
   }
-  last_event_[p] = index;
-  for (size_t k : races_) reverse_race(k);
 }
 
 void DporStrategy::copy_clock(Clock& into, const Clock& from) const {
@@ -345,7 +430,8 @@ DporStrategy::LastTouch& DporStrategy::last_touch(const void* object) {
   for (LastTouch& t : last_touch_) {
     if (t.object == object) return t;
   }
-  last_touch_.push_back(LastTouch{object, -1});
+  last_touch_.push_back(LastTouch{object, -1, static_cast<uint32_t>(last_reads_.size())});
+  last_reads_.emplace_back().fill(-1);
   return last_touch_.back();
 }
 
@@ -365,6 +451,21 @@ void DporStrategy::reverse_race(size_t k) {
   const ThreadId tk = earlier.step.thread;
   const uint32_t mark = earlier.clock[tk];
   const int later = static_cast<int>(events_.size()) - 1;
+
+  // The later step as it would be placed before `earlier`. Only a
+  // compare_exchange can change: if `earlier` writes its location, it sees
+  // the value `earlier` replaced (no other write lies between two racing
+  // steps on one location); else it sees what it sees now (see dpor.h).
+  later_in_sequence_ = events_[later].step;
+  if (later_probe_ != nullptr) {
+    const Role earlier_role = role_on(earlier, later_in_sequence_.access.object[0]);
+    if (earlier_role == Role::kWrite) {
+      later_in_sequence_.access.role[0] =
+          !earlier.knows_value_before || earlier.value_before == later_probe_->expected
+              ? Role::kWrite
+              : Role::kRead;
+    }
+  }
 
   // The wakeup sequence: the steps between the two that do not happen after
   // `earlier`, in order, then the later step.
@@ -387,8 +488,8 @@ void DporStrategy::reverse_race(size_t k) {
   sequence_objects_.clear();
   sequence_joins_ = ThreadSet();
   sequence_threads_ = threads_left_;
-  for (int j : sequence_) {
-    const Step& step = events_[j].step;
+  for (size_t i = 0; i < sequence_.size(); ++i) {
+    const Step& step = step_in_sequence(i);
     if (step.kind == OpKind::kJoin && step.joined != kNoThread) sequence_joins_.insert(step.joined);
     for (int r = 0; r < 2; ++r) {
       if (step.access.role[r] == Role::kNone) continue;
@@ -438,7 +539,7 @@ void DporStrategy::reverse_race(size_t k) {
   int tail = -1;
   for (size_t i = 0; i < sequence_.size(); ++i) {
     if (consumed_[i]) continue;
-    const int n = new_wakeup_node(events_[sequence_[i]].step);
+    const int n = new_wakeup_node(step_in_sequence(i));
     if (tail == -1) {
       head = n;
     } else {
@@ -472,7 +573,7 @@ bool DporStrategy::weak_initial(const Step& s) const {
   if (sequence_joins_.contains(s.thread) ||
       (s.kind == OpKind::kJoin && s.joined != kNoThread && sequence_threads_.contains(s.joined))) {
     for (size_t i = 0; i < sequence_.size(); ++i) {
-      if (!consumed_[i] && depends(s, events_[sequence_[i]].step)) return false;
+      if (!consumed_[i] && depends(s, step_in_sequence(i))) return false;
     }
     return true;
   }
@@ -490,6 +591,10 @@ bool DporStrategy::weak_initial(const Step& s) const {
   return true;
 }
 
+const DporStrategy::Step& DporStrategy::step_in_sequence(size_t position) const {
+  return position + 1 == sequence_.size() ? later_in_sequence_ : events_[sequence_[position]].step;
+}
+
 const DporStrategy::Clock& DporStrategy::clock_in_sequence(int position) const {
   return position + 1 == static_cast<int>(sequence_.size()) ? *later_clock_
                                                              : events_[sequence_[position]].clock;
@@ -499,7 +604,7 @@ void DporStrategy::consume(ThreadId t) {
   const int first = first_left_[t];
   if (first == -1) return;
   consumed_[first] = 1;
-  const Access& a = events_[sequence_[first]].step.access;
+  const Access& a = step_in_sequence(first).access;
   for (int r = 0; r < 2; ++r) {
     if (a.role[r] == Role::kNone) continue;
     for (ObjectRoles& o : sequence_objects_) {

@@ -11,7 +11,11 @@
 // After each new step it looks for races: an earlier step of another thread
 // that conflicts with it, is not already ordered before it by happens-before
 // (vector clocks over program order, conflicts, spawn, join and wakeups), and
-// could have gone second. For each race it plans, at the state before the
+// could have gone second. On a variable only a few earlier steps can be
+// such: for a read, the latest write; for a write, each thread's latest read
+// since the latest write, and that write (every other access is ordered
+// before one of these). So a step costs time in the number of threads, not
+// in the length of the execution. For each race it plans, at the state before the
 // earlier step, a *wakeup sequence* that reverses it: the steps in between
 // that do not happen after the earlier step, then the later step. Plans are
 // kept as a tree per state (the wakeup tree); a sequence is not added when a
@@ -30,6 +34,39 @@
 // that woke it. A race is a dependent pair that can occur in either order:
 // an unlock followed by a lock of the same mutex cannot (the lock was
 // blocked), so that pair orders but never races.
+//
+// Atomic read-modify-writes: exchange and fetch_add write (they conflict
+// with every access to the location). A compare_exchange is recorded at
+// pick time, before it runs, by what it will do: under sequential
+// consistency it succeeds iff the location holds `expected` now, which the
+// operation's ValueProbe tells (scheduler/operation.h). Succeeding, it is a
+// write; failing, it writes nothing and is a read, so failed
+// compare_exchanges commute with each other and with loads. (Without a
+// probe, for a T DPOR cannot look at, it counts as a write: sound, less
+// reduction.) A step's role thus depends on the state it runs in; why the
+// algorithm stays exact:
+// - Within a trace the role is fixed. A compare_exchange's outcome depends
+//   only on the last write to its location before it, and every write to the
+//   location is ordered with it by happens-before; swapping adjacent
+//   independent steps changes neither step's role (a read next to a read, or
+//   steps on different objects, see the same values either way).
+// - Sleep sets: a sleeping thread's step is carried from a state to the next
+//   only across a step independent of it, which does not change the value it
+//   would see: its recorded role still holds there.
+// - Wakeup sequences: the steps between the racing pair that do not happen
+//   after the earlier one keep their roles (everything they depend on stays
+//   before them). The later step may not: if the earlier step `k` writes the
+//   location, the later compare_exchange, moved before it, sees the value `k`
+//   replaced (each write keeps it, Event::value_before), since no other write
+//   to the location lies between two racing steps (it would order them) and
+//   none of the steps in between touches it. If `k` only reads the location,
+//   the later step writes it (a read races only with a write) and sees what
+//   it sees now. The sequence is built with that role, so the weak-initial
+//   checks against sleeping threads and planned branches, and the planned
+//   step itself, describe the step as it will run; its happens-before clock
+//   does not change with the role, as nothing in between touches its
+//   location. A planned step is checked against what it turns out to be when
+//   it runs (mislabelled_plans(); the tests require none).
 #pragma once
 
 #include <array>
@@ -60,7 +97,12 @@ class DporStrategy final : public Strategy {
     std::array<const void*, 2> object{};
     std::array<Role, 2> role{};
   };
+  // From the operation's kind alone: a compare_exchange counts as a write.
+  // Safe on a trace's copy of an operation.
   static Access access_of(const Operation& op);
+  // For an operation about to run (its ValueProbe valid): a compare_exchange
+  // that would fail now is a read.
+  static Access pending_access(const Operation& op);
   // Whether the two accesses are dependent (happens-before orders them).
   static bool conflict(const Access& a, const Access& b);
   // Whether `earlier` and `later`, dependent, could also occur in the other
@@ -70,6 +112,10 @@ class DporStrategy final : public Strategy {
   // Planned steps that were not runnable when reached (0 unless blocking
   // operations defeat a plan; exposed for tests).
   uint64_t unrunnable_plans() const { return unrunnable_plans_; }
+  // Planned steps whose operation or role differed from what the thread
+  // did when the plan was followed (0 unless a compare_exchange's role in
+  // a wakeup sequence was mispredicted; exposed for tests).
+  uint64_t mislabelled_plans() const { return mislabelled_plans_; }
   // Planned steps held in wakeup trees now (0 once exploration is over).
   size_t planned_steps() const { return planned_steps_; }
   // The most planned steps held at once (the trees' peak memory, in steps).
@@ -124,27 +170,50 @@ class DporStrategy final : public Strategy {
   // A step of the current execution.
   struct Event {
     Step step;
-    // For each object of `step.access`: the previous step that touched it
-    // (-1 if none). Race detection walks these chains instead of every step.
+    // What the step replaced in its objects' LastTouch entries (-1: none),
+    // to undo it: for a read of a variable, its thread's previous latest read
+    // of it; for a write, the previous write; for a step on a mutex or
+    // condition variable, for each object, the previous step on it (race
+    // detection walks these chains).
     std::array<int, 2> previous{-1, -1};
     // What last_event_[step.thread] was before this step (to undo it).
     int before_of_thread = -1;
+    // For a write on an atomic with a ValueProbe: the value it replaced
+    // (what a compare_exchange moved before it would see).
+    bool knows_value_before = false;
+    uint64_t value_before = 0;
     // Happens-before clock of the step: entry t is the number of thread t's
     // steps that happen before it or are it.
     Clock clock;
   };
 
-  // The last step that touched each object in the current execution.
+  // What each object has seen in the current execution so far.
   struct LastTouch {
     const void* object;
+    // A variable's (shared<T>, atomic<T>: read and write roles) latest write;
+    // for a mutex or condition variable, the latest step on it. -1: none.
     int step;
+    // A variable's entry in last_reads_: each thread's latest read of it
+    // (-1: none); a read counts only when later than `step`.
+    uint32_t reads;
   };
 
   static Step step_of(ThreadId thread, const Operation& op);
+  // Whether two steps are the same operation with the same access.
+  static bool same_step(const Step& a, const Step& b);
   // Whether step `first`, placed before `second`, must stay before it.
   static bool depends(const Step& first, const Step& second);
 
   void record_step(const SchedulingPoint& point, ThreadId chosen);
+  // Race detection and clock for step `e` (at `index`, the last event): on a
+  // variable, against the latest write and the reads since it, in constant
+  // time per thread; on a mutex or condition variable, along the chain of
+  // steps on it. Fills races_, sets later_clock_.
+  void record_variable_access(Event& e, int index);
+  void record_chain_access(Event& e, int index);
+  // Step k, dependent with `e` and earlier: a race if not yet ordered before
+  // `e` and reversible; its clock joins e's.
+  void consider(Event& e, int k);
   // Restores the per-execution state (clocks, last touches, known threads)
   // after the steps kept from the previous execution, which the new one
   // replays unchanged.
@@ -155,6 +224,8 @@ class DporStrategy final : public Strategy {
   // Over the wakeup sequence being inserted (sequence_, minus the steps
   // already matched): whether `s` could go first, i.e. is a weak initial.
   bool weak_initial(const Step& s) const;
+  // The step at `position` in the sequence (the last: later_in_sequence_).
+  const Step& step_in_sequence(size_t position) const;
   // The happens-before clock of the step at `position` in the sequence.
   const Clock& clock_in_sequence(int position) const;
   // Removes thread t's first remaining step from the wakeup sequence.
@@ -205,6 +276,11 @@ class DporStrategy final : public Strategy {
   // unlock a lock waited for (race_clock_ holds it then).
   const Clock* later_clock_ = nullptr;
   Clock race_clock_{};
+  // The probe of the step being recorded, if it is a compare_exchange with one.
+  const ValueProbe* later_probe_ = nullptr;
+  // The last step of the wakeup sequence being inserted (the later step of
+  // the race) as it would run there: its role may differ (see the top).
+  Step later_in_sequence_;
   // The wakeup sequence being inserted: indices into events_, in order.
   std::vector<int> sequence_;
   // Whether sequence_[i] has been matched against the tree (removed).
@@ -230,6 +306,8 @@ class DporStrategy final : public Strategy {
   ThreadSet sequence_threads_;
   // Objects touched in the current execution (few: a linear scan is fastest).
   std::vector<LastTouch> last_touch_;
+  // Per-thread latest reads of each variable (see LastTouch::reads).
+  std::vector<std::array<int, kMaxThreads>> last_reads_;
   // last_event_[t]: thread t's latest step in events_, or the step that
   // spawned it before its first; -1 if neither. Its clock is t's
   // happens-before frontier.
@@ -250,6 +328,11 @@ class DporStrategy final : public Strategy {
   bool finished_ = false;
   // Planned steps that turned out not runnable (or asleep) when reached.
   uint64_t unrunnable_plans_ = 0;
+  // The planned step the step being chosen follows, if following_plan_.
+  Step planned_step_;
+  bool following_plan_ = false;
+  // See mislabelled_plans().
+  uint64_t mislabelled_plans_ = 0;
 };
 
 }  // namespace interleave

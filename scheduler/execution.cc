@@ -213,7 +213,8 @@ void Execution::thread_main(ThreadId id) {
 
 void Execution::schedule_fields(OpKind kind, const void* object, const char* name,
                                 std::source_location location, bool can_run,
-                                const void* object2, ThreadId joined) {
+                                const void* object2, ThreadId joined,
+                                const ValueProbe* probe) {
   if (tearing_down_) return;
   ThreadId self = running_;
   Operation& pending = pending_[self];
@@ -223,6 +224,7 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
   pending.location = location;
   pending.object2 = object2;
   pending.joined = joined;
+  pending.probe = probe;
   if (!can_run) enabled_.erase(self);
   if (!starting_) {
     ThreadId next = choose_next();

@@ -129,11 +129,12 @@ class Execution {
   // Inline so the caller's Operation temporary is scalarised and its fields
   // travel in registers: no store-then-wider-load of a fresh stack temporary.
   void schedule(const Operation& op, bool can_run = true) {
-    schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined);
+    schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined,
+                    op.probe);
   }
   void schedule_fields(OpKind kind, const void* object, const char* name,
                        std::source_location location, bool can_run, const void* object2,
-                       ThreadId joined);
+                       ThreadId joined, const ValueProbe* probe = nullptr);
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;

@@ -29,6 +29,22 @@ enum class OpKind : uint8_t {
 
 std::string_view op_name(OpKind kind);
 
+// A look at an atomic's value before an operation on it runs, for a strategy
+// that must know what the operation will do: DPOR asks whether a
+// compare_exchange would succeed now (then it writes) or fail (then it only
+// reads). Set by atomic<T> for a T of at most 8 bytes whose value is its
+// object representation (integers, enums, pointers, floating point);
+// operations on other types have none and a compare_exchange then counts as
+// a write.
+struct ValueProbe {
+  // The atomic's value now: its object representation in the low bytes, the
+  // other bytes zero. Called with Operation::object.
+  uint64_t (*current)(const void* object);
+  // For a compare_exchange: `expected`, represented the same way (it
+  // succeeds iff current(object) == expected). 0 for other operations.
+  uint64_t expected = 0;
+};
+
 // What a thread is about to do at a scheduling point, before it does it.
 struct Operation {
   OpKind kind = OpKind::kYield;
@@ -47,6 +63,11 @@ struct Operation {
   // whose notify woke the thread, which the relock happens after. -1
   // otherwise.
   int32_t waker_step = -1;
+  // For a write or compare_exchange on an atomic<T>: how to look at its
+  // value (see ValueProbe); nullptr otherwise. Points into the waiting
+  // thread's frame: valid only until the operation runs, so never follow it
+  // from a trace's copy.
+  const ValueProbe* probe = nullptr;
 };
 
 // One performed operation in an execution's trace.
