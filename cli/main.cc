@@ -9,7 +9,7 @@
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
 //   interleave relacy MODEL [model options] [--search full|bound|random] [--iterations N]
-//                     [--context-bound K]
+//                     [--seconds S] [--context-bound K]
 //
 // Model options: --threads N, --iters K, --param NAME=VALUE (repeatable).
 // Exit status (scheduler/verdict.h): 0 no bug found in everything asked, 1 bug
@@ -252,10 +252,12 @@ int main(int argc, char** argv) {
   std::string relacy_search = "full";
   interleave::RelacyOptions relacy_options;
   relacy->add_option("--search", relacy_search,
-                     "full (every execution, no budget), bound (context-bound) or random");
+                     "full (every execution), bound (context-bound) or random");
   cli::add_count(relacy, "--iterations", relacy_options.iterations, 1, cli::kMaxCount,
-                 "random: executions to run (default 100000); full, bound: stop after N "
-                 "(default: none)");
+                 "random: executions to run (default 100000); full, bound: stop after N");
+  cli::add_seconds(relacy, "--seconds", relacy_options.seconds,
+                   "stop after S seconds (full and bound search without --iterations: "
+                   "default 60)");
   cli::add_count(relacy, "--context-bound", relacy_options.context_bound, 0, kMaxPreemptions,
                  "bound: preemptions per execution (default 2)");
 

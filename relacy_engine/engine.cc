@@ -37,6 +37,7 @@
 // builtin.cc includes models/builtin.h, which includes this; it must be seen
 // once before `Registry` is renamed (its include guard then keeps it out).
 #include "scheduler/registry.h"
+#include "scheduler/progress.h"
 
 namespace interleave::relacy_engine {
 
@@ -125,13 +126,23 @@ namespace {
 // constructor) and is not re-entrant, so runs are serialised and the suites
 // find their model here.
 struct Run {
+  using Clock = std::chrono::steady_clock;
   Instance* instance = nullptr;
   const Params* params = nullptr;
   // Stop after this many executions (0: never).
   uint64_t budget = 0;
+  // Stop once the clock passes `deadline` (if has_deadline); looked at
+  // before every kClockPeriod-th execution.
+  bool has_deadline = false;
+  Clock::time_point deadline;
+  static constexpr uint64_t kClockPeriod = 16;
   // Executions begun.
   uint64_t started = 0;
-  bool budget_hit = false;
+  // Which budget stopped the run, if one did.
+  enum class Hit { kNone, kExecutions, kSeconds } hit = Hit::kNone;
+  // The progress line (nullptr: none). Its updates allocate nothing: Relacy
+  // owns operator new during the simulation.
+  Progress* progress = nullptr;
   // Probe mode: build one instance, record its thread count, run nothing.
   bool probing = false;
   int probed_threads = 0;
@@ -170,9 +181,20 @@ template <int N>
 struct Suite : rl::test_suite<Suite<N>, N> {
   void before() {
     Run& run = *g_run;
-    if (run.budget != 0 && run.started >= run.budget) {
-      run.budget_hit = true;
-      rl::ctx().rl_until("execution budget reached", rl::debug_info("budget", "relacy engine", 0));
+    // The budgets, from the engine's side: Relacy's full and bound
+    // schedulers have none (they ignore iteration_count).
+    if (!run.probing) {
+      if (run.budget != 0 && run.started >= run.budget) {
+        run.hit = Run::Hit::kExecutions;
+        rl::ctx().rl_until("execution budget reached",
+                           rl::debug_info("budget", "relacy engine", 0));
+      }
+      if (run.has_deadline && run.started % Run::kClockPeriod == 0 &&
+          Run::Clock::now() >= run.deadline) {
+        run.hit = Run::Hit::kSeconds;
+        rl::ctx().rl_until("time budget reached", rl::debug_info("budget", "relacy engine", 0));
+      }
+      if (run.progress != nullptr) run.progress->update(run.started);
     }
     ++run.started;
     guarded("the model's constructor", [&] { run.instance->create(*run.params); });
@@ -470,20 +492,49 @@ Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
   rl_params.execution_depth_limit = options.max_depth;
   rl_params.output_stream = &report;
   rl_params.progress_stream = &discard;
-  if (options.search == RelacySearch::kRandom) {
-    rl_params.iteration_count =
-        options.iterations != 0 ? options.iterations : RelacyOptions::kDefaultRandomIterations;
+  // The budgets. Random search runs its iterations (or, given only
+  // seconds, as many as fit); full and bound search run to the end, or to a
+  // budget: the one given, else the default seconds.
+  const bool random = options.search == RelacySearch::kRandom;
+  double seconds_budget = options.seconds;
+  bool default_seconds = false;
+  if (random) {
+    rl_params.iteration_count = options.iterations != 0 ? options.iterations
+                                : options.seconds > 0   ? UINT64_MAX
+                                                        : RelacyOptions::kDefaultRandomIterations;
   } else {
     run.budget = options.iterations;
+    if (options.iterations == 0 && !(options.seconds > 0)) {
+      seconds_budget = RelacyOptions::kDefaultSeconds;
+      default_seconds = true;
+    }
   }
   run.started = 0;
-  run.budget_hit = false;
+  run.hit = Run::Hit::kNone;
   g_failure_message[0] = '\0';
   g_failure_location[0] = '\0';
 
   auto start = std::chrono::steady_clock::now();
+  run.has_deadline = seconds_budget > 0;
+  if (run.has_deadline) {
+    run.deadline = start + std::chrono::duration_cast<Run::Clock::duration>(
+                               std::chrono::duration<double>(seconds_budget));
+  }
+  Progress::Settings progress_settings;
+  progress_settings.enabled = options.progress;
+  progress_settings.summary_after_seconds = options.summary_after_seconds;
+  progress_settings.budgeted = true;  // no estimate of the total: none is known
+  Progress progress(progress_settings, start);
+  run.progress = &progress;
   kSimulate[threads - 1](rl_params);
+  run.progress = nullptr;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string strategy = fmt::format("relacy {}", search_name(options.search));
+  progress.finish(summary_line(model, params, strategy,
+                               run.hit != Run::Hit::kNone ? run.started
+                                                          : rl_params.stop_iteration,
+                               0, seconds),
+                  seconds);
 
   if (g_thread_started) {
     return Error{fmt::format(
@@ -499,13 +550,28 @@ Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
   result.search = options.search;
   result.context_bound = options.context_bound;
   result.seconds = seconds;
-  if (run.budget_hit) {
-    // Our budget stopped a full or bound search: no bug in what it covered.
-    result.iterations = run.budget;
+  if (run.hit != Run::Hit::kNone) {
+    // A budget stopped the run: no bug in what it covered. It is a limit
+    // unless it is all a random search was asked for (--seconds alone).
+    result.iterations = run.started;
     result.kind = rl::test_result_str(rl::test_result_success);
     result.exhaustive = false;
-    result.limit = fmt::format("--iterations {}", run.budget);
-    result.raise_limit = "raise --iterations, or drop it";
+    if (run.hit == Run::Hit::kExecutions) {
+      result.budget = fmt::format("--iterations {}", run.budget);
+      result.raise_limit = "raise --iterations, or drop it";
+    } else if (default_seconds) {
+      result.budget = fmt::format("--seconds {} (the default)", seconds_budget);
+      result.raise_limit = "raise --seconds, or give --iterations N";
+    } else {
+      result.budget = fmt::format("--seconds {}", seconds_budget);
+      result.raise_limit = random ? "raise --seconds, or drop it to run every one of --iterations"
+                                  : "raise --seconds, or drop it";
+    }
+    if (!random || options.iterations != 0) {
+      result.limit = result.budget;
+    } else {
+      result.raise_limit.clear();
+    }
     return result;
   }
   result.iterations = rl_params.stop_iteration;
@@ -566,12 +632,17 @@ std::string relacy_summary(const RelacyResult& r) {
   }
   if (!r.limit.empty()) {
     return fmt::format("NO BUG FOUND in {} executions of {} ({:.3f} s), but {} stopped the run "
-                       "before it was exhaustive ({})",
-                       r.iterations, how, r.seconds, r.limit, r.raise_limit);
+                       "before it {} ({})",
+                       group_thousands(r.iterations), how, r.seconds, r.limit,
+                       r.search == RelacySearch::kRandom ? "ran every execution asked for"
+                                                         : "was exhaustive",
+                       r.raise_limit);
   }
-  return fmt::format("PASS no bug found in {} executions of {}; not every execution was covered "
-                     "({:.3f} s)",
-                     r.iterations, how, r.seconds);
+  return fmt::format("PASS no bug found in {} executions of {}{}; not every execution was "
+                     "covered ({:.3f} s)",
+                     r.iterations, how,
+                     r.budget.empty() ? "" : fmt::format(" within budget ({})", r.budget),
+                     r.seconds);
 }
 
 std::string format_relacy(const RelacyResult& r) {

@@ -27,7 +27,7 @@ inline constexpr int kMaxRelacyThreads = 6;
 
 // Relacy's three schedulers.
 enum class RelacySearch {
-  kFull,    // every interleaving and every value a relaxed load may read; no budget
+  kFull,    // every interleaving and every value a relaxed load may read
   kBound,   // the same, with at most `context_bound` preemptions per execution
   kRandom,  // `iterations` random executions
 };
@@ -38,10 +38,20 @@ bool parse_search(std::string_view name, RelacySearch& search);
 
 struct RelacyOptions {
   RelacySearch search = RelacySearch::kFull;
-  // Random search: executions to run (0: kDefaultRandomIterations). Full and
-  // bound search: stop after this many executions (0: no limit; Relacy itself
-  // has none, so keep the model's parameters small).
+  // Random search: executions to run (0: kDefaultRandomIterations, or no
+  // limit when `seconds` is given). Full and bound search: stop after this
+  // many executions (0: none). Relacy's full and bound schedulers have no
+  // budget of their own; the engine checks these before every execution.
   uint64_t iterations = 0;
+  // Stop after this many seconds (0: none, except that a full or bound search
+  // given neither `iterations` nor `seconds` gets kDefaultSeconds, which it
+  // reports as "--seconds 60 (the default)").
+  double seconds = 0;
+  static constexpr double kDefaultSeconds = 60;
+  // Write a progress line on a terminal, or a summary line at the end of a
+  // run of at least summary_after_seconds elsewhere (scheduler/progress.h).
+  bool progress = true;
+  double summary_after_seconds = 1.0;
   // Bound search: preemptions allowed per execution.
   unsigned context_bound = 2;
   // Scheduling points per execution after which Relacy reports a LIVELOCK.
@@ -59,6 +69,10 @@ struct RelacyResult {
   unsigned context_bound = 0;
   // Executions Relacy ran; on a failure, the failing execution's number.
   uint64_t iterations = 0;
+  // The budget that stopped the run ("--iterations 10", "--seconds 60, the
+  // default"); empty when none did. A limit (below) when it stopped a full or
+  // bound search, or a random search short of its --iterations.
+  std::string budget;
   // Full search covered every execution, or bound search every execution
   // within the context bound (no budget stopped it, no bug stopped it).
   bool exhaustive = false;

@@ -76,6 +76,8 @@ declare -a SECONDS_CASES=(
   "check counter.racy --seconds"
   "native counter.locked --seconds"
   "native counter.locked --timeout"
+  "relacy counter.locked --seconds"
+  "relacy counter.locked --search random --seconds"
   "compare --seconds"
 )
 declare -a PARAM_CASES=(
