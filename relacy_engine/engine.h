@@ -1,4 +1,4 @@
-// The Relacy engine: every built-in model, from the same source, checked by
+// The Relacy engine: a registry's models, from the same source, checked by
 // Relacy (Dmitry Vyukov's Relacy Race Detector) instead of the scheduler.
 // Relacy is an independent second checker, and it has the C++ memory model:
 // atomic memory orders are honoured (relaxed loads may read stale values),
@@ -8,7 +8,10 @@
 // compiled for 1..kMaxRelacyThreads threads and picks the instance matching
 // the model's thread count; a model with more threads is an error.
 //
-// Only relacy_engine/engine.cc includes Relacy; this header does not.
+// The models must be compiled a second time, against Relacy's types: the
+// built-in ones are (//relacy_engine, builtin_relacy_models()); a user's are
+// by the interleave_binary macro (rules/interleave.bzl), which defines
+// interleave_relacy_models() for them. This header includes no Relacy.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,13 @@
 
 #include "scheduler/expected.h"
 #include "scheduler/params.h"
+
+// What the interleave_binary macro defines for a user's models (prelude.h's
+// INTERLEAVE_RELACY_MODELS).
+namespace interleave {
+class RelacyModels;
+}
+const interleave::RelacyModels& interleave_relacy_models();
 
 namespace interleave {
 
@@ -95,13 +105,25 @@ struct RelacyResult {
   double seconds = 0;
 };
 
-// Checks the built-in model `model` with validated `params` (see
-// models::builtin().resolve) under Relacy. Errors: an unknown model, or more
-// threads than kMaxRelacyThreads.
+// The models of one registry, compiled for the Relacy engine.
+class RelacyModels {
+ public:
+  virtual ~RelacyModels() = default;
+  // The names of the models it has, in registration order.
+  virtual std::vector<std::string> names() const = 0;
+  // Checks `model` with validated `params` (see Registry::resolve) under
+  // Relacy. Errors: an unknown model, more threads than kMaxRelacyThreads, a
+  // model that starts threads. Runs are serialised (Relacy is not re-entrant).
+  virtual Expected<RelacyResult> run(std::string_view model, const Params& params,
+                                     const RelacyOptions& options) const = 0;
+};
+
+// The built-in models under Relacy (//relacy_engine).
+const RelacyModels& builtin_relacy_models();
+
+// builtin_relacy_models().run(model, params, options) and .names().
 Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
                                   const RelacyOptions& options = {});
-
-// The names of the models the Relacy engine has (every built-in model).
 std::vector<std::string> relacy_model_names();
 
 // Our one-line summary ("FAIL ..." or "PASS ..."), then Relacy's report.

@@ -2,6 +2,8 @@
 // the checker's report.
 #include "testing/catch2.h"
 
+#include <sstream>
+
 #include "models/counter.h"
 
 using namespace interleave;
@@ -58,4 +60,32 @@ TEST_CASE("Passes does not match a run a budget stopped; NoBugWithinBudget does"
   REQUIRE(racy_params.ok());
   CheckResult racy = check_model<models::CounterRacy>(*racy_params);
   CHECK_FALSE(NoBugWithinBudget().match(racy));
+}
+
+TEST_CASE("a failing matcher writes the replay command on one unwrapped line") {
+  // counter.racy 3x3: its schedule string is long enough that Catch2 would
+  // wrap the replay command.
+  auto params = make_params<models::CounterRacy>({{"threads", 3}, {"iters", 3}});
+  REQUIRE(params.ok());
+  CheckOptions dfs;
+  dfs.strategy = "dfs";
+  CheckResult racy = check_model<models::CounterRacy>(*params, dfs);
+  REQUIRE(racy.found_bug());
+  interleave::testing::set_replay_command("bazel run //pkg:my_cli -- replay");
+  const std::string expected = "replay (one line): bazel run //pkg:my_cli -- replay '" +
+                               racy.first_failure->schedule.to_string() + "'\n";
+  REQUIRE(expected.size() > 80);
+  std::ostringstream out;
+  interleave::testing::print_replay_line(racy, out);
+  CHECK(out.str() == expected);
+  // The report Catch2 shows names the same binary.
+  CHECK_THAT(Catch::StringMaker<CheckResult>::convert(racy),
+             Catch::Contains("replay: bazel run //pkg:my_cli -- replay '"));
+  interleave::testing::set_replay_command(INTERLEAVE_REPLAY_COMMAND);
+  // A passing result has nothing to replay.
+  auto locked = make_params<models::CounterLocked>({{"threads", 2}, {"iters", 1}});
+  REQUIRE(locked.ok());
+  std::ostringstream none;
+  interleave::testing::print_replay_line(check_model<models::CounterLocked>(*locked), none);
+  CHECK(none.str().empty());
 }

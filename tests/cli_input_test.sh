@@ -155,7 +155,7 @@ expect_err "interleave: --seconds 1e-9 must be at least 0.001 (--help shows usag
   "$BIN" check counter.locked --seconds 1e-9
 expect_err "interleave: malformed schedule: '\\n' at choice position 2 is not a thread digit (0-9, a-z)" \
   "$BIN" replay $'counter.racy:t2,i1:v1:01\n10'
-expect_err "interleave: unknown model '\\x1b[31mred' (\`interleave list\` shows the models)" \
+expect_err "interleave: unknown model '\\x1b[31mred' (\`list\` shows the models)" \
   "$BIN" check $'\x1b[31mred'
 
 echo "$checks checks, $failures failures"

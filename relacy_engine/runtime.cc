@@ -1,121 +1,15 @@
-// The Relacy engine's one translation unit: the only place that includes
-// Relacy, and where every built-in model is compiled a second time, against
-// Relacy's types (relacy_engine/api.h), from the same source.
-//
-// How the models get here without a second list of them: models/builtin.cc
-// is included textually with two renaming macros,
-//   models              -> relacy_models    (so models::CounterRacy here is
-//                                             relacy_models::CounterRacy: no
-//                                             mangled name equals the scheduler's)
-//   interleave::Registry -> ModelCollector   (its r.add<M>() calls record, for each
-//                                             model type, how to run it under Relacy)
-// so a model registered in builtin.cc runs under Relacy with nothing else to do.
+// The Relacy runtime: the one translation unit that runs Relacy's
+// simulations, for the models of any registry compiled for it (collector.h:
+// each model type's Instance, from a translation unit of its own, e.g. the
+// built-in models' relacy_engine/builtin.cc or one interleave_binary
+// generates). Relacy's test suites (one per thread count), the capture of
+// its report, the budgets checked before every execution, and the model
+// API's failure hooks (relacy_api::detail) live here.
+#include "relacy_engine/prelude.h"
+
 #include "relacy_engine/engine.h"
-
-// Everything the models and this file include from the standard library and
-// {fmt}, before the renaming macros below can touch any header.
-#include <array>
-#include <chrono>
-#include <cstddef>
-#include <cstring>
-#include <memory>
-#include <mutex>
-#include <new>
-#include <optional>
-#include <ostream>
-#include <stdexcept>
-#include <streambuf>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-#include <fmt/format.h>
-
-#define INTERLEAVE_ENGINE_RELACY
-#include "scheduler/interleave.h"  // relacy_engine/api.h, scheduler/model.h, scheduler/params.h
-// builtin.cc includes models/builtin.h, which includes this; it must be seen
-// once before `Registry` is renamed (its include guard then keeps it out).
-#include "scheduler/registry.h"
+#include "scheduler/escape.h"
 #include "scheduler/progress.h"
-
-namespace interleave::relacy_engine {
-
-// Drives one model type's instances under Relacy. The instance lives in
-// place; an execution that fails never returns to its thread (Relacy leaves
-// its fibers), so its instance is abandoned, never destroyed: destroying it
-// would touch Relacy objects of a simulation that is over.
-class Instance {
- public:
-  virtual ~Instance() = default;
-  // Builds a fresh instance (on a Relacy fiber, before the threads start).
-  virtual void create(const Params& params) = 0;
-  virtual void run_thread(int index) = 0;
-  virtual void invariant() = 0;
-  virtual void destroy() = 0;
-  // Whether the model declares thread_count() (else it has params.threads()
-  // threads); thread_count() of the live instance.
-  virtual bool counts_threads() const = 0;
-  virtual int thread_count() const = 0;
-};
-
-template <Model M>
-class InstanceOf final : public Instance {
- public:
-  void create(const Params& params) override {
-    live_ = ::new (static_cast<void*>(storage_)) M(params);
-  }
-  void run_thread(int index) override { live_->thread(index); }
-  void invariant() override { live_->invariant(); }
-  void destroy() override {
-    live_->~M();
-    live_ = nullptr;
-  }
-  bool counts_threads() const override {
-    return requires(const M& m) { m.thread_count(); };
-  }
-  int thread_count() const override {
-    if constexpr (requires(const M& m) { m.thread_count(); }) {
-      return live_->thread_count();
-    } else {
-      return -1;
-    }
-  }
-
- private:
-  alignas(M) std::byte storage_[sizeof(M)];
-  M* live_ = nullptr;
-};
-
-// Stands in for interleave::Registry while models/builtin.cc is compiled here.
-class ModelCollector {
- public:
-  struct Entry {
-    ModelSpec spec;
-    std::unique_ptr<Instance> (*make)();
-  };
-
-  template <Model M>
-  void add() {
-    entries_.push_back(Entry{M::spec(), [] { return std::unique_ptr<Instance>(new InstanceOf<M>); }});
-  }
-  const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  std::vector<Entry> entries_;
-};
-
-}  // namespace interleave::relacy_engine
-
-namespace interleave {
-using RelacyModelCollector = relacy_engine::ModelCollector;
-}
-
-#define models relacy_models
-#define Registry RelacyModelCollector
-#include "models/builtin.cc"
-#undef Registry
-#undef models
 
 namespace interleave {
 
@@ -271,15 +165,6 @@ char g_failure_location[512];
 // Set when the model started an interleave::thread (not supported here).
 bool g_thread_started = false;
 
-const ModelCollector& collector() { return relacy_models::builtin(); }
-
-const ModelCollector::Entry* find_model(std::string_view name) {
-  for (const auto& entry : collector().entries()) {
-    if (entry.spec.name == name) return &entry;
-  }
-  return nullptr;
-}
-
 rl::scheduler_type_e to_rl(RelacySearch search) {
   switch (search) {
     case RelacySearch::kFull: return rl::sched_full;
@@ -364,6 +249,7 @@ FailureEvent failure_event(std::string_view report, std::string_view kind) {
 }  // namespace
 }  // namespace relacy_engine
 
+
 namespace relacy_api::detail {
 
 void report_failure(const char* message, std::source_location location) {
@@ -405,41 +291,41 @@ void invalid_order(const char* operation, std::memory_order order, const char* o
 
 }  // namespace relacy_api::detail
 
-const char* search_name(RelacySearch search) {
-  switch (search) {
-    case RelacySearch::kFull: return "full";
-    case RelacySearch::kBound: return "bound";
-    case RelacySearch::kRandom: return "random";
-  }
-  return "?";
-}
+namespace relacy_engine {
+namespace {
 
-bool parse_search(std::string_view name, RelacySearch& search) {
-  for (RelacySearch s : {RelacySearch::kFull, RelacySearch::kBound, RelacySearch::kRandom}) {
-    if (name == search_name(s)) {
-      search = s;
-      return true;
+// The models of one ModelCollector, run by the code above.
+class CollectedModels final : public RelacyModels {
+ public:
+  explicit CollectedModels(ModelCollector collector) : collector_(std::move(collector)) {}
+
+  std::vector<std::string> names() const override {
+    std::vector<std::string> out;
+    for (const auto& entry : collector_.entries()) out.push_back(entry.spec.name);
+    return out;
+  }
+
+  Expected<RelacyResult> run(std::string_view model, const Params& params,
+                             const RelacyOptions& options) const override {
+    for (const auto& entry : collector_.entries()) {
+      if (entry.spec.name == model) return run_entry(entry, model, params, options);
     }
+    return Error{fmt::format("unknown model '{}' for the Relacy engine (see `list`)",
+                             echo_input(model))};
   }
-  return false;
-}
 
-std::vector<std::string> relacy_model_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : relacy_engine::collector().entries()) names.push_back(entry.spec.name);
-  return names;
-}
+ private:
+  static Expected<RelacyResult> run_entry(const ModelCollector::Entry& entry,
+                                          std::string_view model, const Params& params,
+                                          const RelacyOptions& options);
+  ModelCollector collector_;
+};
 
-Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
-                                  const RelacyOptions& options) {
-  using namespace relacy_engine;
-  const ModelCollector::Entry* entry = find_model(model);
-  if (entry == nullptr) {
-    return Error{fmt::format("unknown model '{}' for the Relacy engine (see `interleave list`)",
-                             model)};
-  }
+Expected<RelacyResult> CollectedModels::run_entry(const ModelCollector::Entry& entry,
+                                                  std::string_view model, const Params& params,
+                                                  const RelacyOptions& options) {
   std::lock_guard<std::mutex> serialised(g_run_mutex);
-  std::unique_ptr<Instance> instance = entry->make();
+  std::unique_ptr<Instance> instance = entry.make();
   FixedBuffer discard_buffer(nullptr, 0);
   std::ostream discard(&discard_buffer);
 
@@ -603,59 +489,11 @@ Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
   return result;
 }
 
-namespace {
-
-std::string explain(const RelacyResult& r) {
-  if (r.location.empty()) return r.message;
-  return fmt::format("{}   ({})", r.message, r.location);
-}
-
 }  // namespace
+}  // namespace relacy_engine
 
-std::string relacy_summary(const RelacyResult& r) {
-  std::string how = fmt::format("Relacy's {} search", search_name(r.search));
-  if (r.search == RelacySearch::kBound) how += fmt::format(" (context bound {})", r.context_bound);
-  if (r.found_bug) {
-    std::string why = explain(r);
-    return fmt::format("FAIL {}{}{}   [found by {} in execution {}, {:.3f} s]", r.kind,
-                       why.empty() ? "" : ": ", why, how, r.iterations, r.seconds);
-  }
-  if (r.exhaustive && r.search == RelacySearch::kBound) {
-    return fmt::format("PASS no bug under the C++ memory model with at most {} preemptions: {} "
-                       "explored all {} such executions ({:.3f} s)",
-                       r.context_bound, how, r.iterations, r.seconds);
-  }
-  if (r.exhaustive) {
-    return fmt::format("PASS no bug under the C++ memory model: {} explored all {} executions "
-                       "({:.3f} s)",
-                       how, r.iterations, r.seconds);
-  }
-  if (!r.limit.empty()) {
-    return fmt::format("NO BUG FOUND in {} executions of {} ({:.3f} s), but {} stopped the run "
-                       "before it {} ({})",
-                       group_thousands(r.iterations), how, r.seconds, r.limit,
-                       r.search == RelacySearch::kRandom ? "ran every execution asked for"
-                                                         : "was exhaustive",
-                       r.raise_limit);
-  }
-  return fmt::format("PASS no bug found in {} executions of {}{}; not every execution was "
-                     "covered ({:.3f} s)",
-                     r.iterations, how,
-                     r.budget.empty() ? "" : fmt::format(" within budget ({})", r.budget),
-                     r.seconds);
-}
-
-std::string format_relacy(const RelacyResult& r) {
-  std::string out = fmt::format("{}  {}  engine=relacy threads={} (C++ memory model: memory "
-                                "orders honoured, data races reported)\n",
-                                r.model, r.params.describe(), r.threads);
-  out += relacy_summary(r) + "\n";
-  if (!r.report.empty()) {
-    out += "--- Relacy's report ---\n";
-    out += r.report;
-    if (r.report_truncated) out += "\n(Relacy's report was cut at 256 KiB)\n";
-  }
-  return out;
+std::unique_ptr<RelacyModels> make_relacy_models(const relacy_engine::ModelCollector& collector) {
+  return std::make_unique<relacy_engine::CollectedModels>(collector);
 }
 
 }  // namespace interleave
