@@ -90,7 +90,8 @@ int list_models(const Registry& registry) {
 
 // The options that pick a model and its parameters, shared by the commands.
 struct ModelArgs {
-  const Registry* registry = nullptr;
+  explicit ModelArgs(const Registry* models) : registry(models) {}
+  const Registry* registry;
   std::string model;
   // --threads, --iters and each --param, in the order given.
   std::vector<std::pair<std::string, int64_t>> values;
@@ -200,7 +201,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
   CLI::App* list = app.add_subcommand("list", "list the models, their variants and parameters");
 
   CLI::App* check = app.add_subcommand("check", "explore every schedule of a model (DFS)");
-  ModelArgs check_args{&registry};
+  ModelArgs check_args(&registry);
   check_args.add_to(check);
   bool all = false;
   check->add_flag("--all", all, "keep going after the first failure and count failing executions");
@@ -250,7 +251,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
                        "also write the replay as JSON to FILE (docs/json.md)");
 
   CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
-  ModelArgs native_args{&registry};
+  ModelArgs native_args(&registry);
   native_args.add_to(native);
   interleave::NativeOptions native_options;
   CLI::Option* trials_opt = cli::add_count(native, "--trials", native_options.trials, 0,
@@ -266,7 +267,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
 
   CLI::App* relacy = app.add_subcommand(
       "relacy", "check a model under Relacy (C++ memory model: orders honoured, data races)");
-  ModelArgs relacy_args{&registry};
+  ModelArgs relacy_args(&registry);
   relacy_args.add_to(relacy);
   std::string relacy_search = "full";
   interleave::RelacyOptions relacy_options;
