@@ -189,6 +189,7 @@ int interleave_main(const Registry& registry, int argc, char** argv) {
 
 int interleave_main(const Program& program, int argc, char** argv) {
   g_error_prefix = &program.name;
+  if (program.registry == nullptr) return usage_error("interleave_main: Program::registry is not set");
   const Registry& registry = *program.registry;
   const std::string command =
       !program.command.empty() ? program.command : (argc > 0 ? argv[0] : "interleave");

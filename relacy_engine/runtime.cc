@@ -453,7 +453,7 @@ Expected<RelacyResult> CollectedModels::run_entry(const ModelCollector::Entry& e
       result.raise_limit = random ? "raise --seconds, or drop it to run every one of --iterations"
                                   : "raise --seconds, or drop it";
     }
-    if (!random || options.iterations != 0) {
+    if (!random || options.iterations != 0 || run.started == 0) {
       result.limit = result.budget;
     } else {
       result.raise_limit.clear();

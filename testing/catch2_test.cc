@@ -89,3 +89,21 @@ TEST_CASE("a failing matcher writes the replay command on one unwrapped line") {
   interleave::testing::print_replay_line(check_model<models::CounterLocked>(*locked), none);
   CHECK(none.str().empty());
 }
+
+TEST_CASE("a time budget that allowed no execution is never a pass") {
+  // 1e-12 s runs out before the first execution (the CLI rejects any
+  // --seconds below 0.001; the API takes what it is given).
+  auto params = make_params<models::CounterLocked>({{"threads", 2}, {"iters", 1}});
+  REQUIRE(params.ok());
+  for (const char* strategy : {"dfs", "random"}) {
+    CAPTURE(strategy);
+    CheckOptions options;
+    options.strategy = strategy;
+    options.max_seconds = 1e-12;
+    CheckResult r = check_model<models::CounterLocked>(*params, options);
+    CHECK(r.executions == 0);
+    CHECK(verdict_of(r) == Verdict::kIncomplete);
+    CHECK_FALSE(Passes().match(r));
+    CHECK_THAT(format_check(r, options), Catch::Contains("NO BUG FOUND in 0 "));
+  }
+}

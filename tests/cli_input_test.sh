@@ -105,6 +105,7 @@ done
 for option in --json --html; do
   usage_error "interleave: " "$BIN" check counter.racy "$option" ''
 done
+usage_error "interleave: " "$BIN" replay counter.racy:t2,i1:v1:0110 --json ''
 
 # Control characters in a model name and in schedule strings are escaped.
 for c in check native relacy; do
