@@ -179,7 +179,7 @@ NativeResult run_native(const ModelSpec& spec, const Params& params, const Runne
     }
     if (options.trials > 0 && result.trials >= options.trials) break;
     if (options.seconds > 0 && seconds_since(start) >= options.seconds) {
-      if (options.trials > 0 && result.failing_trials == 0) {
+      if ((options.trials > 0 || result.trials == 0) && result.failing_trials == 0) {
         result.limit = fmt::format("--seconds {}", options.seconds);
         result.raise_limit = "raise --seconds, or drop it to run every one of --trials";
       }

@@ -1,4 +1,4 @@
-// The Relacy engine: every built-in model, from the same source, checked by
+// The Relacy engine: a registry's models, from the same source, checked by
 // Relacy (Dmitry Vyukov's Relacy Race Detector) instead of the scheduler.
 // Relacy is an independent second checker, and it has the C++ memory model:
 // atomic memory orders are honoured (relaxed loads may read stale values),
@@ -8,7 +8,10 @@
 // compiled for 1..kMaxRelacyThreads threads and picks the instance matching
 // the model's thread count; a model with more threads is an error.
 //
-// Only relacy_engine/engine.cc includes Relacy; this header does not.
+// The models must be compiled a second time, against Relacy's types: the
+// built-in ones are (//relacy_engine, builtin_relacy_models()); a user's are
+// by the interleave_binary macro (rules/interleave.bzl), which defines
+// interleave_relacy_models() for them. This header includes no Relacy.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,13 @@
 #include "scheduler/expected.h"
 #include "scheduler/params.h"
 
+// What the interleave_binary macro defines for a user's models (prelude.h's
+// INTERLEAVE_RELACY_MODELS).
+namespace interleave {
+class RelacyModels;
+}
+const interleave::RelacyModels& interleave_relacy_models();
+
 namespace interleave {
 
 // Relacy test suites are instantiated for 1..kMaxRelacyThreads threads.
@@ -27,7 +37,7 @@ inline constexpr int kMaxRelacyThreads = 6;
 
 // Relacy's three schedulers.
 enum class RelacySearch {
-  kFull,    // every interleaving and every value a relaxed load may read; no budget
+  kFull,    // every interleaving and every value a relaxed load may read
   kBound,   // the same, with at most `context_bound` preemptions per execution
   kRandom,  // `iterations` random executions
 };
@@ -38,10 +48,20 @@ bool parse_search(std::string_view name, RelacySearch& search);
 
 struct RelacyOptions {
   RelacySearch search = RelacySearch::kFull;
-  // Random search: executions to run (0: kDefaultRandomIterations). Full and
-  // bound search: stop after this many executions (0: no limit; Relacy itself
-  // has none, so keep the model's parameters small).
+  // Random search: executions to run (0: kDefaultRandomIterations, or no
+  // limit when `seconds` is given). Full and bound search: stop after this
+  // many executions (0: none). Relacy's full and bound schedulers have no
+  // budget of their own; the engine checks these before every execution.
   uint64_t iterations = 0;
+  // Stop after this many seconds (0: none, except that a full or bound search
+  // given neither `iterations` nor `seconds` gets kDefaultSeconds, which it
+  // reports as "--seconds 60 (the default)").
+  double seconds = 0;
+  static constexpr double kDefaultSeconds = 60;
+  // Write a progress line on a terminal, or a summary line at the end of a
+  // run of at least summary_after_seconds elsewhere (scheduler/progress.h).
+  bool progress = true;
+  double summary_after_seconds = 1.0;
   // Bound search: preemptions allowed per execution.
   unsigned context_bound = 2;
   // Scheduling points per execution after which Relacy reports a LIVELOCK.
@@ -59,6 +79,10 @@ struct RelacyResult {
   unsigned context_bound = 0;
   // Executions Relacy ran; on a failure, the failing execution's number.
   uint64_t iterations = 0;
+  // The budget that stopped the run ("--iterations 10", "--seconds 60, the
+  // default"); empty when none did. A limit (below) when it stopped a full or
+  // bound search, or a random search short of its --iterations.
+  std::string budget;
   // Full search covered every execution, or bound search every execution
   // within the context bound (no budget stopped it, no bug stopped it).
   bool exhaustive = false;
@@ -81,13 +105,25 @@ struct RelacyResult {
   double seconds = 0;
 };
 
-// Checks the built-in model `model` with validated `params` (see
-// models::builtin().resolve) under Relacy. Errors: an unknown model, or more
-// threads than kMaxRelacyThreads.
+// The models of one registry, compiled for the Relacy engine.
+class RelacyModels {
+ public:
+  virtual ~RelacyModels() = default;
+  // The names of the models it has, in registration order.
+  virtual std::vector<std::string> names() const = 0;
+  // Checks `model` with validated `params` (see Registry::resolve) under
+  // Relacy. Errors: an unknown model, more threads than kMaxRelacyThreads, a
+  // model that starts threads. Runs are serialised (Relacy is not re-entrant).
+  virtual Expected<RelacyResult> run(std::string_view model, const Params& params,
+                                     const RelacyOptions& options) const = 0;
+};
+
+// The built-in models under Relacy (//relacy_engine).
+const RelacyModels& builtin_relacy_models();
+
+// builtin_relacy_models().run(model, params, options) and .names().
 Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
                                   const RelacyOptions& options = {});
-
-// The names of the models the Relacy engine has (every built-in model).
 std::vector<std::string> relacy_model_names();
 
 // Our one-line summary ("FAIL ..." or "PASS ..."), then Relacy's report.

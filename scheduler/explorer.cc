@@ -120,7 +120,8 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
             options.max_seconds) {
       result.budget = fmt::format("--seconds {}", options.max_seconds);
       stopped_early = true;
-      if (!strategy.endless() || options.max_executions != 0) {
+      // (A budget that allowed no execution at all is always a limit.)
+      if (!strategy.endless() || options.max_executions != 0 || result.executions == 0) {
         result.limit = result.budget;
         result.raise_limit = strategy.endless() ? "raise --seconds, or drop it to run every one "
                                                   "of --executions"

@@ -52,6 +52,35 @@ json step_json(const TraceStep& s) {
   return j;
 }
 
+// A failure, the schedule that replays it and its trace, marked as the
+// explanation marks it.
+json failure_json(const Failure& failure, const Schedule& schedule,
+                  const std::vector<TraceStep>& steps, const CheckOptions& options) {
+  Explanation e = explain(steps, &failure);
+  json trace = json::array();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    json step = {{"step", i + 1}};
+    step.update(step_json(steps[i]));
+    step["switch"] = e.marks[i].context_switch;
+    step["key"] = e.marks[i].key;
+    trace.push_back(std::move(step));
+  }
+  json blocked = json::array();
+  for (const TraceStep& s : failure.blocked) blocked.push_back(step_json(s));
+  return {
+      {"kind", std::string(failure_kind_name(failure.kind))},
+      {"message", failure.message},
+      {"thread", failure.thread == kNoThread ? json(nullptr) : json(failure.thread)},
+      {"location", location_json(failure.location)},
+      {"schedule", schedule.to_string()},
+      {"replay", replay_command(schedule, options)},
+      {"explanation", e.summary},
+      {"key_steps", e.key_steps},
+      {"trace", std::move(trace)},
+      {"blocked", std::move(blocked)},
+  };
+}
+
 }  // namespace
 
 std::string check_json(const CheckResult& r, const CheckOptions& options) {
@@ -78,31 +107,41 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
   };
   if (r.first_failure) {
     const FoundFailure& f = *r.first_failure;
-    Explanation e = explain(f.trace, &f.failure);
+    json failure = failure_json(f.failure, f.schedule, f.trace, options);
+    // In check's order of fields: execution and preemptions after location.
+    json ordered = json::object();
+    for (auto& [key, value] : failure.items()) {
+      ordered[key] = value;
+      if (key == "location") {
+        ordered["execution"] = f.execution;
+        ordered["preemptions"] = f.preemptions;
+      }
+    }
+    doc["failure"] = std::move(ordered);
+  }
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string replay_json(const ReplayResult& r, const CheckOptions& options) {
+  json doc = {
+      {"format", "interleave.replay"},
+      {"version", kReplayJsonVersion},
+      {"model", r.schedule.model},
+      {"schedule", r.schedule.to_string()},
+      {"replay", replay_command(r.schedule, options)},
+      {"verdict", r.failure ? "bug" : "pass"},
+      {"steps", r.trace.size()},
+      {"failure", r.failure ? failure_json(*r.failure, r.schedule, r.trace, options)
+                            : json(nullptr)},
+  };
+  if (!r.failure) {
     json trace = json::array();
-    for (size_t i = 0; i < f.trace.size(); ++i) {
+    for (size_t i = 0; i < r.trace.size(); ++i) {
       json step = {{"step", i + 1}};
-      step.update(step_json(f.trace[i]));
-      step["switch"] = e.marks[i].context_switch;
-      step["key"] = e.marks[i].key;
+      step.update(step_json(r.trace[i]));
       trace.push_back(std::move(step));
     }
-    json blocked = json::array();
-    for (const TraceStep& s : f.failure.blocked) blocked.push_back(step_json(s));
-    doc["failure"] = {
-        {"kind", std::string(failure_kind_name(f.failure.kind))},
-        {"message", f.failure.message},
-        {"thread", f.failure.thread == kNoThread ? json(nullptr) : json(f.failure.thread)},
-        {"location", location_json(f.failure.location)},
-        {"execution", f.execution},
-        {"preemptions", f.preemptions},
-        {"schedule", f.schedule.to_string()},
-        {"replay", replay_command(f.schedule, options)},
-        {"explanation", e.summary},
-        {"key_steps", e.key_steps},
-        {"trace", std::move(trace)},
-        {"blocked", std::move(blocked)},
-    };
+    doc["trace"] = std::move(trace);
   }
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -1,5 +1,6 @@
-// The result of a check as JSON, in the versioned shape of docs/json.md
-// ("format": "interleave.check", "version": 2). `interleave check --json FILE`.
+// The result of a check, or of a replay, as JSON, in the versioned shapes of
+// docs/json.md ("format": "interleave.check", "version": 2;
+// "interleave.replay", version 1). `interleave check|replay --json FILE`.
 #pragma once
 
 #include <string>
@@ -14,5 +15,11 @@ inline constexpr int kCheckJsonVersion = 2;
 
 // The JSON document (pretty-printed, ending in a newline).
 std::string check_json(const CheckResult& result, const CheckOptions& options);
+
+// A replay as JSON ("format": "interleave.replay", "version": 1):
+// `interleave replay SCHEDULE --json FILE`. Its verdict is "bug" or "pass";
+// `failure` is shaped as check_json's (without `execution`, `preemptions`).
+inline constexpr int kReplayJsonVersion = 1;
+std::string replay_json(const ReplayResult& result, const CheckOptions& options);
 
 }  // namespace interleave

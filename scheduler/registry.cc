@@ -18,7 +18,7 @@ Expected<const RegisteredModel*> Registry::find(std::string_view name) const {
   for (const RegisteredModel& m : models_) {
     if (m.spec.name == name) return &m;
   }
-  return Error{fmt::format("unknown model '{}' (`interleave list` shows the models)",
+  return Error{fmt::format("unknown model '{}' (`list` shows the models)",
                            echo_input(name))};
 }
 

@@ -184,6 +184,13 @@ std::string format_failure_trace(const std::vector<TraceStep>& trace, const Fail
   return marked_trace(trace, &failure, full_trace);
 }
 
+std::string program_command(const CheckOptions& options) {
+  constexpr std::string_view kReplay = " replay";
+  std::string_view command = options.replay_command;
+  if (command.ends_with(kReplay)) command.remove_suffix(kReplay.size());
+  return std::string(command);
+}
+
 std::string replay_command(const Schedule& schedule, const CheckOptions& options) {
   std::string cmd = fmt::format("{} '{}'", options.replay_command, schedule.to_string());
   if (options.limits.max_steps != ExecutionLimits{}.max_steps) {
@@ -293,8 +300,8 @@ std::string format_check(const CheckResult& r, const CheckOptions& options,
   }
   out += fmt::format(
       "  {}'s bug needs relaxed memory (atomics with orders weaker than seq_cst), which this\n"
-      "  scheduler does not explore; Relacy does: interleave relacy {}\n",
-      spec.name, spec.name);
+      "  scheduler does not explore; Relacy does: {} relacy {}\n",
+      spec.name, program_command(options), spec.name);
   return out;
 }
 

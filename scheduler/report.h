@@ -36,6 +36,10 @@ struct FoldedRange {
 std::vector<FoldedRange> fold_ranges(const std::vector<TraceStep>& trace, const Failure& failure,
                                      const Explanation& explanation);
 
+// How to run the program that replays schedules: options.replay_command
+// without its final " replay" ("bazel run //:interleave --").
+std::string program_command(const CheckOptions& options);
+
 // "<options.replay_command> '<schedule>'", plus --max-steps when the schedule
 // needs a bound other than the default.
 std::string replay_command(const Schedule& schedule, const CheckOptions& options);

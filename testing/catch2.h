@@ -14,9 +14,21 @@
 // matches both.
 //
 // Catch2 prints a CheckResult through the StringMaker below, which is the
-// report of format_check.
+// report of format_check. Catch2 wraps what it prints at 80 columns, which
+// would break a long replay command over lines; so when a matcher fails on
+// a check that found a bug, it also writes the replay command on a line of
+// its own, straight to Catch2's output stream, where nothing wraps it:
+//
+//   replay (one line): bazel run //pkg:my_cli -- replay 'model:t2,i1:v1:0110'
+//
+// The command names the binary that can replay the schedule: set it once
+// with set_replay_command("bazel run //pkg:my_cli -- replay") (a binary made
+// by interleave_binary, rules/interleave.bzl), or define
+// INTERLEAVE_REPLAY_COMMAND; the default, "bazel run //:interleave --
+// replay", replays the built-in models.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -25,12 +37,44 @@
 #include "scheduler/report.h"
 #include "scheduler/verdict.h"
 
+#ifndef INTERLEAVE_REPLAY_COMMAND
+#define INTERLEAVE_REPLAY_COMMAND "bazel run //:interleave -- replay"
+#endif
+
+namespace interleave::testing {
+
+// The command reports print before a schedule string (see above).
+inline std::string& replay_command_setting() {
+  static std::string command = INTERLEAVE_REPLAY_COMMAND;
+  return command;
+}
+inline void set_replay_command(std::string command) {
+  replay_command_setting() = std::move(command);
+}
+
+// The options reports are printed with: the replay command above.
+inline CheckOptions report_options() {
+  CheckOptions options;
+  options.replay_command = replay_command_setting();
+  return options;
+}
+
+// For a result that found a bug: writes its replay command on one line of
+// its own to `out` (Catch2's stream by default), unwrapped.
+inline void print_replay_line(const CheckResult& result, std::ostream& out = Catch::cout()) {
+  if (!result.found_bug()) return;
+  out << "replay (one line): " << replay_command(result.first_failure->schedule, report_options())
+      << std::endl;
+}
+
+}  // namespace interleave::testing
+
 namespace Catch {
 
 template <>
 struct StringMaker<interleave::CheckResult> {
   static std::string convert(const interleave::CheckResult& result) {
-    return "\n" + interleave::format_check(result, interleave::CheckOptions{});
+    return "\n" + interleave::format_check(result, interleave::testing::report_options());
   }
 };
 
@@ -43,7 +87,9 @@ namespace interleave::testing {
 class Passes : public Catch::MatcherBase<CheckResult> {
  public:
   bool match(const CheckResult& result) const override {
-    return verdict_of(result) == Verdict::kPass;
+    const bool matched = verdict_of(result) == Verdict::kPass;
+    if (!matched) print_replay_line(result);
+    return matched;
   }
   std::string describe() const override {
     return "finds no bug, and covers everything asked (no limit stopped it)";
@@ -56,7 +102,9 @@ class NoBugWithinBudget : public Catch::MatcherBase<CheckResult> {
  public:
   bool match(const CheckResult& result) const override {
     Verdict v = verdict_of(result);
-    return v == Verdict::kPass || v == Verdict::kIncomplete;
+    const bool matched = v == Verdict::kPass || v == Verdict::kIncomplete;
+    if (!matched) print_replay_line(result);
+    return matched;
   }
   std::string describe() const override { return "finds no bug within its budget"; }
 };

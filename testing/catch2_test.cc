@@ -2,6 +2,8 @@
 // the checker's report.
 #include "testing/catch2.h"
 
+#include <sstream>
+
 #include "models/counter.h"
 
 using namespace interleave;
@@ -58,4 +60,50 @@ TEST_CASE("Passes does not match a run a budget stopped; NoBugWithinBudget does"
   REQUIRE(racy_params.ok());
   CheckResult racy = check_model<models::CounterRacy>(*racy_params);
   CHECK_FALSE(NoBugWithinBudget().match(racy));
+}
+
+TEST_CASE("a failing matcher writes the replay command on one unwrapped line") {
+  // counter.racy 3x3: its schedule string is long enough that Catch2 would
+  // wrap the replay command.
+  auto params = make_params<models::CounterRacy>({{"threads", 3}, {"iters", 3}});
+  REQUIRE(params.ok());
+  CheckOptions dfs;
+  dfs.strategy = "dfs";
+  CheckResult racy = check_model<models::CounterRacy>(*params, dfs);
+  REQUIRE(racy.found_bug());
+  interleave::testing::set_replay_command("bazel run //pkg:my_cli -- replay");
+  const std::string expected = "replay (one line): bazel run //pkg:my_cli -- replay '" +
+                               racy.first_failure->schedule.to_string() + "'\n";
+  REQUIRE(expected.size() > 80);
+  std::ostringstream out;
+  interleave::testing::print_replay_line(racy, out);
+  CHECK(out.str() == expected);
+  // The report Catch2 shows names the same binary.
+  CHECK_THAT(Catch::StringMaker<CheckResult>::convert(racy),
+             Catch::Contains("replay: bazel run //pkg:my_cli -- replay '"));
+  interleave::testing::set_replay_command(INTERLEAVE_REPLAY_COMMAND);
+  // A passing result has nothing to replay.
+  auto locked = make_params<models::CounterLocked>({{"threads", 2}, {"iters", 1}});
+  REQUIRE(locked.ok());
+  std::ostringstream none;
+  interleave::testing::print_replay_line(check_model<models::CounterLocked>(*locked), none);
+  CHECK(none.str().empty());
+}
+
+TEST_CASE("a time budget that allowed no execution is never a pass") {
+  // 1e-12 s runs out before the first execution (the CLI rejects any
+  // --seconds below 0.001; the API takes what it is given).
+  auto params = make_params<models::CounterLocked>({{"threads", 2}, {"iters", 1}});
+  REQUIRE(params.ok());
+  for (const char* strategy : {"dfs", "random"}) {
+    CAPTURE(strategy);
+    CheckOptions options;
+    options.strategy = strategy;
+    options.max_seconds = 1e-12;
+    CheckResult r = check_model<models::CounterLocked>(*params, options);
+    CHECK(r.executions == 0);
+    CHECK(verdict_of(r) == Verdict::kIncomplete);
+    CHECK_FALSE(Passes().match(r));
+    CHECK_THAT(format_check(r, options), Catch::Contains("NO BUG FOUND in 0 "));
+  }
 }

@@ -76,6 +76,8 @@ declare -a SECONDS_CASES=(
   "check counter.racy --seconds"
   "native counter.locked --seconds"
   "native counter.locked --timeout"
+  "relacy counter.locked --seconds"
+  "relacy counter.locked --search random --seconds"
   "compare --seconds"
 )
 declare -a PARAM_CASES=(
@@ -103,6 +105,7 @@ done
 for option in --json --html; do
   usage_error "interleave: " "$BIN" check counter.racy "$option" ''
 done
+usage_error "interleave: " "$BIN" replay counter.racy:t2,i1:v1:0110 --json ''
 
 # Control characters in a model name and in schedule strings are escaped.
 for c in check native relacy; do
@@ -153,7 +156,7 @@ expect_err "interleave: --seconds 1e-9 must be at least 0.001 (--help shows usag
   "$BIN" check counter.locked --seconds 1e-9
 expect_err "interleave: malformed schedule: '\\n' at choice position 2 is not a thread digit (0-9, a-z)" \
   "$BIN" replay $'counter.racy:t2,i1:v1:01\n10'
-expect_err "interleave: unknown model '\\x1b[31mred' (\`interleave list\` shows the models)" \
+expect_err "interleave: unknown model '\\x1b[31mred' (\`list\` shows the models)" \
   "$BIN" check $'\x1b[31mred'
 
 echo "$checks checks, $failures failures"

@@ -189,8 +189,9 @@ checks=$((checks + 1))
 # counter.atomic 5x2 (113,400 executions, about a second in a fastbuild) under
 # a pseudo-terminal from script(1).
 if command -v script >/dev/null; then
-  script -qec "'$BIN' check counter.atomic --threads 5 --iters 2 --strategy dfs" /dev/null \
-    >"$TMP/pty" 2>&1
+  # A terminal 200 columns wide: room for the whole line with its estimate.
+  script -qec "stty cols 200; '$BIN' check counter.atomic --threads 5 --iters 2 --strategy dfs" \
+    /dev/null >"$TMP/pty" 2>&1
   pty=$(tr '\r' '\n' <"$TMP/pty")
   checks=$((checks + 1))
   grep -qF "PASS no bug found: explored all 113400 executions" <<<"$pty" ||
@@ -210,6 +211,12 @@ if command -v script >/dev/null; then
     grep -qE $'\r +\r' "$TMP/pty" || fail "under a terminal: the progress line is not cleared"
     grep -qF " executions in " <<<"$pty" && fail "under a terminal: a summary line: $pty"
   fi
+  # A terminal 50 columns wide: no progress line is wider than 49 (it never wraps).
+  script -qec "stty cols 50; '$BIN' check counter.atomic --threads 5 --iters 2 --strategy dfs" \
+    /dev/null >"$TMP/pty" 2>&1
+  checks=$((checks + 1))
+  widest=$(tr '\r' '\n' <"$TMP/pty" | grep '^interleave: ' | awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }')
+  [[ $widest -le 49 ]] || fail "in 50 columns, a progress line of $widest characters: $(cat -A "$TMP/pty" | head -c 1500)"
 else
   echo "note: script(1) is missing; the progress line under a terminal is not checked"
 fi
@@ -437,6 +444,36 @@ expect_out "NO BUG FOUND in 10 executions of Relacy's full search ("
 expect_out "but --iterations 10 stopped the run before it was exhaustive (raise --iterations, or drop it)"
 run relacy relaxed.message_passing
 expect_rc 1
+# Budgets for every search mode, checked by the engine before every execution.
+run relacy counter.locked --threads 3 --iters 2 --search bound --iterations 5
+expect_rc 3
+expect_out "NO BUG FOUND in 5 executions of Relacy's bound search (context bound 2) ("
+expect_out "but --iterations 5 stopped the run before it was exhaustive (raise --iterations, or drop it)"
+run relacy counter.locked --search random --iterations 1000
+expect_rc 0
+expect_out "PASS no bug found in 1000 executions of Relacy's random search"
+# queue.blocking's full search runs for many minutes: --seconds stops it (exit 3).
+run relacy queue.blocking --seconds 0.3
+expect_rc 3
+expect_no_err
+expect_out "but --seconds 0.3 stopped the run before it was exhaustive (raise --seconds, or drop it)"
+# Random search with only --seconds: that is what it was asked (exit 0).
+run relacy counter.locked --search random --seconds 0.3
+expect_rc 0
+expect_out "executions of Relacy's random search within budget (--seconds 0.3)"
+# A run of over a second ends with the same summary line as check's.
+run relacy queue.blocking --seconds 1.1
+expect_rc 3
+checks=$((checks + 1))
+[[ "$err" =~ ^interleave:\ queue\.blocking\ producers=1\ consumers=2\ items=2\ capacity=1\ \(relacy\ full\):\ [0-9,]+\ executions\ in\ 1\.[0-9]{2}\ s,\ [0-9.,]+[kM]?/s$ ]] ||
+  fail "$last_cmd: not a summary line: $err"
+# ... and on a terminal, the same progress line.
+if command -v script >/dev/null; then
+  script -qec "stty cols 200; '$BIN' relacy queue.blocking --seconds 1.5" /dev/null >"$TMP/pty" 2>&1
+  checks=$((checks + 1))
+  tr '\r' '\n' <"$TMP/pty" | grep -qE '^interleave: [0-9,]+ executions, [0-9.,]+[kM]?/s, [0-9.]+ s elapsed *$' ||
+    fail "relacy under a terminal: no progress line: $(cat -A "$TMP/pty" | head -c 2000)"
+fi
 run check relaxed.message_passing
 expect_rc 0
 expect_out "no bug under sequential consistency"

@@ -233,3 +233,52 @@ TEST_CASE("a terminal: a line rewritten in place, at most 4 times a second, then
     CHECK(off.text().empty());
   }
 }
+
+TEST_CASE("the progress line fits the terminal's width", "[progress]") {
+  const std::string full =
+      "interleave: 120,000 executions, 1.9M/s, 0.1 s elapsed, ~38% of an estimated 320,000";
+  REQUIRE(full.size() == 83);
+  CHECK(progress_line(120000, 0, 0.0625, 0.38, 0) == full);
+  CHECK(progress_line(120000, 0, 0.0625, 0.38, 84) == full);
+  CHECK(progress_line(120000, 0, 0.0625, 0.38, 83) != full);
+  // 80 columns: one less than the width, so the cursor never wraps; the
+  // estimate goes first.
+  CHECK(progress_line(120000, 0, 0.0625, 0.38, 80) ==
+        "interleave: 120,000 executions, 1.9M/s, 0.1 s elapsed");
+  // Narrower still: cut.
+  CHECK(progress_line(120000, 0, 0.0625, 0.38, 21) == "interleave: 120,000 ");
+  for (size_t columns = 2; columns < 100; ++columns) {
+    INFO(columns);
+    CHECK(progress_line(123456789, 98765, 12345.5, 0.5, columns).size() <= columns - 1);
+  }
+
+  // A Progress given 40 columns writes lines of at most 39 characters.
+  const auto t0 = Progress::Clock::now();
+  Progress::Settings narrow;
+  narrow.columns = 40;
+  Captured out;
+  {
+    Progress p(out.file, /*terminal=*/true, narrow, t0);
+    p.update_at(t0 + std::chrono::milliseconds(500), 120000);
+  }
+  CHECK(out.text() == "\rinterleave: 120,000 executions, 240k/s,\r" + std::string(39, ' ') + "\r");
+}
+
+TEST_CASE("terminal_columns: $COLUMNS when the descriptor is not a terminal, else 80",
+          "[progress]") {
+  std::FILE* file = std::tmpfile();
+  const int fd = fileno(file);
+  setenv("COLUMNS", "132", 1);
+  CHECK(terminal_columns(fd) == 132);
+  setenv("COLUMNS", "wide", 1);
+  CHECK(terminal_columns(fd) == 80);
+  unsetenv("COLUMNS");
+  CHECK(terminal_columns(fd) == 80);
+  std::fclose(file);
+}
+
+TEST_CASE("an engine's summary line, as a check's", "[progress]") {
+  CHECK(summary_line("counter.racy", racy_params(2), "relacy full", 1234567, 0, 2.0) ==
+        "interleave: counter.racy threads=2 iters=1 (relacy full): 1,234,567 executions in 2.00 s, "
+        "617k/s");
+}

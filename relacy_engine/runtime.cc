@@ -1,120 +1,15 @@
-// The Relacy engine's one translation unit: the only place that includes
-// Relacy, and where every built-in model is compiled a second time, against
-// Relacy's types (relacy_engine/api.h), from the same source.
-//
-// How the models get here without a second list of them: models/builtin.cc
-// is included textually with two renaming macros,
-//   models              -> relacy_models    (so models::CounterRacy here is
-//                                             relacy_models::CounterRacy: no
-//                                             mangled name equals the scheduler's)
-//   interleave::Registry -> ModelCollector   (its r.add<M>() calls record, for each
-//                                             model type, how to run it under Relacy)
-// so a model registered in builtin.cc runs under Relacy with nothing else to do.
+// The Relacy runtime: the one translation unit that runs Relacy's
+// simulations, for the models of any registry compiled for it (collector.h:
+// each model type's Instance, from a translation unit of its own, e.g. the
+// built-in models' relacy_engine/builtin.cc or one interleave_binary
+// generates). Relacy's test suites (one per thread count), the capture of
+// its report, the budgets checked before every execution, and the model
+// API's failure hooks (relacy_api::detail) live here.
+#include "relacy_engine/prelude.h"
+
 #include "relacy_engine/engine.h"
-
-// Everything the models and this file include from the standard library and
-// {fmt}, before the renaming macros below can touch any header.
-#include <array>
-#include <chrono>
-#include <cstddef>
-#include <cstring>
-#include <memory>
-#include <mutex>
-#include <new>
-#include <optional>
-#include <ostream>
-#include <stdexcept>
-#include <streambuf>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-#include <fmt/format.h>
-
-#define INTERLEAVE_ENGINE_RELACY
-#include "scheduler/interleave.h"  // relacy_engine/api.h, scheduler/model.h, scheduler/params.h
-// builtin.cc includes models/builtin.h, which includes this; it must be seen
-// once before `Registry` is renamed (its include guard then keeps it out).
-#include "scheduler/registry.h"
-
-namespace interleave::relacy_engine {
-
-// Drives one model type's instances under Relacy. The instance lives in
-// place; an execution that fails never returns to its thread (Relacy leaves
-// its fibers), so its instance is abandoned, never destroyed: destroying it
-// would touch Relacy objects of a simulation that is over.
-class Instance {
- public:
-  virtual ~Instance() = default;
-  // Builds a fresh instance (on a Relacy fiber, before the threads start).
-  virtual void create(const Params& params) = 0;
-  virtual void run_thread(int index) = 0;
-  virtual void invariant() = 0;
-  virtual void destroy() = 0;
-  // Whether the model declares thread_count() (else it has params.threads()
-  // threads); thread_count() of the live instance.
-  virtual bool counts_threads() const = 0;
-  virtual int thread_count() const = 0;
-};
-
-template <Model M>
-class InstanceOf final : public Instance {
- public:
-  void create(const Params& params) override {
-    live_ = ::new (static_cast<void*>(storage_)) M(params);
-  }
-  void run_thread(int index) override { live_->thread(index); }
-  void invariant() override { live_->invariant(); }
-  void destroy() override {
-    live_->~M();
-    live_ = nullptr;
-  }
-  bool counts_threads() const override {
-    return requires(const M& m) { m.thread_count(); };
-  }
-  int thread_count() const override {
-    if constexpr (requires(const M& m) { m.thread_count(); }) {
-      return live_->thread_count();
-    } else {
-      return -1;
-    }
-  }
-
- private:
-  alignas(M) std::byte storage_[sizeof(M)];
-  M* live_ = nullptr;
-};
-
-// Stands in for interleave::Registry while models/builtin.cc is compiled here.
-class ModelCollector {
- public:
-  struct Entry {
-    ModelSpec spec;
-    std::unique_ptr<Instance> (*make)();
-  };
-
-  template <Model M>
-  void add() {
-    entries_.push_back(Entry{M::spec(), [] { return std::unique_ptr<Instance>(new InstanceOf<M>); }});
-  }
-  const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  std::vector<Entry> entries_;
-};
-
-}  // namespace interleave::relacy_engine
-
-namespace interleave {
-using RelacyModelCollector = relacy_engine::ModelCollector;
-}
-
-#define models relacy_models
-#define Registry RelacyModelCollector
-#include "models/builtin.cc"
-#undef Registry
-#undef models
+#include "scheduler/escape.h"
+#include "scheduler/progress.h"
 
 namespace interleave {
 
@@ -125,13 +20,23 @@ namespace {
 // constructor) and is not re-entrant, so runs are serialised and the suites
 // find their model here.
 struct Run {
+  using Clock = std::chrono::steady_clock;
   Instance* instance = nullptr;
   const Params* params = nullptr;
   // Stop after this many executions (0: never).
   uint64_t budget = 0;
+  // Stop once the clock passes `deadline` (if has_deadline); looked at
+  // before every kClockPeriod-th execution.
+  bool has_deadline = false;
+  Clock::time_point deadline;
+  static constexpr uint64_t kClockPeriod = 16;
   // Executions begun.
   uint64_t started = 0;
-  bool budget_hit = false;
+  // Which budget stopped the run, if one did.
+  enum class Hit { kNone, kExecutions, kSeconds } hit = Hit::kNone;
+  // The progress line (nullptr: none). Its updates allocate nothing: Relacy
+  // owns operator new during the simulation.
+  Progress* progress = nullptr;
   // Probe mode: build one instance, record its thread count, run nothing.
   bool probing = false;
   int probed_threads = 0;
@@ -170,9 +75,20 @@ template <int N>
 struct Suite : rl::test_suite<Suite<N>, N> {
   void before() {
     Run& run = *g_run;
-    if (run.budget != 0 && run.started >= run.budget) {
-      run.budget_hit = true;
-      rl::ctx().rl_until("execution budget reached", rl::debug_info("budget", "relacy engine", 0));
+    // The budgets, from the engine's side: Relacy's full and bound
+    // schedulers have none (they ignore iteration_count).
+    if (!run.probing) {
+      if (run.budget != 0 && run.started >= run.budget) {
+        run.hit = Run::Hit::kExecutions;
+        rl::ctx().rl_until("execution budget reached",
+                           rl::debug_info("budget", "relacy engine", 0));
+      }
+      if (run.has_deadline && run.started % Run::kClockPeriod == 0 &&
+          Run::Clock::now() >= run.deadline) {
+        run.hit = Run::Hit::kSeconds;
+        rl::ctx().rl_until("time budget reached", rl::debug_info("budget", "relacy engine", 0));
+      }
+      if (run.progress != nullptr) run.progress->update(run.started);
     }
     ++run.started;
     guarded("the model's constructor", [&] { run.instance->create(*run.params); });
@@ -248,15 +164,6 @@ char g_failure_message[1024];
 char g_failure_location[512];
 // Set when the model started an interleave::thread (not supported here).
 bool g_thread_started = false;
-
-const ModelCollector& collector() { return relacy_models::builtin(); }
-
-const ModelCollector::Entry* find_model(std::string_view name) {
-  for (const auto& entry : collector().entries()) {
-    if (entry.spec.name == name) return &entry;
-  }
-  return nullptr;
-}
 
 rl::scheduler_type_e to_rl(RelacySearch search) {
   switch (search) {
@@ -342,6 +249,7 @@ FailureEvent failure_event(std::string_view report, std::string_view kind) {
 }  // namespace
 }  // namespace relacy_engine
 
+
 namespace relacy_api::detail {
 
 void report_failure(const char* message, std::source_location location) {
@@ -383,41 +291,41 @@ void invalid_order(const char* operation, std::memory_order order, const char* o
 
 }  // namespace relacy_api::detail
 
-const char* search_name(RelacySearch search) {
-  switch (search) {
-    case RelacySearch::kFull: return "full";
-    case RelacySearch::kBound: return "bound";
-    case RelacySearch::kRandom: return "random";
-  }
-  return "?";
-}
+namespace relacy_engine {
+namespace {
 
-bool parse_search(std::string_view name, RelacySearch& search) {
-  for (RelacySearch s : {RelacySearch::kFull, RelacySearch::kBound, RelacySearch::kRandom}) {
-    if (name == search_name(s)) {
-      search = s;
-      return true;
+// The models of one ModelCollector, run by the code above.
+class CollectedModels final : public RelacyModels {
+ public:
+  explicit CollectedModels(ModelCollector collector) : collector_(std::move(collector)) {}
+
+  std::vector<std::string> names() const override {
+    std::vector<std::string> out;
+    for (const auto& entry : collector_.entries()) out.push_back(entry.spec.name);
+    return out;
+  }
+
+  Expected<RelacyResult> run(std::string_view model, const Params& params,
+                             const RelacyOptions& options) const override {
+    for (const auto& entry : collector_.entries()) {
+      if (entry.spec.name == model) return run_entry(entry, model, params, options);
     }
+    return Error{fmt::format("unknown model '{}' for the Relacy engine (see `list`)",
+                             echo_input(model))};
   }
-  return false;
-}
 
-std::vector<std::string> relacy_model_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : relacy_engine::collector().entries()) names.push_back(entry.spec.name);
-  return names;
-}
+ private:
+  static Expected<RelacyResult> run_entry(const ModelCollector::Entry& entry,
+                                          std::string_view model, const Params& params,
+                                          const RelacyOptions& options);
+  ModelCollector collector_;
+};
 
-Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
-                                  const RelacyOptions& options) {
-  using namespace relacy_engine;
-  const ModelCollector::Entry* entry = find_model(model);
-  if (entry == nullptr) {
-    return Error{fmt::format("unknown model '{}' for the Relacy engine (see `interleave list`)",
-                             model)};
-  }
+Expected<RelacyResult> CollectedModels::run_entry(const ModelCollector::Entry& entry,
+                                                  std::string_view model, const Params& params,
+                                                  const RelacyOptions& options) {
   std::lock_guard<std::mutex> serialised(g_run_mutex);
-  std::unique_ptr<Instance> instance = entry->make();
+  std::unique_ptr<Instance> instance = entry.make();
   FixedBuffer discard_buffer(nullptr, 0);
   std::ostream discard(&discard_buffer);
 
@@ -470,20 +378,49 @@ Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
   rl_params.execution_depth_limit = options.max_depth;
   rl_params.output_stream = &report;
   rl_params.progress_stream = &discard;
-  if (options.search == RelacySearch::kRandom) {
-    rl_params.iteration_count =
-        options.iterations != 0 ? options.iterations : RelacyOptions::kDefaultRandomIterations;
+  // The budgets. Random search runs its iterations (or, given only
+  // seconds, as many as fit); full and bound search run to the end, or to a
+  // budget: the one given, else the default seconds.
+  const bool random = options.search == RelacySearch::kRandom;
+  double seconds_budget = options.seconds;
+  bool default_seconds = false;
+  if (random) {
+    rl_params.iteration_count = options.iterations != 0 ? options.iterations
+                                : options.seconds > 0   ? UINT64_MAX
+                                                        : RelacyOptions::kDefaultRandomIterations;
   } else {
     run.budget = options.iterations;
+    if (options.iterations == 0 && !(options.seconds > 0)) {
+      seconds_budget = RelacyOptions::kDefaultSeconds;
+      default_seconds = true;
+    }
   }
   run.started = 0;
-  run.budget_hit = false;
+  run.hit = Run::Hit::kNone;
   g_failure_message[0] = '\0';
   g_failure_location[0] = '\0';
 
   auto start = std::chrono::steady_clock::now();
+  run.has_deadline = seconds_budget > 0;
+  if (run.has_deadline) {
+    run.deadline = start + std::chrono::duration_cast<Run::Clock::duration>(
+                               std::chrono::duration<double>(seconds_budget));
+  }
+  Progress::Settings progress_settings;
+  progress_settings.enabled = options.progress;
+  progress_settings.summary_after_seconds = options.summary_after_seconds;
+  progress_settings.budgeted = true;  // no estimate of the total: none is known
+  Progress progress(progress_settings, start);
+  run.progress = &progress;
   kSimulate[threads - 1](rl_params);
+  run.progress = nullptr;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string strategy = fmt::format("relacy {}", search_name(options.search));
+  progress.finish(summary_line(model, params, strategy,
+                               run.hit != Run::Hit::kNone ? run.started
+                                                          : rl_params.stop_iteration,
+                               0, seconds),
+                  seconds);
 
   if (g_thread_started) {
     return Error{fmt::format(
@@ -499,13 +436,28 @@ Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
   result.search = options.search;
   result.context_bound = options.context_bound;
   result.seconds = seconds;
-  if (run.budget_hit) {
-    // Our budget stopped a full or bound search: no bug in what it covered.
-    result.iterations = run.budget;
+  if (run.hit != Run::Hit::kNone) {
+    // A budget stopped the run: no bug in what it covered. It is a limit
+    // unless it is all a random search was asked for (--seconds alone).
+    result.iterations = run.started;
     result.kind = rl::test_result_str(rl::test_result_success);
     result.exhaustive = false;
-    result.limit = fmt::format("--iterations {}", run.budget);
-    result.raise_limit = "raise --iterations, or drop it";
+    if (run.hit == Run::Hit::kExecutions) {
+      result.budget = fmt::format("--iterations {}", run.budget);
+      result.raise_limit = "raise --iterations, or drop it";
+    } else if (default_seconds) {
+      result.budget = fmt::format("--seconds {} (the default)", seconds_budget);
+      result.raise_limit = "raise --seconds, or give --iterations N";
+    } else {
+      result.budget = fmt::format("--seconds {}", seconds_budget);
+      result.raise_limit = random ? "raise --seconds, or drop it to run every one of --iterations"
+                                  : "raise --seconds, or drop it";
+    }
+    if (!random || options.iterations != 0 || run.started == 0) {
+      result.limit = result.budget;
+    } else {
+      result.raise_limit.clear();
+    }
     return result;
   }
   result.iterations = rl_params.stop_iteration;
@@ -537,54 +489,11 @@ Expected<RelacyResult> run_relacy(std::string_view model, const Params& params,
   return result;
 }
 
-namespace {
-
-std::string explain(const RelacyResult& r) {
-  if (r.location.empty()) return r.message;
-  return fmt::format("{}   ({})", r.message, r.location);
-}
-
 }  // namespace
+}  // namespace relacy_engine
 
-std::string relacy_summary(const RelacyResult& r) {
-  std::string how = fmt::format("Relacy's {} search", search_name(r.search));
-  if (r.search == RelacySearch::kBound) how += fmt::format(" (context bound {})", r.context_bound);
-  if (r.found_bug) {
-    std::string why = explain(r);
-    return fmt::format("FAIL {}{}{}   [found by {} in execution {}, {:.3f} s]", r.kind,
-                       why.empty() ? "" : ": ", why, how, r.iterations, r.seconds);
-  }
-  if (r.exhaustive && r.search == RelacySearch::kBound) {
-    return fmt::format("PASS no bug under the C++ memory model with at most {} preemptions: {} "
-                       "explored all {} such executions ({:.3f} s)",
-                       r.context_bound, how, r.iterations, r.seconds);
-  }
-  if (r.exhaustive) {
-    return fmt::format("PASS no bug under the C++ memory model: {} explored all {} executions "
-                       "({:.3f} s)",
-                       how, r.iterations, r.seconds);
-  }
-  if (!r.limit.empty()) {
-    return fmt::format("NO BUG FOUND in {} executions of {} ({:.3f} s), but {} stopped the run "
-                       "before it was exhaustive ({})",
-                       r.iterations, how, r.seconds, r.limit, r.raise_limit);
-  }
-  return fmt::format("PASS no bug found in {} executions of {}; not every execution was covered "
-                     "({:.3f} s)",
-                     r.iterations, how, r.seconds);
-}
-
-std::string format_relacy(const RelacyResult& r) {
-  std::string out = fmt::format("{}  {}  engine=relacy threads={} (C++ memory model: memory "
-                                "orders honoured, data races reported)\n",
-                                r.model, r.params.describe(), r.threads);
-  out += relacy_summary(r) + "\n";
-  if (!r.report.empty()) {
-    out += "--- Relacy's report ---\n";
-    out += r.report;
-    if (r.report_truncated) out += "\n(Relacy's report was cut at 256 KiB)\n";
-  }
-  return out;
+std::unique_ptr<RelacyModels> make_relacy_models(const relacy_engine::ModelCollector& collector) {
+  return std::make_unique<relacy_engine::CollectedModels>(collector);
 }
 
 }  // namespace interleave
