@@ -5,7 +5,8 @@
 //                    [--strategy dpor|dfs|bounded|iterative|random|pct] [--preemptions K]
 //                    [--seed S] [--depth d] [--executions N] [--seconds S]
 //                    [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
-//   interleave replay SCHEDULE [--max-steps N] [--full-trace]
+//                    [--no-race-detection]
+//   interleave replay SCHEDULE [--max-steps N] [--full-trace] [--no-race-detection]
 //   interleave native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   interleave compare [--seconds S]
 //   interleave relacy MODEL [model options] [--search full|bound|random] [--iterations N]
@@ -197,6 +198,12 @@ int main(int argc, char** argv) {
   check->add_flag("--no-shrink", no_shrink,
                   "report the failing schedule as found, without shrinking it");
 
+  // Data races on shared<T> (docs/races.md): on unless turned off.
+  bool no_race_detection = false;
+  constexpr const char* kNoRaceDetection =
+      "do not fail on data races (unordered conflicting accesses to a shared<T>)";
+  check->add_flag("--no-race-detection", no_race_detection, kNoRaceDetection);
+
   bool full_trace = false;
   check->add_flag("--full-trace", full_trace,
                   "print every step of the failing trace (default: fold runs of steps of "
@@ -214,6 +221,7 @@ int main(int argc, char** argv) {
       ->required();
   replay->add_option("--max-steps", max_steps, "step bound per execution");
   replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
+  replay->add_flag("--no-race-detection", no_race_detection, kNoRaceDetection);
 
   CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
   ModelArgs native_args;
@@ -259,6 +267,7 @@ int main(int argc, char** argv) {
   options.all = all;
   options.strategy = strategy;
   options.limits.max_steps = static_cast<size_t>(max_steps);
+  options.limits.detect_races = !no_race_detection;
   options.full_trace = full_trace;
 
   if (list->parsed()) return list_models();

@@ -53,6 +53,7 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   running_ = last_ = next_ = kNoThread;
   thread_count_ = 0;
   pruned_ = false;
+  if (limits_.detect_races) races_.begin_execution();
   CurrentExecution scope(current_, this);
 
   bool created = on_main("constructor", [&] { model.create(); });
@@ -113,6 +114,7 @@ void Execution::start_thread(ThreadId id) {
   ThreadState& t = threads_[id];
   t.joiners = ThreadSet();
   pending_[id] = Operation{};
+  if (limits_.detect_races) races_.start_thread(id, running_);
   live_.insert(id);
   enabled_.insert(id);
   ctx::stack_context& stack = stacks_.stack(id);
@@ -154,7 +156,7 @@ void Execution::thread_main(ThreadId id) {
 
 void Execution::schedule_fields(OpKind kind, const void* object, const char* name,
                                 std::source_location location, bool can_run,
-                                const void* object2, ThreadId joined) {
+                                const void* object2, ThreadId joined, bool plain) {
   if (tearing_down_) return;
   ThreadId self = running_;
   Operation& pending = pending_[self];
@@ -164,6 +166,7 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
   pending.location = location;
   pending.object2 = object2;
   pending.joined = joined;
+  pending.plain = plain;
   if (!can_run) enabled_.erase(self);
   if (!starting_) {
     ThreadId next = choose_next();
@@ -211,6 +214,13 @@ void Execution::begin_step(ThreadId t, const Operation& op) {
   TraceStep& step = trace_.emplace_back();
   step.thread = t;
   step.op = op;
+  if (limits_.detect_races) {
+    const bool acquires = op.kind == OpKind::kTryLock &&
+                          static_cast<const LockState*>(op.object)->owner == kNoThread;
+    const int64_t earlier =
+        races_.on_step(t, op, static_cast<uint32_t>(trace_.size() - 1), acquires);
+    if (earlier >= 0 && !pruned_) [[unlikely]] fail_data_race(static_cast<size_t>(earlier));
+  }
 }
 
 void Execution::abandon_thread() {
@@ -262,6 +272,29 @@ void Execution::fail_deadlock() {
   }
   record_failure(FailureKind::kDeadlock, std::move(message), kNoThread);
   failure_->blocked = std::move(blocked);
+}
+
+void Execution::fail_data_race(size_t earlier) {
+  const TraceStep& first = trace_[earlier];
+  const TraceStep& second = trace_.back();
+  auto access = [](const TraceStep& s) { return s.op.kind == OpKind::kStore ? "wrote" : "read"; };
+  auto where = [](const TraceStep& s) {
+    std::string_view file = s.op.location.file_name();
+    if (file.starts_with("./")) file.remove_prefix(2);
+    return fmt::format("{}:{}", file, s.op.location.line());
+  };
+  std::string message = fmt::format(
+      "data race on {}: T{} {} at {} (step {}), T{} {} at {} (step {}), neither ordered before "
+      "the other",
+      second.op.name, first.thread, access(first), where(first), earlier + 1, second.thread,
+      access(second), where(second), trace_.size());
+  TraceStep racing = first;
+  record_failure(FailureKind::kDataRace, std::move(message), second.thread, second.op.location);
+  if (failure_ && failure_->kind == FailureKind::kDataRace) {
+    failure_->racing_step = static_cast<long>(earlier);
+    failure_->racing_access = racing;
+  }
+  abandon_thread();
 }
 
 ThreadId Execution::spawn(std::function<void()> body, std::source_location location) {
@@ -327,11 +360,20 @@ std::string_view failure_kind_name(FailureKind kind) {
     case FailureKind::kDeadlock: return "deadlock";
     case FailureKind::kStepBound: return "possible livelock";
     case FailureKind::kException: return "exception";
+    case FailureKind::kDataRace: return "data race";
   }
   return "?";
 }
 
 bool Failure::same_as(const Failure& other) const {
+  if (kind == FailureKind::kDataRace && other.kind == FailureKind::kDataRace) {
+    // The steps differ between schedules of the same race.
+    const Operation& a = racing_access.op;
+    const Operation& b = other.racing_access.op;
+    return thread == other.thread && location.line() == other.location.line() &&
+           racing_access.thread == other.racing_access.thread && a.kind == b.kind &&
+           std::string_view(a.name) == b.name && a.location.line() == b.location.line();
+  }
   return kind == other.kind && message == other.message && thread == other.thread &&
          location.line() == other.location.line();
 }

@@ -25,6 +25,7 @@
 
 #include "scheduler/failure.h"
 #include "scheduler/operation.h"
+#include "scheduler/race_detector.h"
 #include "scheduler/stack_pool.h"
 #include "scheduler/strategy.h"
 #include "scheduler/thread_set.h"
@@ -60,6 +61,9 @@ struct ExecutionLimits {
   size_t max_steps = 10'000;
   // Usable stack bytes per model thread.
   size_t stack_size = StackPool::kDefaultStackSize;
+  // Not a bound but how each execution is checked: whether a data race on a
+  // shared<T> fails it (race_detector.h). Off for models that race on purpose.
+  bool detect_races = true;
 };
 
 // How an execution ended.
@@ -104,11 +108,12 @@ class Execution {
   // Inline so the caller's Operation temporary is scalarised and its fields
   // travel in registers: no store-then-wider-load of a fresh stack temporary.
   void schedule(const Operation& op, bool can_run = true) {
-    schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined);
+    schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined,
+                    op.plain);
   }
   void schedule_fields(OpKind kind, const void* object, const char* name,
                        std::source_location location, bool can_run, const void* object2,
-                       ThreadId joined);
+                       ThreadId joined, bool plain = false);
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;
@@ -136,6 +141,12 @@ class Execution {
   // main context (constructor, invariant) the first failure is kept and the
   // call returns.
   void fail(FailureKind kind, std::string message, std::source_location location);
+
+  // The shared<T> at `object` is destroyed while the execution runs: a
+  // variable built later at its address is a new one to the race detector.
+  void forget_object(const void* object) {
+    if (limits_.detect_races) races_.forget(object);
+  }
 
   // Starts a thread running `body`; it runs up to its first visible operation
   // before this returns. A visible operation of the calling thread.
@@ -171,6 +182,9 @@ class Execution {
   void record_failure(FailureKind kind, std::string message, ThreadId thread,
                       std::source_location location = {});
   void fail_deadlock();
+  // Fails the execution with the data race between the last step and the
+  // earlier step `earlier`.
+  [[noreturn]] void fail_data_race(size_t earlier);
   void teardown();
 
   static thread_local Execution* current_;
@@ -218,6 +232,8 @@ class Execution {
   std::vector<TraceStep> trace_;
   // The first failure, if any.
   std::optional<Failure> failure_;
+  // Happens-before of this execution, when limits_.detect_races.
+  RaceDetector races_;
 };
 
 }  // namespace interleave

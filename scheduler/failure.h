@@ -18,6 +18,7 @@ enum class FailureKind {
   kDeadlock,   // live threads remain and none can run
   kStepBound,  // the execution exceeded its step bound: possible livelock
   kException,  // an exception escaped a thread body
+  kDataRace,   // two conflicting plain accesses unordered by happens-before
 };
 
 std::string_view failure_kind_name(FailureKind kind);
@@ -35,8 +36,14 @@ struct Failure {
   size_t step = 0;
   // For a deadlock: each blocked thread and the operation it waits to perform.
   std::vector<TraceStep> blocked;
+  // For a data race: the earlier of the two accesses, as its trace index
+  // (0-based) and what it did. The later access is the failing step (the
+  // trace's last, by `thread` at `location`); -1 otherwise.
+  long racing_step = -1;
+  TraceStep racing_access;
 
-  // Two failures are "the same bug" when kind, message and place agree.
+  // Two failures are "the same bug" when kind, message and place agree (for
+  // a data race: both accesses' threads, kinds and places, not their steps).
   bool same_as(const Failure& other) const;
 };
 

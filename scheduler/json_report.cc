@@ -71,6 +71,7 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"coverage", r.coverage},
       {"budget", r.budget},
       {"seed", r.seed ? json(*r.seed) : json(nullptr)},
+      {"race_detection", options.limits.detect_races},
       {"failure", nullptr},
   };
   if (r.first_failure) {
@@ -100,6 +101,9 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
         {"trace", std::move(trace)},
         {"blocked", std::move(blocked)},
     };
+    // A data race: the earlier access (1-based step); the later is the last.
+    doc["failure"]["racing_step"] =
+        f.failure.racing_step >= 0 ? json(f.failure.racing_step + 1) : json(nullptr);
   }
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -47,6 +47,9 @@ struct Operation {
   // whose notify woke the thread, which the relock happens after. -1
   // otherwise.
   int32_t waker_step = -1;
+  // Whether the object is a plain variable (shared<T>), whose unordered
+  // conflicting accesses are data races; false for atomics and the rest.
+  bool plain = false;
 };
 
 // One performed operation in an execution's trace.
