@@ -6,13 +6,54 @@ namespace interleave {
 
 namespace {
 
-// Initial slots of the object table (a power of two); it doubles when half full.
-constexpr size_t kInitialSlots = 64;
+// Initial slots of the object table (a power of two); it doubles when half
+// full. Small, since an Execution (one per check) allocates it.
+constexpr size_t kInitialSlots = 8;
 
 }  // namespace
 
-RaceDetector::RaceDetector() : threads_(kMaxThreads), objects_(kInitialSlots) {
-  notifies_.reserve(16);
+inline size_t RaceDetector::slot_of(const void* object) const {
+  // Fibonacci hashing of the address (its low bits are alignment zeros).
+  const uint64_t key = reinterpret_cast<uintptr_t>(object) >> 3;
+  size_t slot = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  const ObjectState* slots = objects_.data();
+  while (slots[slot].generation == generation_ && slots[slot].object != object) {
+    slot = (slot + 1) & mask_;
+  }
+  return slot;
+}
+
+// The hot path: an object already seen in this execution.
+inline RaceDetector::ObjectState& RaceDetector::state_of(const void* object) {
+  if (!objects_.empty()) [[likely]] {
+    ObjectState& s = objects_[slot_of(object)];
+    if (s.generation == generation_) [[likely]] return s;
+  }
+  return add(object);
+}
+
+RaceDetector::ObjectState& RaceDetector::add(const void* object) {
+  if (objects_.empty()) resize(kInitialSlots);
+  if (2 * (used_ + 1) > objects_.size()) resize(2 * objects_.size());
+  ObjectState& s = objects_[slot_of(object)];
+  s.object = object;
+  s.generation = generation_;
+  s.writer = s.reader = kNoThread;
+  s.write = s.read = 0;
+  s.reads_shared = false;
+  s.clock.clear(kMaxThreads);
+  ++used_;
+  return s;
+}
+
+void RaceDetector::resize(size_t slots) {
+  std::vector<ObjectState> old(slots);
+  old.swap(objects_);
+  mask_ = slots - 1;
+  shift_ = 64 - std::countr_zero(slots);
+  for (ObjectState& s : old) {
+    if (s.generation == generation_) objects_[slot_of(s.object)] = s;
+  }
 }
 
 void RaceDetector::begin_execution() {
@@ -142,6 +183,7 @@ int64_t RaceDetector::write(ThreadId t, ObjectState& s, Epoch e) {
 }
 
 void RaceDetector::forget(const void* object) {
+  if (objects_.empty()) return;
   const size_t slot = slot_of(object);
   ObjectState& s = objects_[slot];
   if (s.object != object || s.generation != generation_) return;
@@ -151,39 +193,5 @@ void RaceDetector::forget(const void* object) {
   s.generation = generation;
 }
 
-size_t RaceDetector::slot_of(const void* object) const {
-  const size_t mask = objects_.size() - 1;
-  // Fibonacci hashing of the address (its low bits are alignment zeros).
-  const uint64_t key = reinterpret_cast<uintptr_t>(object) >> 3;
-  size_t slot = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >>
-                                    (64 - std::countr_zero(objects_.size())));
-  while (objects_[slot].generation == generation_ && objects_[slot].object != object) {
-    slot = (slot + 1) & mask;
-  }
-  return slot;
-}
-
-RaceDetector::ObjectState& RaceDetector::state_of(const void* object) {
-  size_t slot = slot_of(object);
-  if (objects_[slot].generation == generation_) return objects_[slot];
-  if (2 * (used_ + 1) > objects_.size()) {
-    grow();
-    slot = slot_of(object);
-  }
-  ObjectState& s = objects_[slot];
-  s = ObjectState{};
-  s.object = object;
-  s.generation = generation_;
-  ++used_;
-  return s;
-}
-
-void RaceDetector::grow() {
-  std::vector<ObjectState> old(objects_.size() * 2);
-  old.swap(objects_);
-  for (ObjectState& s : old) {
-    if (s.generation == generation_) objects_[slot_of(s.object)] = s;
-  }
-}
 
 }  // namespace interleave

@@ -37,6 +37,7 @@
 // nothing is cleared or allocated per execution in steady state.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -48,7 +49,6 @@ namespace interleave {
 
 class RaceDetector {
  public:
-  RaceDetector();
 
   // Forgets the previous execution: no thread, no object known.
   void begin_execution();
@@ -92,20 +92,29 @@ class RaceDetector {
     VectorClock clock;
   };
 
-  // The state of `object` in this execution, created fresh on first use.
+  // The state of `object` in this execution, created fresh on first use
+  // (by add(), off the hot path).
   ObjectState& state_of(const void* object);
+  [[gnu::noinline]] ObjectState& add(const void* object);
   // The slot of `object` (its own or the free one where it would go).
   size_t slot_of(const void* object) const;
-  void grow();
+  // Makes the table `slots` large (a power of two), keeping this
+  // execution's entries.
+  void resize(size_t slots);
   int64_t read(ThreadId t, ObjectState& s, Epoch e);
   int64_t write(ThreadId t, ObjectState& s, Epoch e);
 
   // Each thread's clock, indexed by ThreadId.
-  std::vector<VectorClock> threads_;
+  std::array<VectorClock, kMaxThreads> threads_;
   // Threads started in this execution: every id is below it.
   int width_ = 0;
-  // Open-addressing table of object states; its size is a power of two.
+  // Open-addressing table of object states; its size is a power of two
+  // (empty until the first object is seen: an Execution that never meets
+  // one allocates nothing).
   std::vector<ObjectState> objects_;
+  // objects_.size() - 1, and the shift that maps a 64-bit hash to a slot.
+  size_t mask_ = 0;
+  int shift_ = 64;
   // Slots of objects_ in use by this execution.
   size_t used_ = 0;
   // The current execution's number (entries of older ones are free).

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "scheduler/thread_set.h"
 
@@ -41,15 +42,23 @@ class VectorClock {
   void join(const VectorClock& other, int width) {
     for (int u = 0; u < width; ++u) entries_[u] = std::max(entries_[u], other.entries_[u]);
   }
-  // This clock becomes a copy of `other` (first `width` entries).
+  // This clock becomes a copy of `other`: of its first four entries when
+  // `width` allows (one vector move; the rest are zero in both), else of all
+  // (fixed-size copies are a few vector moves, cheaper than a call to memmove).
   void assign(const VectorClock& other, int width) {
-    std::copy_n(other.entries_.begin(), width, entries_.begin());
+    if (width <= kNarrow) {
+      std::memcpy(entries_.data(), other.entries_.data(), kNarrow * sizeof(Epoch));
+    } else {
+      entries_ = other.entries_;
+    }
   }
-  // Every entry becomes 0 (first `width` entries).
-  void clear(int width) { std::fill_n(entries_.begin(), width, Epoch{0}); }
+  // Every entry becomes 0 (every entry: see assign()).
+  void clear(int /*width*/) { entries_.fill(0); }
 
  private:
-  std::array<Epoch, kMaxThreads> entries_{};
+  // Entries copied as one block when at most this many threads run.
+  static constexpr int kNarrow = 4;
+  alignas(16) std::array<Epoch, kMaxThreads> entries_{};
 };
 
 }  // namespace interleave
