@@ -33,7 +33,15 @@ inline RaceDetector::ObjectState& RaceDetector::state_of(const void* object) {
 }
 
 RaceDetector::ObjectState& RaceDetector::add(const void* object) {
-  if (objects_.empty()) resize(kInitialSlots);
+  if (objects_.empty()) {
+    if (spare_table().empty()) {
+      resize(kInitialSlots);
+    } else {
+      objects_.swap(spare_table());  // every entry is of another generation
+      mask_ = objects_.size() - 1;
+      shift_ = 64 - std::countr_zero(objects_.size());
+    }
+  }
   if (2 * (used_ + 1) > objects_.size()) resize(2 * objects_.size());
   ObjectState& s = objects_[slot_of(object)];
   s.object = object;
@@ -56,8 +64,22 @@ void RaceDetector::resize(size_t slots) {
   }
 }
 
+std::vector<RaceDetector::ObjectState>& RaceDetector::spare_table() {
+  thread_local std::vector<ObjectState> table;
+  return table;
+}
+
+uint64_t RaceDetector::next_generation() {
+  thread_local uint64_t generation = 0;
+  return ++generation;
+}
+
+RaceDetector::~RaceDetector() {
+  if (objects_.size() > spare_table().size()) spare_table().swap(objects_);
+}
+
 void RaceDetector::begin_execution() {
-  ++generation_;
+  generation_ = next_generation();
   used_ = 0;
   width_ = 0;
   notify_count_ = 0;

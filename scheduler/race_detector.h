@@ -49,6 +49,12 @@ namespace interleave {
 
 class RaceDetector {
  public:
+  RaceDetector() = default;
+  // Leaves the object table to the next detector on this OS thread (one
+  // Execution per check: a check allocates no table once one exists).
+  ~RaceDetector();
+  RaceDetector(const RaceDetector&) = delete;
+  RaceDetector& operator=(const RaceDetector&) = delete;
 
   // Forgets the previous execution: no thread, no object known.
   void begin_execution();
@@ -101,6 +107,11 @@ class RaceDetector {
   // Makes the table `slots` large (a power of two), keeping this
   // execution's entries.
   void resize(size_t slots);
+  // The table a destroyed detector left on this OS thread (empty: none).
+  static std::vector<ObjectState>& spare_table();
+  // Generations are numbered per OS thread, so that entries of a table
+  // another detector used are all stale to this one.
+  static uint64_t next_generation();
   int64_t read(ThreadId t, ObjectState& s, Epoch e);
   int64_t write(ThreadId t, ObjectState& s, Epoch e);
 
@@ -118,7 +129,7 @@ class RaceDetector {
   // Slots of objects_ in use by this execution.
   size_t used_ = 0;
   // The current execution's number (entries of older ones are free).
-  uint64_t generation_ = 1;
+  uint64_t generation_ = 0;
   // Notifies of this execution, in step order (entries beyond
   // notify_count_ are stale).
   std::vector<NotifyClock> notifies_;
