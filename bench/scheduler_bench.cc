@@ -2,7 +2,9 @@
 //   1. the raw cost of a Boost.Context fiber switch (ping-pong main <-> fiber);
 //   2. DFS exploration rate on the counter models (executions/s, steps/s), both
 //      through check_model<M>() and through a reused Execution (engine only);
-//   3. resident memory over millions of executions of repeated checks.
+//   3. resident memory over millions of executions of repeated checks;
+//   4. the cost of data-race detection per step: the engine with it on and
+//      off, in alternating rounds (paired, so load on the machine hits both).
 //
 //   bazel run -c opt //bench:scheduler_bench              # full run, ~12-20 s
 //   bazel run -c opt //bench:scheduler_bench -- --quick   # a fraction of that
@@ -13,6 +15,7 @@
 // The three parts are noinline so a profiler can single one out, e.g.
 //   valgrind --tool=callgrind --toggle-collect='*bench_memory*' scheduler_bench --quick
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -280,6 +283,75 @@ RateRow rate_engine(const Settings& s, const char* name, int threads, int iters,
   return row;
 }
 
+// CPU seconds of this thread (steadier than wall time on a loaded machine).
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// One exhaustive DFS round of `model` on `execution`; returns its steps.
+template <class M>
+uint64_t dfs_round(interleave::ModelAdapter<M>& model, interleave::Execution& execution,
+                   const char* name, uint64_t expected_executions) {
+  interleave::DfsStrategy dfs;
+  uint64_t executions = 0, steps = 0;
+  while (dfs.begin_execution()) {
+    if (execution.run(model, dfs) != interleave::Outcome::kPassed) {
+      die(std::string(name) + ": execution did not pass");
+    }
+    ++executions;
+    steps += execution.steps();
+  }
+  if (executions != expected_executions) die(std::string(name) + ": execution count");
+  return steps;
+}
+
+// Part 4: CPU ns per step with race detection on and off, rounds alternating.
+template <class M>
+void race_cost_row(const Settings& s, const char* name, int threads, int iters,
+                   uint64_t expected_executions) {
+  interleave::Params params = params_for<M>(threads, iters);
+  interleave::ModelAdapter<M> model(params);
+  interleave::ExecutionLimits off_limits;
+  off_limits.detect_races = false;
+  interleave::Execution on(interleave::ExecutionLimits{}), off(off_limits);
+  dfs_round(model, on, name, expected_executions);  // warm up both
+  dfs_round(model, off, name, expected_executions);
+  double on_seconds = 0, off_seconds = 0;
+  uint64_t on_steps = 0, off_steps = 0, executions = 0;
+  const double wall_start = thread_cpu_seconds();
+  do {
+    for (int k = 0; k < s.checks_per_clock_read; ++k) {
+      double t0 = thread_cpu_seconds();
+      on_steps += dfs_round(model, on, name, expected_executions);
+      double t1 = thread_cpu_seconds();
+      off_steps += dfs_round(model, off, name, expected_executions);
+      double t2 = thread_cpu_seconds();
+      on_seconds += t1 - t0;
+      off_seconds += t2 - t1;
+      executions += expected_executions;
+    }
+  } while (keep_going(s, thread_cpu_seconds() - wall_start, executions));
+  const double on_ns = on_seconds * 1e9 / static_cast<double>(on_steps);
+  const double off_ns = off_seconds * 1e9 / static_cast<double>(off_steps);
+  std::printf("%-15s %-5s %-13s %-14.2f %-14.2f %+.1f %%\n", name,
+              (std::to_string(threads) + "x" + std::to_string(iters)).c_str(),
+              grouped(on_steps).c_str(), off_ns, on_ns, (on_ns / off_ns - 1) * 100);
+}
+
+[[gnu::noinline]] void bench_race_cost(const Settings& s) {
+  using models::CounterAtomic;
+  using models::CounterLocked;
+  std::printf("== 4. Data-race detection cost (engine, DFS; CPU time, rounds alternating) ==\n");
+  std::printf("%-15s %-5s %-13s %-14s %-14s %s\n", "model", "TxI", "steps (each)",
+              "ns/step off", "ns/step on", "cost");
+  race_cost_row<CounterLocked>(s, "counter.locked", 2, 2, 6);
+  race_cost_row<CounterLocked>(s, "counter.locked", 3, 2, 90);
+  race_cost_row<CounterAtomic>(s, "counter.atomic", 2, 2, 6);
+  std::printf("(target: under 20 %% on counter.locked)\n\n");
+}
+
 void print_rate_header() {
   std::printf("%-15s %-5s %-7s %-11s %-13s %-8s %-14s %-14s %-9s %-8s %-11s\n", "model", "TxI",
               "execs/", "checks", "executions", "seconds", "executions/s", "steps/s", "ns/exec",
@@ -471,6 +543,8 @@ int main(int argc, char** argv) {
   bench_dfs(s);
   std::fflush(stdout);
   bench_memory(s);
+  std::fflush(stdout);
+  bench_race_cost(s);
   std::printf("done\n");
   return 0;
 }

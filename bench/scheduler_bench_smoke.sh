@@ -29,6 +29,7 @@ for header in \
     "== 3. Memory over repeated checks of counter.locked 2x2 ==" \
     "ru_maxrss KiB" \
     "VmRSS KiB" \
+    "Data-race detection cost" \
     "done"; do
   if ! grep -qF -- "$header" "$out"; then
     echo "FAIL: output lacks '$header'"

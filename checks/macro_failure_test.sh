@@ -10,7 +10,7 @@ out=$("$bin" --model counter.racy --strategy dpor --expect pass \
       --replay-command 'bazel run //checks:counter_racy_as_if_correct -- replay' 2>&1)
 status=$?
 [ "$status" -eq 1 ] || fail "exit status $status, expected 1"
-grep -q "FAIL lost update" <<<"$out" || fail "no FAIL line"
+grep -q "FAIL data race on counter" <<<"$out" || fail "no FAIL line"
 grep -q "step  thread operation" <<<"$out" || fail "no trace"
 line=$(grep "^  bazel run //checks:counter_racy_as_if_correct -- replay '" <<<"$out") \
   || fail "no replay command"
@@ -19,7 +19,7 @@ schedule=$(sed -E "s/.*replay '([^']+)'.*/\1/" <<<"$line")
 out=$("$bin" replay "$schedule" 2>&1)
 status=$?
 [ "$status" -eq 1 ] || fail "replay exit status $status, expected 1"
-grep -q "FAIL lost update" <<<"$out" || fail "replay did not reproduce the failure"
+grep -q "FAIL data race on counter" <<<"$out" || fail "replay did not reproduce the failure"
 
 out=$("$bin" --model no.such.model 2>&1)
 [ $? -eq 2 ] || fail "unknown model should exit 2"

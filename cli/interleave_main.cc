@@ -5,7 +5,9 @@
 //                 [--strategy dpor|dfs|bounded|iterative|random|pct] [--preemptions K]
 //                 [--seed S] [--depth d] [--executions N] [--seconds S]
 //                 [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
+//                 [--no-race-detection]
 //   PROGRAM replay SCHEDULE [--max-steps N] [--full-trace] [--json FILE]
+//                  [--no-race-detection]
 //   check and replay also take --stack-size BYTES and --watchdog SECONDS
 //   (docs/robustness.md).
 //   PROGRAM native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
@@ -241,6 +243,12 @@ int interleave_main(const Program& program, int argc, char** argv) {
   check->add_flag("--no-shrink", no_shrink,
                   "report the failing schedule as found, without shrinking it");
 
+  // Data races on shared<T> (docs/races.md): on unless turned off.
+  bool no_race_detection = false;
+  constexpr const char* kNoRaceDetection =
+      "do not fail on data races (unordered conflicting accesses to a shared<T>)";
+  check->add_flag("--no-race-detection", no_race_detection, kNoRaceDetection);
+
   bool full_trace = false;
   check->add_flag("--full-trace", full_trace,
                   "print every step of the failing trace (default: fold runs of steps of "
@@ -262,6 +270,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
                  interleave::StackPool::kMaxStackSize, kStackSizeHelp);
   cli::add_seconds(replay, "--watchdog", watchdog, kWatchdogHelp, 0, 1e6);
   replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
+  replay->add_flag("--no-race-detection", no_race_detection, kNoRaceDetection);
   std::string replay_json_file;
   cli::add_output_file(replay, "--json", replay_json_file,
                        "also write the replay as JSON to FILE (docs/json.md)");
@@ -313,6 +322,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
   options.limits.max_steps = static_cast<size_t>(max_steps);
   options.limits.stack_size = stack_size;
   options.limits.watchdog_seconds = watchdog;
+  options.limits.detect_races = !no_race_detection;
   options.full_trace = full_trace;
   options.replay_command = command + " replay";
 

@@ -51,6 +51,16 @@ TEST_CASE("bank.racy: the checker finds money made or lost, and the schedule rep
   using bank::BankRacy;
   CheckOptions options;
   options.strategy = "dfs";  // the counts below are DFS's: every schedule
+  // By default the unlocked balances fail first as a data race (two
+  // transfers' accesses that nothing orders), in the first execution.
+  CheckResult race = check_model<BankRacy>(bank_params<BankRacy>(2, 1), options);
+  INFO(format_check(race, options));
+  REQUIRE(race.found_bug());
+  CHECK(race.first_failure->failure.kind == FailureKind::kDataRace);
+  CHECK(race.first_failure->execution == 1);
+  require_replays<BankRacy>(*race.first_failure, options.limits);
+  // Without race detection the interleavings go on to the broken invariant.
+  options.limits.detect_races = false;
   CheckResult result = check_model<BankRacy>(bank_params<BankRacy>(2, 1), options);
   INFO(format_check(result, options));
   REQUIRE(result.error.empty());
@@ -68,6 +78,10 @@ TEST_CASE("bank.racy: the bug is there at other sizes too", "[bank]") {
     CAPTURE(threads, iters);
     CheckOptions options;
   options.strategy = "dfs";  // the counts below are DFS's: every schedule
+    CheckResult race = check_model<BankRacy>(bank_params<BankRacy>(threads, iters), options);
+    REQUIRE(race.found_bug());
+    CHECK(race.first_failure->failure.kind == FailureKind::kDataRace);
+    options.limits.detect_races = false;  // and the money lost, without it
     CheckResult result = check_model<BankRacy>(bank_params<BankRacy>(threads, iters), options);
     INFO(format_check(result, options));
     REQUIRE(result.found_bug());
@@ -80,6 +94,13 @@ TEST_CASE("bank.racy --all: only the 2 serial schedules of 70 keep the books", "
   CheckOptions options;
   options.strategy = "dfs";  // the counts below are DFS's: every schedule
   options.all = true;
+  // With race detection every execution fails, at its first race: nothing
+  // orders the two transfers.
+  CheckResult races = check_model<BankRacy>(bank_params<BankRacy>(2, 1), options);
+  CHECK(races.exhaustive);
+  CHECK(races.failing_executions == races.executions);
+  // Without it, the interleavings to the end (the counts of the invariant).
+  options.limits.detect_races = false;
   CheckResult result = check_model<BankRacy>(bank_params<BankRacy>(2, 1), options);
   INFO(format_check(result, options));
   REQUIRE(result.error.empty());

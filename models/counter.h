@@ -25,7 +25,7 @@ struct CounterBase {
 // counter.racy: load, then store of the loaded value + 1.
 struct CounterRacy : CounterBase {
   static ModelSpec spec() {
-    return {"counter.racy", "load, then store of value+1: increments are lost",
+    return {"counter.racy", "load, then store of value+1: a data race (found first), and increments are lost",
             {threads_param(), iters_param(1, 1'000'000)}, /*buggy=*/true};
   }
   using CounterBase::CounterBase;

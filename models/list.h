@@ -202,7 +202,8 @@ struct ListIndexBase {
 // list.index_increment: `a[0] = a[0] + 1` as a load, then a store.
 struct ListIndexIncrement : ListIndexBase {
   static ModelSpec spec() {
-    return {"list.index_increment", "`a[0] = a[0] + 1` as a load then a store: increments are lost",
+    return {"list.index_increment",
+            "`a[0] = a[0] + 1` as a load then a store: a data race, and increments are lost",
             {threads_param(), iters_param()}, /*buggy=*/true};
   }
   using ListIndexBase::ListIndexBase;
@@ -270,7 +271,8 @@ struct LinkedListBase {
 struct ListLinkedPush : LinkedListBase {
   static ModelSpec spec() {
     return {"list.linked_push",
-            "unlocked push (read head, link node, write head): a concurrent push's node is lost",
+            "unlocked push (read head, link node, write head): a data race, and a concurrent "
+            "push's node is lost",
             {threads_param(2, 4), iters_param(1, 8)}, /*buggy=*/true};
   }
   using LinkedListBase::LinkedListBase;

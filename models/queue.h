@@ -213,7 +213,7 @@ struct QueueRingBase {
 struct QueueUnlockedRing : QueueRingBase<QueueUnlockedRing> {
   static ModelSpec spec() {
     return {"queue.unlocked_ring",
-            "a ring buffer without a lock: items are lost or consumed twice",
+            "a ring buffer without a lock: a data race, and items are lost or consumed twice",
             params(), /*buggy=*/true};
   }
   using QueueRingBase::QueueRingBase;

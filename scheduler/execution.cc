@@ -92,6 +92,7 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   starts_ = 0;
   reusable_.fill(ThreadSet());
   pruned_ = false;
+  if (limits_.detect_races) races_.begin_execution();
   CurrentExecution scope(current_, this);
   watched_.begin_run(limits_.watchdog_seconds);
 
@@ -168,6 +169,7 @@ void Execution::start_thread(ThreadId id, int32_t after_step) {
   reusable_[id] = ThreadSet();
   pending_[id] = Operation{};
   pending_[id].waker_step = after_step;
+  if (limits_.detect_races) races_.start_thread(id, running_);
   live_.insert(id);
   enabled_.insert(id);
   ctx::stack_context& stack = stacks_.stack(id);
@@ -214,7 +216,7 @@ void Execution::thread_main(ThreadId id) {
 void Execution::schedule_fields(OpKind kind, const void* object, const char* name,
                                 std::source_location location, bool can_run,
                                 const void* object2, ThreadId joined,
-                                const ValueProbe* probe) {
+                                const ValueProbe* probe, bool plain) {
   if (tearing_down_) return;
   ThreadId self = running_;
   Operation& pending = pending_[self];
@@ -225,6 +227,7 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
   pending.object2 = object2;
   pending.joined = joined;
   pending.probe = probe;
+  pending.plain = plain;
   if (!can_run) enabled_.erase(self);
   if (!starting_) {
     ThreadId next = choose_next();
@@ -273,6 +276,13 @@ void Execution::begin_step(ThreadId t, const Operation& op) {
   TraceStep& step = trace_.emplace_back();
   step.thread = t;
   step.op = op;
+  if (limits_.detect_races) {
+    const bool acquires = op.kind == OpKind::kTryLock &&
+                          static_cast<const LockState*>(op.object)->owner == kNoThread;
+    const int64_t earlier =
+        races_.on_step(t, op, static_cast<uint32_t>(trace_.size() - 1), acquires);
+    if (earlier >= 0 && !pruned_) [[unlikely]] fail_data_race(static_cast<size_t>(earlier));
+  }
 }
 
 void Execution::abandon_thread() {
@@ -400,6 +410,29 @@ void Execution::fail_deadlock() {
   failure_->blocked = std::move(blocked);
 }
 
+void Execution::fail_data_race(size_t earlier) {
+  const TraceStep& first = trace_[earlier];
+  const TraceStep& second = trace_.back();
+  auto access = [](const TraceStep& s) { return s.op.kind == OpKind::kStore ? "wrote" : "read"; };
+  auto where = [](const TraceStep& s) {
+    std::string_view file = s.op.location.file_name();
+    if (file.starts_with("./")) file.remove_prefix(2);
+    return fmt::format("{}:{}", file, s.op.location.line());
+  };
+  std::string message = fmt::format(
+      "data race on {}: T{} {} at {} (step {}), T{} {} at {} (step {}), neither ordered before "
+      "the other",
+      second.op.name, first.thread, access(first), where(first), earlier + 1, second.thread,
+      access(second), where(second), trace_.size());
+  TraceStep racing = first;
+  record_failure(FailureKind::kDataRace, std::move(message), second.thread, second.op.location);
+  if (failure_ && failure_->kind == FailureKind::kDataRace) {
+    failure_->racing_step = static_cast<long>(earlier);
+    failure_->racing_access = racing;
+  }
+  abandon_thread();
+}
+
 ThreadId Execution::spawn(std::function<void()> body, std::source_location location) {
   if (tearing_down_) return kNoThread;
   schedule(Operation{OpKind::kSpawn, nullptr, "thread", location});
@@ -502,6 +535,7 @@ std::string_view failure_kind_name(FailureKind kind) {
     case FailureKind::kException: return "exception";
     case FailureKind::kCrash: return "crash";
     case FailureKind::kStuck: return "stuck";
+    case FailureKind::kDataRace: return "data race";
   }
   return "?";
 }
@@ -512,6 +546,14 @@ bool Failure::same_as(const Failure& other) const {
   // schedule of the same bug changes.
   if (kind == FailureKind::kCrash) return signal == other.signal && fault_pc == other.fault_pc;
   if (kind == FailureKind::kStuck) return true;
+  if (kind == FailureKind::kDataRace) {
+    // The steps differ between schedules of the same race.
+    const Operation& a = racing_access.op;
+    const Operation& b = other.racing_access.op;
+    return location.line() == other.location.line() &&
+           racing_access.thread == other.racing_access.thread && a.kind == b.kind &&
+           std::string_view(a.name) == b.name && a.location.line() == b.location.line();
+  }
   return message == other.message && location.line() == other.location.line();
 }
 

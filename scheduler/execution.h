@@ -37,6 +37,7 @@
 #include "scheduler/crash.h"
 #include "scheduler/failure.h"
 #include "scheduler/operation.h"
+#include "scheduler/race_detector.h"
 #include "scheduler/stack_pool.h"
 #include "scheduler/strategy.h"
 #include "scheduler/thread_set.h"
@@ -81,6 +82,9 @@ struct ExecutionLimits {
   // Wall-clock seconds model code may run without a visible operation before
   // the execution fails as stuck (--watchdog, watchdog.h); 0: no watchdog.
   double watchdog_seconds = 5;
+  // Not a bound but how each execution is checked: whether a data race on a
+  // shared<T> fails it (race_detector.h). Off for models that race on purpose.
+  bool detect_races = true;
 };
 
 // How an execution ended.
@@ -130,11 +134,11 @@ class Execution {
   // travel in registers: no store-then-wider-load of a fresh stack temporary.
   void schedule(const Operation& op, bool can_run = true) {
     schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined,
-                    op.probe);
+                    op.probe, op.plain);
   }
   void schedule_fields(OpKind kind, const void* object, const char* name,
                        std::source_location location, bool can_run, const void* object2,
-                       ThreadId joined, const ValueProbe* probe = nullptr);
+                       ThreadId joined, const ValueProbe* probe = nullptr, bool plain = false);
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;
@@ -162,6 +166,12 @@ class Execution {
   // main context (constructor, invariant) the first failure is kept and the
   // call returns.
   void fail(FailureKind kind, std::string message, std::source_location location);
+
+  // The shared<T> at `object` is destroyed while the execution runs: a
+  // variable built later at its address is a new one to the race detector.
+  void forget_object(const void* object) {
+    if (limits_.detect_races) races_.forget(object);
+  }
 
   // Starts a thread running `body`; it runs up to its first visible operation
   // before this returns. A visible operation of the calling thread.
@@ -236,6 +246,9 @@ class Execution {
   // After a resume that an escape() ended: records its failure.
   void take_escape();
   void fail_deadlock();
+  // Fails the execution with the data race between the last step and the
+  // earlier step `earlier`.
+  [[noreturn]] void fail_data_race(size_t earlier);
   void teardown();
 
   static thread_local Execution* current_;
@@ -310,6 +323,8 @@ class Execution {
   void* main_escape_[5];
   bool main_escape_armed_ = false;
   const char* main_what_ = "";
+  // Happens-before of this execution, when limits_.detect_races.
+  RaceDetector races_;
 };
 
 }  // namespace interleave

@@ -124,6 +124,22 @@ Explanation explain(const std::vector<TraceStep>& trace, const Failure* failure)
   const ThreadId failing = failure->thread;
   std::set<size_t> key;  // 0-based
 
+  // Rule 0: a data race names its two accesses.
+  if (failure->kind == FailureKind::kDataRace && failure->racing_step >= 0 && !trace.empty() &&
+      static_cast<size_t>(failure->racing_step) < trace.size() - 1) {
+    const size_t first = static_cast<size_t>(failure->racing_step), second = trace.size() - 1;
+    const TraceStep& a = trace[first];
+    const TraceStep& b = trace[second];
+    e.marks[first].key = e.marks[second].key = true;
+    e.key_steps = {first + 1, second + 1};
+    e.summary = fmt::format(
+        "data race on {}: T{}'s {} (step {}) and T{}'s {} (step {}); no lock, atomic, spawn, "
+        "join or wake-up orders them",
+        b.op.name, a.thread, op_name(a.op.kind), first + 1, b.thread, op_name(b.op.kind),
+        second + 1);
+    return e;
+  }
+
   // Rule 1.
   std::vector<Stale> candidates;
   for (Stale& s : stale_accesses(trace)) {

@@ -274,7 +274,15 @@ Expected<ReplayResult> replay(const ModelSpec& spec, const Params& params, Model
   strategy.begin_execution();
   Outcome outcome = execution.run(model, strategy);
   if (!execution.error().empty()) return Error{execution.error()};
-  if (!strategy.error().empty()) return Error{strategy.error()};
+  if (!strategy.error().empty()) {
+    // A schedule found with race detection off runs past the first race.
+    if (execution.failure() && execution.failure()->kind == FailureKind::kDataRace) {
+      return Error{fmt::format("{}: the execution stopped at a data race at step {} "
+                               "(--no-race-detection replays a schedule found without it)",
+                               strategy.error(), execution.failure()->step)};
+    }
+    return Error{strategy.error()};
+  }
   if (outcome == Outcome::kStopped) return Error{"schedule does not fit the execution"};
   ReplayResult result;
   result.schedule = schedule_of(spec, params, execution.trace());

@@ -21,6 +21,7 @@ enum class FailureKind {
   kException,  // an exception escaped a thread body (or a noexcept function)
   kCrash,      // the model crashed: a fatal signal or a stack overflow (crash.h)
   kStuck,      // model code ran past the watchdog's limit without a visible operation
+  kDataRace,   // two conflicting plain accesses unordered by happens-before
 };
 
 std::string_view failure_kind_name(FailureKind kind);
@@ -45,8 +46,14 @@ struct Failure {
   // shown. 0 otherwise.
   int signal = 0;
   uintptr_t fault_pc = 0;
+  // For a data race: the earlier of the two accesses, as its trace index
+  // (0-based) and what it did. The later access is the failing step (the
+  // trace's last, by `thread` at `location`); -1 otherwise.
+  long racing_step = -1;
+  TraceStep racing_access;
 
-  // Two failures are "the same bug" when kind, message and place agree.
+  // Two failures are "the same bug" when kind, message and place agree (for
+  // a data race: both accesses' threads, kinds and places, not their steps).
   bool same_as(const Failure& other) const;
 };
 

@@ -78,6 +78,8 @@ json failure_json(const Failure& failure, const Schedule& schedule,
       {"key_steps", e.key_steps},
       {"trace", std::move(trace)},
       {"blocked", std::move(blocked)},
+      // A data race: the earlier access (1-based step); the later is the last.
+      {"racing_step", failure.racing_step >= 0 ? json(failure.racing_step + 1) : json(nullptr)},
   };
 }
 
@@ -103,6 +105,7 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"limit", r.limit.empty() ? json(nullptr) : json(r.limit)},
       {"raise_limit", r.raise_limit.empty() ? json(nullptr) : json(r.raise_limit)},
       {"seed", r.seed ? json(*r.seed) : json(nullptr)},
+      {"race_detection", options.limits.detect_races},
       {"failure", nullptr},
   };
   if (r.first_failure) {

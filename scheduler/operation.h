@@ -68,6 +68,9 @@ struct Operation {
   // thread's frame: valid only until the operation runs, so never follow it
   // from a trace's copy.
   const ValueProbe* probe = nullptr;
+  // Whether the object is a plain variable (shared<T>), whose unordered
+  // conflicting accesses are data races; false for atomics and the rest.
+  bool plain = false;
 };
 
 // One performed operation in an execution's trace.

@@ -134,7 +134,9 @@ std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* fai
   }
   if (marked) {
     out += e.key_steps.empty() ? "  marks: -> context switch\n"
-                               : "  marks: -> context switch, * conflicting access behind the failure\n";
+           : failure->kind == FailureKind::kDataRace
+               ? "  marks: -> context switch, * the racing accesses\n"
+               : "  marks: -> context switch, * conflicting access behind the failure\n";
     if (!e.summary.empty()) out += fmt::format("  why: {}\n", e.summary);
   }
   return out;
@@ -203,10 +205,13 @@ std::string replay_command(const Schedule& schedule, const CheckOptions& options
   if (options.limits.watchdog_seconds != ExecutionLimits{}.watchdog_seconds) {
     cmd += fmt::format(" --watchdog {:g}", options.limits.watchdog_seconds);
   }
+  if (!options.limits.detect_races) cmd += " --no-race-detection";
   return cmd;
 }
 
 std::string describe_failure(const Failure& f) {
+  // A data race's message names both accesses' threads and places itself.
+  if (f.kind == FailureKind::kDataRace) return f.message;
   std::string where;
   if (f.thread != kNoThread) where = fmt::format("T{}", f.thread);
   std::string loc = format_location(f.location);

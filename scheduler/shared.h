@@ -13,6 +13,11 @@
 // plain accesses instead, so that TSan reports the data race of a racy model
 // (and stays silent on a correct one, whose accesses are ordered by its
 // mutexes, atomics and joins).
+//
+// Under the scheduler the accesses are marked plain (Operation::plain): two
+// of them from different threads, at least one a store, that happens-before
+// does not order are a data race, which fails the execution at the second
+// one (race_detector.h; ExecutionLimits::detect_races turns it off).
 #pragma once
 
 #include <atomic>
@@ -39,10 +44,16 @@ class shared {
   explicit shared(const char* name = "shared", T initial = T{}) : name_(name), value_(initial) {}
   shared(const shared&) = delete;
   shared& operator=(const shared&) = delete;
+  // A variable destroyed during an execution (a local of a thread body) is
+  // forgotten, so one built later at its address is not confused with it.
+  ~shared() {
+    if (Execution* ex = detail::scheduling()) ex->forget_object(this);
+  }
 
   T load(std::source_location location = std::source_location::current()) const {
     if (Execution* ex = detail::scheduling()) {
-      ex->schedule(Operation{OpKind::kLoad, this, name_, location});
+      ex->schedule_fields(OpKind::kLoad, this, name_, location, /*can_run=*/true, nullptr,
+                          kNoThread, /*plain=*/true);
       T value = value_;
       detail::record_read(ex, value);
       return value;
@@ -53,7 +64,8 @@ class shared {
 
   void store(T value, std::source_location location = std::source_location::current()) {
     if (Execution* ex = detail::scheduling()) {
-      ex->schedule(Operation{OpKind::kStore, this, name_, location});
+      ex->schedule_fields(OpKind::kStore, this, name_, location, /*can_run=*/true, nullptr,
+                          kNoThread, /*plain=*/true);
       value_ = value;
       detail::record_written(ex, value);
       return;

@@ -70,8 +70,47 @@ trace_of() { grep -E '^ +[0-9]+  T[0-9]' <<<"$1"; }
 # The schedule string of the report's replay line.
 schedule_of() { sed -n "s/^replay: bazel run \/\/:interleave -- replay '\([^']*\)'.*/\1/p" <<<"$1"; }
 
+# --- A data race: counter.racy's unordered accesses, found first by default. ---
+# T0 loads and stores, then T1's load is not ordered after T0's store.
+run check counter.racy --threads 2 --iters 1
+expect_rc 1
+expect_no_err
+expect_out "FAIL data race on counter: T0 wrote at models/counter.h:38 (step 2), T1 read at models/counter.h:37 (step 3), neither ordered before the other"
+expect_out "found in execution 1 (1 execution, 3 steps"
+expect_out "marks: -> context switch, * the racing accesses"
+expect_out "why: data race on counter: T0's store (step 2) and T1's load (step 3)"
+race_out="$out"
+race_schedule=$(schedule_of "$out")
+[[ "$race_schedule" == "counter.racy:t2,i1:v1:001" ]] ||
+  fail "data race schedule '$race_schedule', expected 'counter.racy:t2,i1:v1:001'"
+checks=$((checks + 1))
+[[ "$(trace_of "$out" | grep -c '\*$')" -eq 2 ]] || fail "data race: not two steps marked *: $out"
+run replay "$race_schedule"
+expect_rc 1
+[[ "$(grep '^FAIL' <<<"$out")" == "$(grep '^FAIL' <<<"$race_out")" ]] ||
+  fail "replay of the data race: $out"
+[[ "$(trace_of "$out")" == "$(trace_of "$race_out")" ]] || fail "replay of the data race: $out"
+# Every strategy reports it; the locked counter has none.
+for strategy in dfs bounded iterative random pct; do
+  run check counter.racy --strategy "$strategy"
+  expect_rc 1
+  expect_out "FAIL data race on counter"
+done
+run check counter.locked --threads 3 --iters 2
+expect_rc 0
+expect_out "PASS no bug found"
+# A lost-update schedule replayed with race detection stops at the race.
+run replay "counter.racy:t2,i1:v1:0110"
+expect_usage_error "stopped at a data race at step 3 (--no-race-detection"
+run check counter.racy --no-race-detection --json "$TMP/race.json"
+expect_rc 1
+expect_out "FAIL lost update"
+expect_out " --no-race-detection"
+checks=$((checks + 1))
+grep -qF '"race_detection": false' "$TMP/race.json" || fail "--json lacks race_detection: false"
+
 # --- A bug: counter.racy 2x1 loses an update. -------------------------------
-run check --strategy dfs counter.racy --threads 2 --iters 1
+run check --strategy dfs counter.racy --threads 2 --iters 1 --no-race-detection
 expect_rc 1
 expect_no_err
 expect_out "lost update: 2 increments, counter == 1"
@@ -84,7 +123,7 @@ check_trace=$(trace_of "$check_out")
 [[ $(wc -l <<<"$check_trace") -eq 4 ]] || fail "counter.racy 2x1 trace is not 4 steps: $check_trace"
 
 # The printed replay string replays the same trace and failure.
-run replay "$schedule"
+run replay "$schedule" --no-race-detection
 expect_rc 1
 expect_no_err
 expect_out "replaying counter.racy:t2,i1:v1:0110"
@@ -96,35 +135,35 @@ expect_out "replaying counter.racy:t2,i1:v1:0110"
 
 # Replaying it twice gives byte-identical output.
 first_replay="$out"
-run replay "$schedule"
+run replay "$schedule" --no-race-detection
 [[ "$out" == "$first_replay" ]] || fail "two replays of $schedule differ"
 
 # 2x2: the replay string of a longer failure also reproduces it.
-run check --strategy dfs counter.racy --threads 2 --iters 2
+run check --strategy dfs counter.racy --threads 2 --iters 2 --no-race-detection
 expect_rc 1
 expect_out "lost update: 4 increments"
 s22=$(schedule_of "$out")
 t22=$(trace_of "$out")
 [[ -n "$s22" ]] || fail "no replay line for counter.racy 2x2"
-run replay "$s22"
+run replay "$s22" --no-race-detection
 expect_rc 1
 [[ "$(trace_of "$out")" == "$t22" ]] || fail "replay of $s22 gives another trace"
 
 # --all counts the failing executions.
-run check --strategy dfs counter.racy --threads 2 --iters 1 --all
+run check --strategy dfs counter.racy --threads 2 --iters 1 --all --no-race-detection
 expect_rc 1
 expect_out "4 of 6 executions fail (all schedules explored)"
 
 # --- --no-shrink: the failure as the strategy found it. ----------------------
 # Random seed 1 finds counter.racy 2x2 with 3 preemptions; shrinking reports a
 # schedule with 1 and names the original, which --no-shrink reports itself.
-run check counter.racy --threads 2 --iters 2 --strategy random --seed 1
+run check counter.racy --threads 2 --iters 2 --strategy random --seed 1 --no-race-detection
 expect_rc 1
 expect_out "  shrunk from 8 steps, 3 preemptions to 8 steps, 1 preemption (original: 'counter.racy:t2,i2:v1:10011001')"
 shrunk_schedule=$(schedule_of "$out")
 [[ "$shrunk_schedule" == "counter.racy:t2,i2:v1:10000111" ]] ||
   fail "shrunk schedule '$shrunk_schedule', expected 'counter.racy:t2,i2:v1:10000111'"
-run check counter.racy --threads 2 --iters 2 --strategy random --seed 1 --no-shrink
+run check counter.racy --threads 2 --iters 2 --strategy random --seed 1 --no-shrink --no-race-detection
 expect_rc 1
 expect_no_err
 expect_out "found in execution 1 (1 execution, 8 steps"
@@ -138,14 +177,14 @@ unshrunk_trace=$(trace_of "$out")
 # Its trace is the original schedule's, step for step: T1, T0, T0, T1, T1, T0, T0, T1.
 [[ "$(awk '{printf "%s", substr($2, 2)}' <<<"$unshrunk_trace")" == "10011001" ]] ||
   fail "--no-shrink trace is not the original schedule:"$'\n'"$unshrunk_trace"
-run replay "$unshrunk_schedule"
+run replay "$unshrunk_schedule" --no-race-detection
 expect_rc 1
 [[ "$(trace_of "$out")" == "$unshrunk_trace" ]] || fail "replay of the unshrunk schedule differs"
 
 # --- Folding and --full-trace. --------------------------------------------------
 # counter.racy 3x3 (DFS): T0's three increments come first and have no part in
 # the lost update between T1 and T2, so its 6 steps are one line.
-run check counter.racy --threads 3 --iters 3 --strategy dfs
+run check counter.racy --threads 3 --iters 3 --strategy dfs --no-race-detection
 expect_rc 1
 expect_no_err
 expect_out "   ...  T0     6 steps folded (1-6); --full-trace shows them"
@@ -154,7 +193,7 @@ checks=$((checks + 1))
 [[ $(wc -l <<<"$folded_trace") -eq 12 && "$folded_trace" == "     7  T1 "* ]] ||
   fail "folded trace is not steps 7-18:"$'\n'"$folded_trace"
 fold_schedule=$(schedule_of "$out")
-run check counter.racy --threads 3 --iters 3 --strategy dfs --full-trace
+run check counter.racy --threads 3 --iters 3 --strategy dfs --full-trace --no-race-detection
 expect_rc 1
 checks=$((checks + 1))
 grep -qF "folded" "$TMP/out" && fail "--full-trace folded steps: $out"
@@ -162,11 +201,11 @@ full_trace=$(trace_of "$out")
 [[ $(wc -l <<<"$full_trace") -eq 18 && "$full_trace" == *"$folded_trace" ]] ||
   fail "--full-trace is not all 18 steps:"$'\n'"$full_trace"
 # replay folds the same way, and --full-trace works there too.
-run replay "$fold_schedule"
+run replay "$fold_schedule" --no-race-detection
 expect_rc 1
 [[ "$(trace_of "$out")" == "$folded_trace" ]] || fail "replay folds differently: $out"
 expect_out "   ...  T0     6 steps folded (1-6)"
-run replay "$fold_schedule" --full-trace
+run replay "$fold_schedule" --full-trace --no-race-detection
 expect_rc 1
 [[ "$(trace_of "$out")" == "$full_trace" ]] || fail "replay --full-trace differs: $out"
 
@@ -246,7 +285,7 @@ expect_rc 0
 expect_out "PASS"
 
 # --- The step bound, and replay with the same bound. ------------------------
-run check --strategy dfs counter.racy --threads 2 --iters 1 --max-steps 3
+run check --strategy dfs counter.racy --threads 2 --iters 1 --max-steps 3 --no-race-detection
 expect_rc 1
 expect_out "possible livelock"
 expect_out "--max-steps 3"
@@ -254,11 +293,11 @@ bound_schedule=$(schedule_of "$out")
 bound_fail=$(grep '^FAIL' <<<"$out")
 [[ "$bound_schedule" == "counter.racy:t2,i1:v1:001" ]] ||
   fail "step-bound schedule '$bound_schedule', expected 'counter.racy:t2,i1:v1:001'"
-run replay "$bound_schedule" --max-steps 3
+run replay "$bound_schedule" --max-steps 3 --no-race-detection
 expect_rc 1
 [[ "$(grep '^FAIL' <<<"$out")" == "$bound_fail" ]] || fail "step-bound replay: $out"
 # Without the bound the schedule is too short for the execution.
-run replay "$bound_schedule"
+run replay "$bound_schedule" --no-race-detection
 expect_usage_error "does not fit"
 
 # --- Usage and input errors: exit 2, one line on stderr. --------------------
@@ -296,9 +335,9 @@ expect_usage_error "unknown model"
 # lock at step 2.
 run replay "counter.locked:t2,i1:v1:0110"
 expect_usage_error "step 2 chooses T1, which cannot run there"
-run replay "counter.racy:t2,i1:v1:01100"
+run replay "counter.racy:t2,i1:v1:01100" --no-race-detection
 expect_usage_error "does not fit"
-run replay "counter.racy:t2,i1:v1:011"
+run replay "counter.racy:t2,i1:v1:011" --no-race-detection
 expect_usage_error "does not fit"
 run replay
 expect_usage_error "schedule"
@@ -318,7 +357,7 @@ expect_out "--iters"
 
 # --- Strategies beyond DFS and DPOR. -----------------------------------------
 # Iterative bounding: counter.racy 2x1 is found with the fewest preemptions.
-run check counter.racy --threads 2 --iters 1 --strategy iterative
+run check counter.racy --threads 2 --iters 1 --strategy iterative --no-race-detection
 expect_rc 1
 expect_no_err
 expect_out "found with 1 preemption, the fewest"
@@ -327,12 +366,12 @@ iter_schedule=$(schedule_of "$out")
   fail "iterative schedule '$iter_schedule', expected 'counter.racy:t2,i1:v1:0110'"
 
 # A bound: no bug within 0 preemptions, and the report says so.
-run check counter.racy --threads 2 --iters 1 --preemptions 0
+run check counter.racy --threads 2 --iters 1 --preemptions 0 --no-race-detection
 expect_rc 0
 expect_out "PASS no bug found in 2 executions within 0 preemptions"
 checks=$((checks + 1))
 grep -qF "explored all" "$TMP/out" && fail "a cut bounded run claims to have explored all: $out"
-run check counter.racy --threads 2 --iters 1 --strategy bounded --preemptions 1
+run check counter.racy --threads 2 --iters 1 --strategy bounded --preemptions 1 --no-race-detection
 expect_rc 1
 expect_out "found with 1 preemption"
 

@@ -38,11 +38,14 @@ void require_same_trace(const std::vector<TraceStep>& a, const std::vector<Trace
   }
 }
 
-CheckResult check_racy(int threads, int iters, bool all = false) {
-  CheckOptions options;
+// DFS of counter.racy; with `races`, race detection on (its failure is then
+// the data race, not the lost update).
+CheckResult check_racy(int threads, int iters, bool all = false, bool races = false) {
+  CheckOptions options = test::dfs_options();
   options.all = all;
+  options.limits.detect_races = races;
   auto r = models::builtin().check("counter.racy", {{"threads", threads}, {"iters", iters}},
-                                   test::dfs_options(options));
+                                   options);
   REQUIRE(r.ok());
   return *r;
 }
@@ -55,17 +58,21 @@ struct Size {
 
 TEST_CASE("a failure's schedule string replays the identical trace and failure",
           "[determinism]") {
+  for (bool races : {false, true})
   for (Size s : {Size{2, 1}, Size{2, 2}, Size{3, 1}}) {
-    CAPTURE(s.threads, s.iters);
-    CheckResult r = check_racy(s.threads, s.iters);
+    CAPTURE(races, s.threads, s.iters);
+    CheckResult r = check_racy(s.threads, s.iters, false, races);
     REQUIRE(r.found_bug());
     const FoundFailure& f = *r.first_failure;
+    CHECK((f.failure.kind == FailureKind::kDataRace) == races);
     std::string text = f.schedule.to_string();
     CAPTURE(text);
     CHECK(f.schedule.model == "counter.racy");
     CHECK(f.schedule.choices.size() == f.trace.size());
+    ExecutionLimits limits;
+    limits.detect_races = races;
 
-    auto replayed = models::builtin().replay(text);
+    auto replayed = models::builtin().replay(text, limits);
     REQUIRE(replayed.ok());
     CHECK(replayed->outcome == Outcome::kFailed);
     REQUIRE(replayed->failure.has_value());
@@ -79,7 +86,7 @@ TEST_CASE("a failure's schedule string replays the identical trace and failure",
     CHECK(replayed->schedule.to_string() == text);
 
     // And a second replay of the same string is identical again.
-    auto again = models::builtin().replay(text);
+    auto again = models::builtin().replay(text, limits);
     REQUIRE(again.ok());
     require_same_trace(again->trace, replayed->trace);
     CHECK(again->failure->message == replayed->failure->message);

@@ -24,11 +24,21 @@ namespace {
 
 using namespace interleave;
 
+// These tests compare the interleavings DPOR and DFS explore, on programs
+// that race on plain shared<int>s by design: race detection, which would
+// stop each execution at its first race, is off.
+ExecutionLimits without_race_detection() {
+  ExecutionLimits limits;
+  limits.detect_races = false;
+  return limits;
+}
+
 template <Model M>
 CheckResult dpor(std::vector<std::pair<std::string, int64_t>> values, bool all = false) {
   auto params = make_params<M>(values);
   REQUIRE(params.ok());
   CheckOptions options;
+  options.limits = without_race_detection();
   options.strategy = "dpor";
   options.all = all;
   return check_model<M>(*params, options);
@@ -195,7 +205,7 @@ Exploration explore(Strategy& strategy, std::vector<std::pair<std::string, int64
   auto params = make_params<M>(values);
   REQUIRE(params.ok());
   ModelAdapter<M> model(*params);
-  Execution execution;
+  Execution execution(without_race_detection());
   Exploration e;
   std::vector<std::string> outcomes;
   g_outcomes = &outcomes;
@@ -443,6 +453,7 @@ TEST_CASE("DPOR with spawn and join reaches every outcome DFS reaches", "[dpor]"
   REQUIRE(params.ok());
   std::set<std::string> by_dfs, by_dpor;
   CheckOptions options;
+  options.limits = without_race_detection();
   options.strategy = "dfs";
   g_spawn_outcomes = &by_dfs;
   CheckResult dfs = check_model<SpawnJoinModel>(*params, options);

@@ -50,7 +50,9 @@ void check_common(const json& j, const CheckResult& r) {
 }  // namespace
 
 TEST_CASE("a failing check round-trips through JSON", "[json]") {
+  // The lost update itself (with race detection the data race comes first).
   CheckOptions options;
+  options.limits.detect_races = false;
   CheckResult r = run("counter.racy", {{"threads", 2}, {"iters", 1}}, options);
   REQUIRE(r.first_failure);
   const FoundFailure& f = *r.first_failure;
@@ -67,6 +69,9 @@ TEST_CASE("a failing check round-trips through JSON", "[json]") {
   CHECK(jf.at("schedule") == f.schedule.to_string());
   CHECK(jf.at("schedule") == "counter.racy:t2,i1:v1:0110");
   CHECK(jf.at("replay") == replay_command(f.schedule, options));
+  CHECK(jf.at("replay").get<std::string>().ends_with(" --no-race-detection"));
+  CHECK(j.at("race_detection") == false);
+  CHECK(jf.at("racing_step").is_null());
   CHECK(jf.at("execution").get<uint64_t>() == f.execution);
   CHECK(jf.at("preemptions").get<int>() == f.preemptions);
   Explanation e = explain(f.trace, &f.failure);
@@ -91,6 +96,26 @@ TEST_CASE("a failing check round-trips through JSON", "[json]") {
     CHECK(js.at("key").get<bool>() == e.marks[i].key);
   }
   CHECK(jf.at("blocked").empty());
+}
+
+TEST_CASE("a data race in JSON: its kind, both steps, and the key steps", "[json]") {
+  CheckOptions options;
+  CheckResult r = run("counter.racy", {{"threads", 2}, {"iters", 1}}, options);
+  REQUIRE(r.first_failure);
+  const FoundFailure& f = *r.first_failure;
+  json j = json::parse(check_json(r, options));
+  check_common(j, r);
+  CHECK(j.at("race_detection") == true);
+  const json& jf = j.at("failure");
+  CHECK(jf.at("kind") == "data race");
+  CHECK(jf.at("message") == f.failure.message);
+  // T0 loads and stores, then T1's load races with T0's store.
+  CHECK(jf.at("schedule") == "counter.racy:t2,i1:v1:001");
+  CHECK(jf.at("replay") == "bazel run //:interleave -- replay 'counter.racy:t2,i1:v1:001'");
+  CHECK(jf.at("thread") == 1);
+  CHECK(jf.at("racing_step") == 2);
+  CHECK(jf.at("key_steps").get<std::vector<size_t>>() == std::vector<size_t>{2, 3});
+  CHECK(jf.at("trace").size() == 3);
 }
 
 TEST_CASE("a passing check round-trips through JSON", "[json]") {

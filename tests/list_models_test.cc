@@ -41,7 +41,7 @@ void require_replays(const CheckResult& r) {
   REQUIRE(r.found_bug());
   std::string text = r.first_failure->schedule.to_string();
   CAPTURE(text);
-  auto replayed = replay_model<M>(text);
+  auto replayed = replay_model<M>(text, test::dfs_options().limits);  // as checked
   INFO((replayed ? format_replay(*replayed, {}) : replayed.error()));
   REQUIRE(replayed.ok());
   CHECK(replayed->outcome == Outcome::kFailed);

@@ -46,7 +46,7 @@ void require_replays(const CheckResult& result) {
   REQUIRE(result.found_bug());
   std::string text = result.first_failure->schedule.to_string();
   INFO("replaying " << text);
-  auto replayed = replay_model<M>(text);
+  auto replayed = replay_model<M>(text, test::dfs_options().limits);  // as checked
   INFO((replayed ? std::string() : replayed.error()));
   REQUIRE(replayed.ok());
   CHECK(replayed->outcome == Outcome::kFailed);

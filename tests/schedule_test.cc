@@ -40,8 +40,16 @@ std::string parse_error(const std::string& text) {
   return parsed.error();
 }
 
+// These schedules are counter.racy's lost-update interleavings: replayed
+// without race detection, which would stop them at their first race.
+interleave::ExecutionLimits without_race_detection() {
+  interleave::ExecutionLimits limits;
+  limits.detect_races = false;
+  return limits;
+}
+
 std::string replay_error(const std::string& text) {
-  auto replayed = models::builtin().replay(text);
+  auto replayed = models::builtin().replay(text, without_race_detection());
   REQUIRE_FALSE(replayed.ok());
   CHECK(replayed.error().find('\n') == std::string::npos);
   CHECK_FALSE(replayed.error().empty());
@@ -214,12 +222,25 @@ TEST_CASE("Registry::replay rejects schedules that are too short or too long",
              Contains("ended after 8 steps but the schedule has 9"));
 }
 
+TEST_CASE("Registry::replay with race detection stops a lost-update schedule at its race",
+          "[replay][errors]") {
+  auto r = models::builtin().replay("counter.racy:t2,i1:v1:0011");
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error(), Contains("ended after 3 steps but the schedule has 4"));
+  CHECK_THAT(r.error(), Contains("stopped at a data race at step 3 (--no-race-detection"));
+  auto race = models::builtin().replay("counter.racy:t2,i1:v1:001");
+  REQUIRE(race.ok());
+  REQUIRE(race->failure);
+  CHECK(race->failure->kind == FailureKind::kDataRace);
+}
+
 TEST_CASE("Registry::replay accepts every schedule the checker can produce", "[replay]") {
   // All six schedules of counter.racy 2x1; four of them lose an update.
   int failed = 0;
   for (const char* choices : {"0011", "0101", "0110", "1001", "1010", "1100"}) {
     CAPTURE(choices);
-    auto r = models::builtin().replay(std::string("counter.racy:t2,i1:v1:") + choices);
+    auto r = models::builtin().replay(std::string("counter.racy:t2,i1:v1:") + choices,
+                                      without_race_detection());
     REQUIRE(r.ok());
     CHECK(r->trace.size() == 4);
     CHECK(r->schedule.to_string() == std::string("counter.racy:t2,i1:v1:") + choices);

@@ -41,10 +41,11 @@ CheckOptions with(std::string strategy, bool shrink = true) {
 
 // The shrunk failure: it replays to the same failure, is no longer than the
 // original in preemptions, then steps, and the lengths it reports are its own.
-void check_shrunk(const CheckResult& r) {
+// `limits` are the check's (race detection on or off).
+void check_shrunk(const CheckResult& r, const ExecutionLimits& limits = {}) {
   const FoundFailure& f = *r.first_failure;
   REQUIRE(f.shrunk);
-  auto replayed = models::builtin().replay(f.schedule.to_string());
+  auto replayed = models::builtin().replay(f.schedule.to_string(), limits);
   REQUIRE(replayed.ok());
   REQUIRE(replayed->failure.has_value());
   CHECK(replayed->failure->same_as(f.failure));
@@ -57,7 +58,7 @@ void check_shrunk(const CheckResult& r) {
   CHECK(f.shrunk_steps <= f.original_steps);
   if (f.shrunk_preemptions == f.original_preemptions) CHECK(f.shrunk_steps <= f.original_steps);
   // The original replays to the same failure too.
-  auto original = models::builtin().replay(f.original_schedule);
+  auto original = models::builtin().replay(f.original_schedule, limits);
   REQUIRE(original.ok());
   REQUIRE(original->failure.has_value());
   CHECK(original->failure->same_as(f.failure));
@@ -111,11 +112,21 @@ TEST_CASE("a long random schedule shrinks to fewer steps and preemptions", "[shr
 
   // counter.racy's lost update is found at the end (every execution has
   // 2 x threads x iters steps); shrinking removes preemptions instead.
+  // (Race detection off: it would stop the execution at the first race.)
   Case counter{"counter.racy", {{"threads", 4}, {"iters", 3}}};
-  CheckResult c = run(counter, with("random"));
-  check_shrunk(c);
+  CheckOptions lost_update = with("random");
+  lost_update.limits.detect_races = false;
+  CheckResult c = run(counter, lost_update);
+  check_shrunk(c, lost_update.limits);
   CHECK(c.first_failure->shrunk_preemptions < c.first_failure->original_preemptions);
   CHECK(c.first_failure->shrunk_steps == 24);
+
+  // The same model's data race shrinks as the same race (the same two
+  // accesses, threads and lines; its steps may move).
+  CheckResult race = run(counter, with("random"));
+  check_shrunk(race);
+  CHECK(race.first_failure->failure.kind == FailureKind::kDataRace);
+  CHECK(race.first_failure->shrunk_preemptions <= race.first_failure->original_preemptions);
 }
 
 TEST_CASE("shrink() on its own: deterministic, never longer", "[shrink]") {

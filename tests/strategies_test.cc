@@ -65,8 +65,12 @@ Params independent_params(const std::vector<int>& sizes) {
   return *params;
 }
 
+// Race detection off: these tests count the schedules and preemptions to the
+// interleaving bugs themselves (the lost update); every strategy's data-race
+// verdict is tested in race_detection_test.cc.
 CheckOptions with_strategy(std::string strategy, int preemptions = -1) {
   CheckOptions options;
+  options.limits.detect_races = false;
   options.strategy = std::move(strategy);
   options.preemptions = preemptions;
   return options;
@@ -148,7 +152,8 @@ CheckResult check_builtin(const std::string& model, const CheckOptions& options)
 // The found schedule replays, through the registry, to the same failure.
 void require_replays(const CheckResult& r) {
   REQUIRE(r.found_bug());
-  auto replayed = models::builtin().replay(r.first_failure->schedule.to_string());
+  auto replayed = models::builtin().replay(r.first_failure->schedule.to_string(),
+                                           with_strategy("replay").limits);
   REQUIRE(replayed.ok());
   REQUIRE(replayed->failure.has_value());
   CHECK(replayed->failure->same_as(r.first_failure->failure));
