@@ -107,7 +107,7 @@ struct LongLoads {
   void invariant() {}
   int steps, threads;
   int sum = 0;
-  interleave::shared<int> x{"x", 0}, counter{"counter", 0};
+  interleave::atomic<int> x{"x", 0}, counter{"counter", 0};
 };
 
 const interleave::Registry& bench_models() {

@@ -53,7 +53,7 @@ class shared {
   T load(std::source_location location = std::source_location::current()) const {
     if (Execution* ex = detail::scheduling()) {
       ex->schedule_fields(OpKind::kLoad, this, name_, location, /*can_run=*/true, nullptr,
-                          kNoThread, /*plain=*/true);
+                          kNoThread, /*probe=*/nullptr, /*plain=*/true);
       T value = value_;
       detail::record_read(ex, value);
       return value;
@@ -65,7 +65,7 @@ class shared {
   void store(T value, std::source_location location = std::source_location::current()) {
     if (Execution* ex = detail::scheduling()) {
       ex->schedule_fields(OpKind::kStore, this, name_, location, /*can_run=*/true, nullptr,
-                          kNoThread, /*plain=*/true);
+                          kNoThread, /*probe=*/nullptr, /*plain=*/true);
       value_ = value;
       detail::record_written(ex, value);
       return;

@@ -36,7 +36,7 @@ struct NullDeref {
     }
   }
   void invariant() {}
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // T1 calls abort() when it sees T0's store.
@@ -52,7 +52,7 @@ struct Abort {
     }
   }
   void invariant() {}
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // Recursion without end on T0, after one visible operation: a stack overflow.
@@ -74,7 +74,7 @@ struct DeepRecursion {
     x.store(recurse(0));
   }
   void invariant() {}
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 [[gnu::noinline]] inline void throw_runtime_error(const char* what) {
@@ -108,7 +108,7 @@ struct ThrowingDestructorModel {
     x.store(1);
   }
   void invariant() {}
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // T1 fails while T0 may be paused at the unlock in ~lock_guard (a visible
@@ -130,12 +130,12 @@ struct FailWhileInLockGuard {
   }
   void invariant() {}
   interleave::mutex m{"m"};
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // A destructor that performs a visible operation (implicitly noexcept).
 struct StoresOnExit {
-  interleave::shared<int>& x;
+  interleave::atomic<int>& x;
   ~StoresOnExit() { x.store(2); }
 };
 
@@ -158,7 +158,7 @@ struct FailWhileInDestructor {
     }
   }
   void invariant() {}
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // T1 fails while T0 sleeps in a condition-variable wait.
@@ -180,8 +180,8 @@ struct FailWhileInWait {
   void invariant() {}
   interleave::mutex m{"m"};
   interleave::condition_variable cv{"cv"};
-  interleave::shared<int> ready{"ready", 0};
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> ready{"ready", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // T0 spins on a plain variable only T1 would set: no visible operation, ever.
@@ -201,8 +201,8 @@ struct SpinOnPlainVariable {
   }
   void invariant() {}
   volatile bool flag = false;
-  interleave::shared<int> x{"x", 0};
-  interleave::shared<int> y{"y", 0};
+  interleave::atomic<int> x{"x", 0};
+  interleave::atomic<int> y{"y", 0};
 };
 
 // A real std::mutex in a model: T1 blocks in the OS when T0 holds it while
@@ -218,7 +218,7 @@ struct BlockOnStdMutex {
   }
   void invariant() {}
   std::mutex real;
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // T0 starts 100 threads one after another, joining each: never more than 2
@@ -234,7 +234,7 @@ struct SpawnInLoop {
     }
   }
   void invariant() { interleave::check(x.load() == 99, "x == {}, expected 99", x.load()); }
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // T0 holds a mutex and starts 36 threads that all wait for it: 37 alive.
@@ -264,7 +264,7 @@ struct CrashInInvariant {
   void invariant() {
     if (x.load() == 1) *g_null = 2;
   }
-  interleave::shared<int> x{"x", 0};
+  interleave::atomic<int> x{"x", 0};
 };
 
 // Every model above, for the bad_models_cli binary.

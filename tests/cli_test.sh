@@ -558,7 +558,7 @@ run check counter.racy --threads 2 --iters 1 --stack-size 65536 --watchdog 0
 expect_rc 1
 expect_out "replay: bazel run //:interleave -- replay 'counter.racy:t2,i1:v1:"
 expect_out "--stack-size 65536 --watchdog 0"
-run replay 'counter.racy:t2,i1:v1:0101' --stack-size 65536 --watchdog 2
+run replay 'counter.racy:t2,i1:v1:0101' --stack-size 65536 --watchdog 2 --no-race-detection
 expect_rc 1
 expect_out "FAIL lost update"
 

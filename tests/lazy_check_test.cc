@@ -37,7 +37,7 @@ struct SlotModel {
     }
   }
   void invariant() {}
-  shared<int> slot[2]{shared<int>{"slot0", -1}, shared<int>{"slot1", -1}};
+  atomic<int> slot[2]{atomic<int>{"slot0", -1}, atomic<int>{"slot1", -1}};
 };
 
 // A failing INTERLEAVE_CHECK: thread 1 requires thread 0's store to have come first.
@@ -53,7 +53,7 @@ struct OrderModel {
     }
   }
   void invariant() {}
-  shared<int> flag{"flag", 0};
+  atomic<int> flag{"flag", 0};
 };
 
 template <class M>
