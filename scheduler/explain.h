@@ -30,6 +30,8 @@ struct Explanation {
 // Explains `trace`; `failure` (may be null: a passing trace) selects the key
 // steps. Rules, first that applies:
 //
+//  0. Stuck (FailureKind::kStuck, see watchdog.h): the stuck thread's last
+//     step, after which it never reached a visible operation.
 //  1. Stale value (lost update, check-then-act). A thread T reads object X
 //     (step a), another thread U then writes X (step w, conflicting with a
 //     under DporStrategy::conflict), and T accesses X again (step b) without

@@ -19,6 +19,7 @@
 
 #include "models/counter.h"
 #include "scheduler/dfs.h"
+#include "scheduler/explain.h"
 #include "scheduler/explorer.h"
 #include "scheduler/report.h"
 #include "tests/bad_models.h"
@@ -243,6 +244,13 @@ TEST_CASE("a thread blocked in a std::mutex another fiber holds is stuck", "[wat
   Failure f = check_and_replay<BlockOnStdMutex>(FailureKind::kStuck, options_with(limits));
   CHECK(f.thread == 1);
   CHECK_THAT(f.message, Catch::StartsWith("stuck: T1 ran 0.2 s without a visible operation"));
+  // The explanation points at T1's last step: its store before the lock.
+  CheckResult r = check_model<BlockOnStdMutex>(params<BlockOnStdMutex>(), options_with(limits));
+  REQUIRE(r.found_bug());
+  Explanation e = explain(r.first_failure->trace, &r.first_failure->failure);
+  CHECK(e.key_steps == std::vector<size_t>{r.first_failure->trace.size()});
+  CHECK_THAT(e.summary, Catch::StartsWith("T1 never reached a visible operation after its store "
+                                          "of x (step"));
   ordinary_check_still_works();
 }
 
