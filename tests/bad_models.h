@@ -255,6 +255,34 @@ struct ThirtySevenAlive {
   interleave::mutex m{"m"};
 };
 
+// Crashes before any visible operation: in T1's first code, and in a thread
+// T0 spawns (the escape returns to T0 inside spawn, which then stops too).
+struct CrashAtStart {
+  static ModelSpec spec() { return {"bad.crash_at_start", "T1 crashes at once", {}}; }
+  explicit CrashAtStart(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int index) {
+    if (index == 1) *g_null = 3;
+    x.store(1);
+  }
+  void invariant() {}
+  interleave::shared<int> x{"x", 0};
+};
+
+struct SpawnedChildCrashes {
+  static ModelSpec spec() { return {"bad.child_crash", "a spawned thread crashes at once", {}}; }
+  explicit SpawnedChildCrashes(const Params&) {}
+  int thread_count() const { return 1; }
+  void thread(int) {
+    x.store(1);
+    interleave::thread child([] { *g_null = 4; });
+    child.join();
+    x.store(2);
+  }
+  void invariant() {}
+  interleave::shared<int> x{"x", 0};
+};
+
 // A crash on the main context: in the invariant.
 struct CrashInInvariant {
   static ModelSpec spec() { return {"bad.invariant_crash", "the invariant dereferences null", {}}; }
@@ -283,6 +311,8 @@ inline interleave::Registry registry() {
   r.add<SpawnInLoop>();
   r.add<ThirtySevenAlive>();
   r.add<CrashInInvariant>();
+  r.add<CrashAtStart>();
+  r.add<SpawnedChildCrashes>();
   return r;
 }
 

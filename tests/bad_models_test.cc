@@ -102,6 +102,27 @@ TEST_CASE("--all counts every crashing execution and the process goes on", "[cra
   ordinary_check_still_works();
 }
 
+TEST_CASE("crashes at different steps are the same bug for shrinking", "[crash]") {
+  Failure a;
+  a.kind = FailureKind::kCrash;
+  a.thread = 1;
+  a.signal = SIGSEGV;
+  a.fault_pc = 0x1234;
+  a.message = "crash: SIGSEGV in T1 at step 7 (null pointer access)";
+  Failure b = a;
+  b.message = "crash: SIGSEGV in T1 at step 3 (null pointer access)";
+  b.step = 3;
+  CHECK(a.same_as(b));
+  b.fault_pc = 0x1238;  // another instruction
+  CHECK_FALSE(a.same_as(b));
+  b = a;
+  b.signal = SIGBUS;
+  CHECK_FALSE(a.same_as(b));
+  b = a;
+  b.thread = 0;
+  CHECK_FALSE(a.same_as(b));
+}
+
 TEST_CASE("abort() in a thread is a crash failure that replays", "[crash]") {
   Failure f = check_and_replay<Abort>(FailureKind::kCrash);
   CHECK(f.signal == SIGABRT);
@@ -115,6 +136,16 @@ TEST_CASE("a crash in the invariant is a crash failure on the main context", "[c
   CHECK(f.signal == SIGSEGV);
   CHECK(f.thread == kNoThread);
   CHECK(f.message == "crash: SIGSEGV in the model's invariant at step 1 (null pointer access)");
+}
+
+TEST_CASE("a crash before a thread's first visible operation is a crash failure", "[crash]") {
+  Failure f = check_and_replay<CrashAtStart>(FailureKind::kCrash);
+  CHECK(f.thread == 1);
+  CHECK(f.message == "crash: SIGSEGV in T1 at step 0 (null pointer access)");
+  Failure g = check_and_replay<SpawnedChildCrashes>(FailureKind::kCrash);
+  CHECK(g.thread == 1);
+  CHECK(g.message == "crash: SIGSEGV in T1 at step 2 (null pointer access)");
+  ordinary_check_still_works();
 }
 
 TEST_CASE("deep recursion is a stack overflow with the depth reached", "[crash][stack]") {
