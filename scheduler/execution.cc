@@ -327,7 +327,7 @@ void Execution::escape(const Escape& e, const void* sp) noexcept {
   escape_ = e;
   escaped_ = true;
   if (running_ == kNoThread || (sp != nullptr && !stacks_.contains(running_, sp))) {
-    // The model's constructor, invariant or destructor: back into on_main().
+    // The model's constructor, invariant or destructor: back into run().
     escape_thread_ = kNoThread;
     main_escape_armed_ = false;
     __builtin_longjmp(main_escape_, 1);
@@ -430,7 +430,7 @@ ThreadId Execution::spawn(std::function<void()> body, std::source_location locat
     id = thread_count_++;
   } else {
     record_error(fmt::format("too many threads: T{} starts a thread while {} are alive or not yet "
-                             "joined; the scheduler runs at most {} at once",
+                             "joined by it; the scheduler runs at most {} at once",
                              self, kMaxThreads, kMaxThreads));
     abandon_thread();
   }

@@ -399,7 +399,7 @@ TEST_CASE("37 threads alive at once is a usage error", "[threads]") {
   CheckResult r = check_model<ThirtySevenAlive>(params<ThirtySevenAlive>(), options_with());
   CHECK_FALSE(r.found_bug());
   CHECK(r.error ==
-        "too many threads: T0 starts a thread while 36 are alive or not yet joined; the "
+        "too many threads: T0 starts a thread while 36 are alive or not yet joined by it; the "
         "scheduler runs at most 36 at once");
   // Replaying the execution up to the refused spawn gives the same error.
   Execution execution;
