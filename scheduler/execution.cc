@@ -326,7 +326,8 @@ void Execution::record_error(std::string message) {
 void Execution::escape(const Escape& e, const void* sp) noexcept {
   escape_ = e;
   escaped_ = true;
-  if (running_ == kNoThread || (sp != nullptr && !stacks_.contains(running_, sp))) {
+  if (running_ == kNoThread || (sp != nullptr && !stacks_.contains(running_, sp) &&
+                                 !stacks_.in_guard_or_below(running_, sp))) {
     // The model's constructor, invariant or destructor: back into run().
     escape_thread_ = kNoThread;
     main_escape_armed_ = false;

@@ -174,7 +174,10 @@ class Execution {
   // running thread's fiber, or the model's constructor, invariant or
   // destructor on the main context.
   bool model_code_at(const void* sp) const noexcept {
-    if (running_ != kNoThread) return sp == nullptr || stacks_.contains(running_, sp);
+    if (running_ != kNoThread) {
+      return sp == nullptr || stacks_.contains(running_, sp) ||
+             stacks_.in_guard_or_below(running_, sp);  // a frame larger than the guard
+    }
     return main_escape_armed_;
   }
   // Whether `address` lies on the running thread's stack / in the guard
@@ -183,7 +186,7 @@ class Execution {
     return running_ != kNoThread && stacks_.contains(running_, address);
   }
   bool in_running_guard(const void* address) const noexcept {
-    return running_ != kNoThread && stacks_.in_guard(running_, address);
+    return running_ != kNoThread && stacks_.in_guard_or_below(running_, address);
   }
   // Whether the watchdog found the running execution stuck where it is.
   bool watchdog_found_stuck() const noexcept { return watched_.found_stuck(); }

@@ -79,4 +79,11 @@ bool StackPool::in_guard(size_t index, const void* address) const {
   return a >= bottom && a < bottom + round_to_pages(kGuardSize);
 }
 
+bool StackPool::in_guard_or_below(size_t index, const void* address) const {
+  if (index >= allocated_) return false;
+  const uintptr_t a = reinterpret_cast<uintptr_t>(address);
+  const uintptr_t bottom = bottom_of(stacks_[index]);
+  return a < bottom + round_to_pages(kGuardSize) && a + kBelowGuard >= bottom;
+}
+
 }  // namespace interleave

@@ -46,6 +46,11 @@ class StackPool {
   // false for a stack not allocated yet.
   bool contains(size_t index, const void* address) const;
   bool in_guard(size_t index, const void* address) const;
+  // Whether `address` lies in the guard region of stack `index` or up to
+  // kBelowGuard bytes below it: where a stack pointer ends up when a frame
+  // larger than the guard overflowed the stack.
+  bool in_guard_or_below(size_t index, const void* address) const;
+  static constexpr size_t kBelowGuard = 16 * 1024 * 1024;
 
   // Usable bytes per stack (without the guard region).
   size_t stack_size() const { return stack_size_; }

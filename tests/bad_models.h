@@ -77,6 +77,26 @@ struct DeepRecursion {
   interleave::shared<int> x{"x", 0};
 };
 
+// One frame larger than the stack and its guard together (on a 64 KiB
+// stack), written from its top down: the first write below the stack hits
+// the guard, with the stack pointer already far below it.
+[[gnu::noinline]] inline void big_frame() {
+  volatile char big[200000];
+  for (size_t i = sizeof(big); i-- > 0;) big[i] = 1;
+}
+
+struct BigFrame {
+  static ModelSpec spec() { return {"bad.big_frame", "T0 has a 200000-byte local array", {}}; }
+  explicit BigFrame(const Params&) {}
+  int thread_count() const { return 1; }
+  void thread(int) {
+    x.store(1);
+    big_frame();
+  }
+  void invariant() {}
+  interleave::shared<int> x{"x", 0};
+};
+
 [[gnu::noinline]] inline void throw_runtime_error(const char* what) {
   throw std::runtime_error(what);
 }
@@ -301,6 +321,7 @@ inline interleave::Registry registry() {
   r.add<NullDeref>();
   r.add<Abort>();
   r.add<DeepRecursion>();
+  r.add<BigFrame>();
   r.add<ThrowingDestructorModel<ThrowsFromDestructor>>();
   r.add<ThrowingDestructorModel<ThrowsFromNoexceptDestructor>>();
   r.add<FailWhileInLockGuard>();

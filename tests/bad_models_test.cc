@@ -171,6 +171,15 @@ TEST_CASE("deep recursion is a stack overflow with the depth reached", "[crash][
   ordinary_check_still_works();
 }
 
+TEST_CASE("a frame larger than stack and guard is a stack overflow", "[crash][stack]") {
+  ExecutionLimits small;
+  small.stack_size = 64 * 1024;
+  Failure f = check_and_replay<BigFrame>(FailureKind::kCrash, options_with(small));
+  CHECK(f.thread == 0);
+  CHECK_THAT(f.message, Catch::StartsWith("crash: stack overflow in T0 at step 1 ("));
+  ordinary_check_still_works();
+}
+
 TEST_CASE("an exception from a noexcept(false) destructor is an exception failure", "[throw]") {
   Failure f =
       check_and_replay<ThrowingDestructorModel<ThrowsFromDestructor>>(FailureKind::kException);
