@@ -459,11 +459,16 @@ void Execution::join(ThreadId t, std::source_location location) {
 
 void Execution::teardown() {
   tearing_down_ = true;
-  // The suspended threads, latest started first.
+  // The suspended threads, latest started first. (A finished thread's body
+  // goes now; a suspended one's after its fiber, which may still use it.)
   std::array<ThreadId, kMaxThreads> order;
   int count = 0;
   for (ThreadId t = 0; t < thread_count_; ++t) {
-    if (threads_[t].fiber) order[count++] = t;
+    if (threads_[t].fiber) {
+      order[count++] = t;
+    } else {
+      threads_[t].spawned_body = nullptr;
+    }
   }
   if (count > 1) {
     std::sort(order.begin(), order.begin() + count, [&](ThreadId a, ThreadId b) {
@@ -486,8 +491,8 @@ void Execution::teardown() {
     }
     if (t.fiber) forget(std::move(t.fiber));
     t.abandoned = false;
+    t.spawned_body = nullptr;
   }
-  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t].spawned_body = nullptr;
   tearing_down_ = false;
   main_ = ctx::fiber();
 }

@@ -46,7 +46,7 @@ StackPool& StackPool::for_this_thread(size_t stack_size) {
   return *pools.back();
 }
 
-boost::context::stack_context& StackPool::stack(size_t index) {
+boost::context::stack_context& StackPool::allocate(size_t index) {
   const size_t guard = round_to_pages(kGuardSize);
   while (allocated_ <= index) {
     // One mapping: the guard region at the bottom, the usable stack above it.

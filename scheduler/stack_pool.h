@@ -39,7 +39,9 @@ class StackPool {
 
   // The stack for thread `index` (< kMaxThreads), allocated on first use and
   // kept until the pool is destroyed. `size` counts the guard region too.
-  boost::context::stack_context& stack(size_t index);
+  boost::context::stack_context& stack(size_t index) {
+    return index < allocated_ ? stacks_[index] : allocate(index);
+  }
 
   // Whether `address` lies in stack `index` or its guard region / in its
   // guard region only. Safe in a signal handler (no allocation, no locks);
@@ -58,6 +60,9 @@ class StackPool {
   size_t allocated() const { return allocated_; }
 
  private:
+  // Maps stacks up to `index`.
+  boost::context::stack_context& allocate(size_t index);
+
   // Usable bytes per stack, excluding the guard region.
   size_t stack_size_;
   // Stack i serves thread i; the first `allocated_` are mapped. A fixed array,
