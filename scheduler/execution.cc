@@ -89,15 +89,46 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   live_ = enabled_ = blocked_forever_ = ThreadSet();
   running_ = last_ = next_ = kNoThread;
   thread_count_ = 0;
-  starts_ = 0;
-  reusable_.fill(ThreadSet());
+  starts_ = 0;  // (reusable_[t] is cleared when thread t starts)
   pruned_ = false;
   if (limits_.detect_races) races_.begin_execution();
   CurrentExecution scope(current_, this);
   watched_.begin_run(limits_.watchdog_seconds);
 
-  bool created = on_main("constructor", [&] { model.create(); });
-  int n = created && !failure_ ? model.thread_count() : 0;
+  // The run goes through three stages; each advances main_stage_ before it
+  // calls the model on the main context, so that an escape() from the
+  // constructor, invariant or destructor, which jumps back here, goes on
+  // with the next stage. (One __builtin_setjmp per run: it is on the fast path.)
+  main_stage_ = 0;
+  created_ = stopped_ = false;
+  if (__builtin_setjmp(main_escape_) != 0) {
+    in_invariant_ = false;
+    take_escape();
+  }
+  if (main_stage_ == 0) {
+    main_stage_ = 1;
+    created_ = on_main("constructor", [&] { model.create(); });
+  }
+  if (main_stage_ == 1) {
+    main_stage_ = 2;
+    run_threads_and_invariant();
+  }
+  if (main_stage_ == 2) {
+    main_stage_ = 3;
+    teardown();
+    if (created_) on_main("destructor", [&] { model.destroy(); });
+  }
+  watched_.end_run();
+  strategy.end_execution();
+  if (!error_.empty()) return Outcome::kStopped;
+  if (failure_) return Outcome::kFailed;
+  if (stopped_ || !strategy.error().empty()) return Outcome::kStopped;
+  return Outcome::kPassed;
+}
+
+void Execution::run_threads_and_invariant() {
+  ModelRunner& model = *model_;
+  int n = created_ && !failure_ ? model.thread_count() : 0;
   if (n > kMaxThreads || n < 0) {
     record_error(fmt::format("too many threads: the model starts {}; the scheduler runs at most {} "
                              "at once",
@@ -111,7 +142,6 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
     start_thread(id);
   }
 
-  bool stopped = false;
   if (!failure_ && error_.empty()) {
     next_ = choose_next();
     while (next_ != kNoThread) {
@@ -121,31 +151,19 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
       if (escaped_) [[unlikely]] take_escape();
     }
     running_ = kNoThread;
-    stopped = pruned_ || (!failure_ && !live_.empty());
-    if (!failure_ && !stopped) {
+    stopped_ = pruned_ || (!failure_ && !live_.empty());
+    if (!failure_ && !stopped_) {
       in_invariant_ = true;
       on_main("invariant", [&] { model.check_invariant(); });
       in_invariant_ = false;
     }
   }
-  teardown();
-  if (created) on_main("destructor", [&] { model.destroy(); });
-  watched_.end_run();
-  strategy.end_execution();
-  if (!error_.empty()) return Outcome::kStopped;
-  if (failure_) return Outcome::kFailed;
-  if (stopped || !strategy.error().empty()) return Outcome::kStopped;
-  return Outcome::kPassed;
 }
 
 template <class F>
 bool Execution::on_main(const char* what, F&& f) {
+  // Armed: escape() jumps back to run() (see main_stage_).
   main_what_ = what;
-  if (__builtin_setjmp(main_escape_) != 0) {
-    // escape() jumped back: f crashed, was stuck or reached std::terminate.
-    take_escape();
-    return false;
-  }
   main_escape_armed_ = true;
   try {
     f();
@@ -320,8 +338,9 @@ void Execution::record_error(std::string message) {
 void Execution::escape(const Escape& e, const void* sp) noexcept {
   escape_ = e;
   escaped_ = true;
-  if (running_ == kNoThread || (sp != nullptr && !stacks_.contains(running_, sp))) {
-    // The model's constructor, invariant or destructor: back into on_main().
+  if (running_ == kNoThread || (sp != nullptr && !stacks_.contains(running_, sp) &&
+                                 !stacks_.in_guard_or_below(running_, sp))) {
+    // The model's constructor, invariant or destructor: back into run().
     escape_thread_ = kNoThread;
     main_escape_armed_ = false;
     __builtin_longjmp(main_escape_, 1);
@@ -447,7 +466,7 @@ ThreadId Execution::spawn(std::function<void()> body, std::source_location locat
     id = thread_count_++;
   } else {
     record_error(fmt::format("too many threads: T{} starts a thread while {} are alive or not yet "
-                             "joined; the scheduler runs at most {} at once",
+                             "joined by it; the scheduler runs at most {} at once",
                              self, kMaxThreads, kMaxThreads));
     abandon_thread();
   }
@@ -475,15 +494,22 @@ void Execution::join(ThreadId t, std::source_location location) {
 
 void Execution::teardown() {
   tearing_down_ = true;
-  // The suspended threads, latest started first.
+  // The suspended threads, latest started first. (A finished thread's body
+  // goes now; a suspended one's after its fiber, which may still use it.)
   std::array<ThreadId, kMaxThreads> order;
   int count = 0;
   for (ThreadId t = 0; t < thread_count_; ++t) {
-    if (threads_[t].fiber) order[count++] = t;
+    if (threads_[t].fiber) {
+      order[count++] = t;
+    } else {
+      threads_[t].spawned_body = nullptr;
+    }
   }
-  std::sort(order.begin(), order.begin() + count, [&](ThreadId a, ThreadId b) {
-    return threads_[a].start_order > threads_[b].start_order;
-  });
+  if (count > 1) {
+    std::sort(order.begin(), order.begin() + count, [&](ThreadId a, ThreadId b) {
+      return threads_[a].start_order > threads_[b].start_order;
+    });
+  }
   for (int i = 0; i < count; ++i) {
     ThreadState& t = threads_[order[i]];
     if (!t.abandoned) {
@@ -500,8 +526,8 @@ void Execution::teardown() {
     }
     if (t.fiber) forget(std::move(t.fiber));
     t.abandoned = false;
+    t.spawned_body = nullptr;
   }
-  for (ThreadId t = 0; t < thread_count_; ++t) threads_[t].spawned_body = nullptr;
   tearing_down_ = false;
   main_ = ctx::fiber();
 }

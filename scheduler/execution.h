@@ -185,7 +185,10 @@ class Execution {
   // running thread's fiber, or the model's constructor, invariant or
   // destructor on the main context.
   bool model_code_at(const void* sp) const noexcept {
-    if (running_ != kNoThread) return sp == nullptr || stacks_.contains(running_, sp);
+    if (running_ != kNoThread) {
+      return sp == nullptr || stacks_.contains(running_, sp) ||
+             stacks_.in_guard_or_below(running_, sp);  // a frame larger than the guard
+    }
     return main_escape_armed_;
   }
   // Whether `address` lies on the running thread's stack / in the guard
@@ -194,7 +197,7 @@ class Execution {
     return running_ != kNoThread && stacks_.contains(running_, address);
   }
   bool in_running_guard(const void* address) const noexcept {
-    return running_ != kNoThread && stacks_.in_guard(running_, address);
+    return running_ != kNoThread && stacks_.in_guard_or_below(running_, address);
   }
   // Whether the watchdog found the running execution stuck where it is.
   bool watchdog_found_stuck() const noexcept { return watched_.found_stuck(); }
@@ -223,12 +226,16 @@ class Execution {
   };
 
   // Runs `f` on the main context (model constructor, invariant, destructor);
-  // an exception escaping it becomes a failure. Returns whether f completed.
+  // an exception escaping it becomes a failure. Returns whether f completed
+  // (a crash in f does not return: escape() jumps back into run()).
   template <class F>
   bool on_main(const char* what, F&& f);
   // `after_step`: for a thread whose id is reused, the spawn step (its first
   // operation happens after it, see Operation::waker_step); -1 otherwise.
   void start_thread(ThreadId id, int32_t after_step = -1);
+  // The middle of run(): starts the model's threads, runs them to the end,
+  // checks the invariant.
+  void run_threads_and_invariant();
   void thread_main(ThreadId id);
   // Asks the strategy for the next thread; detects deadlock and the step
   // bound. kNoThread ends the execution.
@@ -318,11 +325,17 @@ class Execution {
   std::string escape_message_;
   // Where escape() jumps back to while the model's constructor, invariant or
   // destructor runs (`main_escape_armed_`), and which of them (`main_what_`).
-  // A __builtin_setjmp buffer: five words, a few instructions to fill, as
-  // the three calls per execution are on the fast path.
+  // A __builtin_setjmp buffer (five words, a few instructions to fill),
+  // set once per run(); `main_stage_` says which stage of run() is next.
   void* main_escape_[5];
   bool main_escape_armed_ = false;
   const char* main_what_ = "";
+  int main_stage_ = 0;
+  // Whether this run's model instance was constructed / the run was stopped
+  // (pruned, or threads left that cannot run). Members: they must survive
+  // the jump back into run().
+  bool created_ = false;
+  bool stopped_ = false;
   // Happens-before of this execution, when limits_.detect_races.
   RaceDetector races_;
 };

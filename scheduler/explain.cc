@@ -140,6 +140,23 @@ Explanation explain(const std::vector<TraceStep>& trace, const Failure* failure)
     return e;
   }
 
+  // Rule 0, continued: a stuck thread. No access explains it; its last step is where it
+  // left what the scheduler can see.
+  if (failure->kind == FailureKind::kStuck) {
+    if (failing == kNoThread) return e;
+    for (size_t i = trace.size(); i-- > 0;) {
+      if (trace[i].thread != failing) continue;
+      e.marks[i].key = true;
+      e.key_steps.push_back(i + 1);
+      e.summary = fmt::format("T{} never reached a visible operation after its {} of {} (step "
+                              "{}): it spins on, or blocks in, something the scheduler cannot see",
+                              failing, op_name(trace[i].op.kind), trace[i].op.name, i + 1);
+      return e;
+    }
+    e.summary = fmt::format("T{} never reached its first visible operation", failing);
+    return e;
+  }
+
   // Rule 1.
   std::vector<Stale> candidates;
   for (Stale& s : stale_accesses(trace)) {

@@ -32,6 +32,8 @@ struct Explanation {
 //
 //  0. Data race (FailureKind::kDataRace). Key: the two racing accesses, the
 //     failure's racing_step and the trace's last step.
+//  0. Stuck (FailureKind::kStuck, see watchdog.h): the stuck thread's last
+//     step, after which it never reached a visible operation.
 //  1. Stale value (lost update, check-then-act). A thread T reads object X
 //     (step a), another thread U then writes X (step w, conflicting with a
 //     under DporStrategy::conflict), and T accesses X again (step b) without

@@ -46,7 +46,7 @@ StackPool& StackPool::for_this_thread(size_t stack_size) {
   return *pools.back();
 }
 
-boost::context::stack_context& StackPool::stack(size_t index) {
+boost::context::stack_context& StackPool::allocate(size_t index) {
   const size_t guard = round_to_pages(kGuardSize);
   while (allocated_ <= index) {
     // One mapping: the guard region at the bottom, the usable stack above it.
@@ -77,6 +77,13 @@ bool StackPool::in_guard(size_t index, const void* address) const {
   const uintptr_t a = reinterpret_cast<uintptr_t>(address);
   const uintptr_t bottom = bottom_of(stacks_[index]);
   return a >= bottom && a < bottom + round_to_pages(kGuardSize);
+}
+
+bool StackPool::in_guard_or_below(size_t index, const void* address) const {
+  if (index >= allocated_) return false;
+  const uintptr_t a = reinterpret_cast<uintptr_t>(address);
+  const uintptr_t bottom = bottom_of(stacks_[index]);
+  return a < bottom + round_to_pages(kGuardSize) && a + kBelowGuard >= bottom;
 }
 
 }  // namespace interleave

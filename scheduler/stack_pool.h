@@ -39,13 +39,20 @@ class StackPool {
 
   // The stack for thread `index` (< kMaxThreads), allocated on first use and
   // kept until the pool is destroyed. `size` counts the guard region too.
-  boost::context::stack_context& stack(size_t index);
+  boost::context::stack_context& stack(size_t index) {
+    return index < allocated_ ? stacks_[index] : allocate(index);
+  }
 
   // Whether `address` lies in stack `index` or its guard region / in its
   // guard region only. Safe in a signal handler (no allocation, no locks);
   // false for a stack not allocated yet.
   bool contains(size_t index, const void* address) const;
   bool in_guard(size_t index, const void* address) const;
+  // Whether `address` lies in the guard region of stack `index` or up to
+  // kBelowGuard bytes below it: where a stack pointer ends up when a frame
+  // larger than the guard overflowed the stack.
+  bool in_guard_or_below(size_t index, const void* address) const;
+  static constexpr size_t kBelowGuard = 16 * 1024 * 1024;
 
   // Usable bytes per stack (without the guard region).
   size_t stack_size() const { return stack_size_; }
@@ -53,6 +60,9 @@ class StackPool {
   size_t allocated() const { return allocated_; }
 
  private:
+  // Maps stacks up to `index`.
+  boost::context::stack_context& allocate(size_t index);
+
   // Usable bytes per stack, excluding the guard region.
   size_t stack_size_;
   // Stack i serves thread i; the first `allocated_` are mapped. A fixed array,

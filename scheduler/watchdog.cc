@@ -58,20 +58,35 @@ class Watchdog {
     }
   }
 
+  static double cpu_seconds(const Watched& w) {
+    timespec t{};
+    if (clock_gettime(w.cpu_clock_, &t) != 0) return 0;
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+  }
+
   static void look_at(Watched& w, std::chrono::steady_clock::time_point now) {
     if (!w.running_.load(std::memory_order_acquire)) {
       w.seen_ = ~uint64_t{0};
       return;
     }
     const uint64_t progress = w.progress_.load(std::memory_order_relaxed);
+    const double cpu = cpu_seconds(w);
+    const double cpu_since_last_look = cpu - w.cpu_last_look_;
+    w.cpu_last_look_ = cpu;
     if (progress != w.seen_) {
       w.seen_ = progress;
       w.since_ = now;
+      w.cpu_since_ = cpu;
       return;
     }
-    if (std::chrono::duration<double>(now - w.since_).count() < w.limit_seconds()) return;
+    const double limit = w.limit_seconds();
+    if (std::chrono::duration<double>(now - w.since_).count() < limit) return;
+    const bool spinning = cpu - w.cpu_since_ >= limit / 2;
+    const bool blocked = cpu_since_last_look == 0;
+    if (!spinning && !blocked) return;  // slow: the machine is busy
     w.stuck_at_.store(progress, std::memory_order_release);
     w.since_ = now;  // signals again after another limit if still stuck
+    w.cpu_since_ = cpu;
     pthread_kill(w.thread_, crash::stuck_signal());
   }
 
@@ -86,7 +101,9 @@ Watched& Watched::for_this_thread() {
   return watched;
 }
 
-Watched::Watched() : thread_(pthread_self()) {}
+Watched::Watched() : thread_(pthread_self()) {
+  if (pthread_getcpuclockid(thread_, &cpu_clock_) != 0) cpu_clock_ = CLOCK_MONOTONIC;
+}
 
 void Watched::register_thread() {
   registered_ = true;

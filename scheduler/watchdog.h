@@ -6,13 +6,17 @@
 // One watchdog OS thread per process, started with the first watched
 // execution, looks at every watched execution a few times per limit. An
 // execution counts its steps in a relaxed atomic (one plain increment per
-// step, the whole per-step cost); when the count of a running execution has
-// not moved for the limit, the watchdog sends crash::stuck_signal() to that
-// execution's OS thread, whose handler leaves the stuck model code as after a
-// crash (crash.h) and the execution fails with FailureKind::kStuck.
+// step, the whole per-step cost). When the count of a running execution has
+// not moved for the limit of wall-clock time, and its OS thread either used
+// half the limit of CPU time meanwhile (a spin) or none at all since the last
+// look (blocked), the watchdog sends crash::stuck_signal() to that thread,
+// whose handler leaves the stuck model code as after a crash (crash.h): the
+// execution fails with FailureKind::kStuck. (A thread that is merely slow
+// because the machine is loaded does neither, so it is not reported.)
 #pragma once
 
 #include <pthread.h>
+#include <time.h>
 
 #include <atomic>
 #include <chrono>
@@ -64,17 +68,22 @@ class Watched {
   bool registered_ = false;
   // The limit of the current run.
   std::atomic<double> limit_seconds_{0};
-  // The OS thread the runs happen on (the stuck signal's target).
+  // The OS thread the runs happen on (the stuck signal's target), and its
+  // CPU-time clock.
   pthread_t thread_;
+  clockid_t cpu_clock_{};
   // Steps (and run starts) so far: unchanged for the limit means stuck.
   std::atomic<uint64_t> progress_{0};
   // Whether an execution is running now.
   std::atomic<bool> running_{false};
   // The progress at which the watchdog last found the run stuck.
   std::atomic<uint64_t> stuck_at_{~uint64_t{0}};
-  // Watchdog thread only: the progress it last saw, and since when.
+  // Watchdog thread only: the progress it last saw, since when (wall clock
+  // and the thread's CPU time), and the thread's CPU time at the last look.
   uint64_t seen_ = ~uint64_t{0};
   std::chrono::steady_clock::time_point since_{};
+  double cpu_since_ = 0;
+  double cpu_last_look_ = 0;
 };
 
 }  // namespace interleave

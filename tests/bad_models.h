@@ -77,6 +77,26 @@ struct DeepRecursion {
   interleave::atomic<int> x{"x", 0};
 };
 
+// One frame larger than the stack and its guard together (on a 64 KiB
+// stack), written from its top down: the first write below the stack hits
+// the guard, with the stack pointer already far below it.
+[[gnu::noinline]] inline void big_frame() {
+  volatile char big[200000];
+  for (size_t i = sizeof(big); i-- > 0;) big[i] = 1;
+}
+
+struct BigFrame {
+  static ModelSpec spec() { return {"bad.big_frame", "T0 has a 200000-byte local array", {}}; }
+  explicit BigFrame(const Params&) {}
+  int thread_count() const { return 1; }
+  void thread(int) {
+    x.store(1);
+    big_frame();
+  }
+  void invariant() {}
+  interleave::shared<int> x{"x", 0};
+};
+
 [[gnu::noinline]] inline void throw_runtime_error(const char* what) {
   throw std::runtime_error(what);
 }
@@ -255,6 +275,34 @@ struct ThirtySevenAlive {
   interleave::mutex m{"m"};
 };
 
+// Crashes before any visible operation: in T1's first code, and in a thread
+// T0 spawns (the escape returns to T0 inside spawn, which then stops too).
+struct CrashAtStart {
+  static ModelSpec spec() { return {"bad.crash_at_start", "T1 crashes at once", {}}; }
+  explicit CrashAtStart(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int index) {
+    if (index == 1) *g_null = 3;
+    x.store(1);
+  }
+  void invariant() {}
+  interleave::shared<int> x{"x", 0};
+};
+
+struct SpawnedChildCrashes {
+  static ModelSpec spec() { return {"bad.child_crash", "a spawned thread crashes at once", {}}; }
+  explicit SpawnedChildCrashes(const Params&) {}
+  int thread_count() const { return 1; }
+  void thread(int) {
+    x.store(1);
+    interleave::thread child([] { *g_null = 4; });
+    child.join();
+    x.store(2);
+  }
+  void invariant() {}
+  interleave::shared<int> x{"x", 0};
+};
+
 // A crash on the main context: in the invariant.
 struct CrashInInvariant {
   static ModelSpec spec() { return {"bad.invariant_crash", "the invariant dereferences null", {}}; }
@@ -273,6 +321,7 @@ inline interleave::Registry registry() {
   r.add<NullDeref>();
   r.add<Abort>();
   r.add<DeepRecursion>();
+  r.add<BigFrame>();
   r.add<ThrowingDestructorModel<ThrowsFromDestructor>>();
   r.add<ThrowingDestructorModel<ThrowsFromNoexceptDestructor>>();
   r.add<FailWhileInLockGuard>();
@@ -283,6 +332,8 @@ inline interleave::Registry registry() {
   r.add<SpawnInLoop>();
   r.add<ThirtySevenAlive>();
   r.add<CrashInInvariant>();
+  r.add<CrashAtStart>();
+  r.add<SpawnedChildCrashes>();
   return r;
 }
 

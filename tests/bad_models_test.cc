@@ -13,12 +13,14 @@
 #include <malloc.h>
 #include <signal.h>
 
+#include <exception>
 #include <set>
 #include <string>
 #include <tuple>
 
 #include "models/counter.h"
 #include "scheduler/dfs.h"
+#include "scheduler/explain.h"
 #include "scheduler/explorer.h"
 #include "scheduler/report.h"
 #include "tests/bad_models.h"
@@ -102,6 +104,27 @@ TEST_CASE("--all counts every crashing execution and the process goes on", "[cra
   ordinary_check_still_works();
 }
 
+TEST_CASE("crashes at different steps are the same bug for shrinking", "[crash]") {
+  Failure a;
+  a.kind = FailureKind::kCrash;
+  a.thread = 1;
+  a.signal = SIGSEGV;
+  a.fault_pc = 0x1234;
+  a.message = "crash: SIGSEGV in T1 at step 7 (null pointer access)";
+  Failure b = a;
+  b.message = "crash: SIGSEGV in T1 at step 3 (null pointer access)";
+  b.step = 3;
+  CHECK(a.same_as(b));
+  b.fault_pc = 0x1238;  // another instruction
+  CHECK_FALSE(a.same_as(b));
+  b = a;
+  b.signal = SIGBUS;
+  CHECK_FALSE(a.same_as(b));
+  b = a;
+  b.thread = 0;
+  CHECK_FALSE(a.same_as(b));
+}
+
 TEST_CASE("abort() in a thread is a crash failure that replays", "[crash]") {
   Failure f = check_and_replay<Abort>(FailureKind::kCrash);
   CHECK(f.signal == SIGABRT);
@@ -115,6 +138,16 @@ TEST_CASE("a crash in the invariant is a crash failure on the main context", "[c
   CHECK(f.signal == SIGSEGV);
   CHECK(f.thread == kNoThread);
   CHECK(f.message == "crash: SIGSEGV in the model's invariant at step 1 (null pointer access)");
+}
+
+TEST_CASE("a crash before a thread's first visible operation is a crash failure", "[crash]") {
+  Failure f = check_and_replay<CrashAtStart>(FailureKind::kCrash);
+  CHECK(f.thread == 1);
+  CHECK(f.message == "crash: SIGSEGV in T1 at step 0 (null pointer access)");
+  Failure g = check_and_replay<SpawnedChildCrashes>(FailureKind::kCrash);
+  CHECK(g.thread == 1);
+  CHECK(g.message == "crash: SIGSEGV in T1 at step 2 (null pointer access)");
+  ordinary_check_still_works();
 }
 
 TEST_CASE("deep recursion is a stack overflow with the depth reached", "[crash][stack]") {
@@ -136,6 +169,15 @@ TEST_CASE("deep recursion is a stack overflow with the depth reached", "[crash][
   CHECK(small_frames > 50);
   CHECK(large_frames > small_frames * 3 / 2);
   CHECK(large_frames < small_frames * 5 / 2);
+  ordinary_check_still_works();
+}
+
+TEST_CASE("a frame larger than stack and guard is a stack overflow", "[crash][stack]") {
+  ExecutionLimits small;
+  small.stack_size = 64 * 1024;
+  Failure f = check_and_replay<BigFrame>(FailureKind::kCrash, options_with(small));
+  CHECK(f.thread == 0);
+  CHECK_THAT(f.message, Catch::StartsWith("crash: stack overflow in T0 at step 1 ("));
   ordinary_check_still_works();
 }
 
@@ -195,6 +237,27 @@ TEST_CASE("teardown where another thread is paused in ~lock_guard frees its obje
   CHECK(after < before + 16 * 1024);
 }
 
+TEST_CASE("crashes and abandoned fibers leave the heap as it was", "[teardown][memory]") {
+  // Neither model keeps heap objects on the abandoned stacks, so nothing
+  // may be left behind by the escapes themselves: 2,000 crashes (SIGSEGV in
+  // T1) and 2,000 fibers abandoned in a noexcept destructor.
+  CheckOptions all = options_with();
+  all.strategy = "dfs";
+  all.all = true;
+  auto run_rounds = [&](int rounds) {
+    for (int round = 0; round < rounds; ++round) {
+      REQUIRE(check_model<NullDeref>(params<NullDeref>(), all).failing_executions == 1);
+      REQUIRE(check_model<FailWhileInDestructor>(params<FailWhileInDestructor>(), all)
+                  .failing_executions == 1);
+    }
+  };
+  run_rounds(100);
+  const size_t before = mallinfo2().uordblks;
+  run_rounds(2000);
+  const size_t after = mallinfo2().uordblks;
+  CHECK(after < before + 16 * 1024);
+}
+
 TEST_CASE("a failure while another thread is paused in a noexcept destructor is reported",
           "[teardown]") {
   // Unwinding T0 from its store in ~StoresOnExit would call std::terminate:
@@ -210,6 +273,9 @@ TEST_CASE("a failure while another thread is paused in a noexcept destructor is 
     REQUIRE(r.executions == 3);
     REQUIRE(r.failing_executions == 1);
   }
+  // The abandoned unwinds left this thread's exception state balanced.
+  CHECK(std::uncaught_exceptions() == 0);
+  CHECK_FALSE(std::current_exception());
   ordinary_check_still_works();
 }
 
@@ -244,6 +310,13 @@ TEST_CASE("a thread blocked in a std::mutex another fiber holds is stuck", "[wat
   Failure f = check_and_replay<BlockOnStdMutex>(FailureKind::kStuck, options_with(limits));
   CHECK(f.thread == 1);
   CHECK_THAT(f.message, Catch::StartsWith("stuck: T1 ran 0.2 s without a visible operation"));
+  // The explanation points at T1's last step: its store before the lock.
+  CheckResult r = check_model<BlockOnStdMutex>(params<BlockOnStdMutex>(), options_with(limits));
+  REQUIRE(r.found_bug());
+  Explanation e = explain(r.first_failure->trace, &r.first_failure->failure);
+  CHECK(e.key_steps == std::vector<size_t>{r.first_failure->trace.size()});
+  CHECK_THAT(e.summary, Catch::StartsWith("T1 never reached a visible operation after its store "
+                                          "of x (step"));
   ordinary_check_still_works();
 }
 
@@ -337,7 +410,7 @@ TEST_CASE("37 threads alive at once is a usage error", "[threads]") {
   CheckResult r = check_model<ThirtySevenAlive>(params<ThirtySevenAlive>(), options_with());
   CHECK_FALSE(r.found_bug());
   CHECK(r.error ==
-        "too many threads: T0 starts a thread while 36 are alive or not yet joined; the "
+        "too many threads: T0 starts a thread while 36 are alive or not yet joined by it; the "
         "scheduler runs at most 36 at once");
   // Replaying the execution up to the refused spawn gives the same error.
   Execution execution;

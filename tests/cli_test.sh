@@ -596,6 +596,7 @@ bad_case bad.null_deref "FAIL crash: SIGSEGV in T1 at step 2 (null pointer acces
 bad_case bad.abort "FAIL crash: SIGABRT in T1 at step 2 (abort()"
 bad_case bad.deep_recursion "FAIL crash: stack overflow in T0 at step 1 (" --stack-size 65536
 bad_case bad.invariant_crash "FAIL crash: SIGSEGV in the model's invariant at step 1"
+bad_case bad.child_crash "FAIL crash: SIGSEGV in T1 at step 2 (null pointer access)"
 bad_case bad.throwing_destructor "FAIL exception in T0: thrown by a destructor"
 bad_case bad.noexcept_destructor "FAIL exception in T0: thrown by a noexcept destructor"
 bad_case bad.fail_in_lock_guard "FAIL T1 saw x == 1"

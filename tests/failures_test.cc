@@ -699,7 +699,7 @@ TEST_CASE("spawning more than 36 threads is a usage error", "[thread]") {
   CheckResult r = test::dfs_check<SpawnTooMany>(params_of<SpawnTooMany>());
   CHECK_FALSE(r.found_bug());
   CHECK(r.error ==
-        "too many threads: T0 starts a thread while 36 are alive or not yet joined; the "
+        "too many threads: T0 starts a thread while 36 are alive or not yet joined by it; the "
         "scheduler runs at most 36 at once");
   CHECK(r.executions == 0);
 }
