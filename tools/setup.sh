@@ -14,6 +14,10 @@ packages=(
   libcli11-dev         # argument parsing
   libfmt-dev           # formatting
   libbenchmark-dev     # bench/ targets
+  libgtest-dev         # GoogleTest matchers (<interleave/gtest.h>) and their test
+  libgmock-dev         # GoogleMock, for the same matchers
+  cmake                # the second build, for CMake consumers
+  pkg-config           # the installed interleave.pc, checked by CI
   nlohmann-json3-dev   # --json reports (header only)
   chromium             # headless browser for the --html report test
 )

@@ -54,6 +54,9 @@ class RwLock {
 // The model: a pair (first, second) that the writer sets to (1, 1), written
 // one half at a time, and readers that read both halves under the read lock.
 // Afterwards every reader must have seen a whole pair: (0, 0) or (1, 1).
+// Each half is an atomic, so that the racy lock shows as the torn read the
+// invariant catches; with plain shared<int> halves the checker would report
+// the data race between the reader and the writer first.
 template <bool waits_for_readers>
 struct PairUnderRwLock {
   explicit PairUnderRwLock(const Params& p) : threads(p.threads()) {}
@@ -80,8 +83,8 @@ struct PairUnderRwLock {
 
   int threads;
   RwLock<waits_for_readers> lock;
-  shared<int> first{"first", 0};
-  shared<int> second{"second", 0};
+  atomic<int> first{"first", 0};
+  atomic<int> second{"second", 0};
   // What each reader saw (thread-private: index = thread).
   std::pair<int, int> seen[8] = {};
 };
