@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <new>
 #include <utility>
@@ -584,3 +585,48 @@ bool Failure::same_as(const Failure& other) const {
 }
 
 }  // namespace interleave
+
+// A debugger's view of the running execution (declared in execution.h). It
+// reads the execution and writes stderr, nothing else: calling it from gdb
+// at a breakpoint in a model thread leaves the schedule as it was.
+extern "C" void interleave_where() {
+  using interleave::Execution;
+  using interleave::TraceStep;
+  const Execution* ex = Execution::current();
+  if (ex == nullptr) {
+    std::fputs("interleave: no execution is running on this OS thread\n", stderr);
+    return;
+  }
+  auto done = [&] {
+    return fmt::format("{} step{} done in all", ex->steps(), ex->steps() == 1 ? "" : "s");
+  };
+  auto describe = [&](size_t index) {
+    const TraceStep& step = ex->trace()[index];
+    return fmt::format("\n  step {}  T{}  {} {}  {}:{}", index + 1, step.thread,
+                       interleave::op_name(step.op.kind),
+                       step.op.name != nullptr ? step.op.name : "", step.op.location.file_name(),
+                       step.op.location.line());
+  };
+  std::string line;
+  if (ex->in_thread()) {
+    // A running thread has performed its last step and runs model code up
+    // to its next visible operation, which becomes its next step in the
+    // trace once the scheduler lets it go on.
+    interleave::ThreadId t = ex->running_thread();
+    size_t own = ex->steps();
+    while (own > 0 && ex->trace()[own - 1].thread != t) --own;
+    if (own == 0) {
+      line = fmt::format("interleave: T{} is running, before its first step ({})", t, done());
+    } else {
+      line = fmt::format("interleave: T{} is running, after its step {} ({}); its next visible "
+                         "operation will be its next step in the trace",
+                         t, own, done());
+      line += describe(own - 1);
+    }
+  } else {
+    line = fmt::format("interleave: no model thread is running ({})", done());
+    if (ex->steps() > 0) line += describe(ex->steps() - 1);
+  }
+  line += '\n';
+  std::fputs(line.c_str(), stderr);
+}

@@ -341,3 +341,11 @@ class Execution {
 };
 
 }  // namespace interleave
+
+// For debuggers: `(gdb) call interleave_where()` at a breakpoint in a model
+// thread prints, on stderr, which thread is running, how many steps the
+// execution has done (the trace's numbering: the thread's next visible
+// operation is the next step) and the last step performed. Safe to call at
+// any point; does nothing but print.
+extern "C" void interleave_where();
+
