@@ -5,7 +5,7 @@
 // bench.long_loads: 10,000-step executions): executions,
 // DPOR's sleep-set-blocked (pruned) executions, wall time, whether the
 // bounded search covered every schedule, and DPOR's cost per execution
-// against DFS's. Prints one markdown table, ready for README.md ("Figures").
+// against DFS's. Prints one markdown table, ready for docs/internals.md ("Figures").
 //
 //   bazel run -c opt //bench:strategy_bench              # about 50 s on 2 shared vCPUs
 //   bazel run -c opt //bench:strategy_bench -- --big     # adds lastzero(15) (DPOR: about 15 s)

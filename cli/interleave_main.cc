@@ -205,7 +205,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
 
   CLI::App* list = app.add_subcommand("list", "list the models, their variants and parameters");
 
-  CLI::App* check = app.add_subcommand("check", "explore every schedule of a model (DFS)");
+  CLI::App* check = app.add_subcommand("check", "explore the schedules of a model; report the first that fails");
   ModelArgs check_args(&registry);
   check_args.add_to(check);
   bool all = false;

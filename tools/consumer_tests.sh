@@ -7,11 +7,12 @@
 #     the checks of checks/BUILD), with the same sources as Bazel's;
 #   - `cmake --install` to a temporary prefix, then examples/consumer_cmake
 #     through find_package, and a program built with pkg-config alone;
-#   - examples/consumer_cmake again through add_subdirectory.
+#   - examples/consumer_cmake again through add_subdirectory;
+#   - the README's quick start, followed literally (tools/readme_quickstart_test.sh).
 # Prints one line per result, "consumer: NAME PASSED" or "consumer: NAME FAILED"
 # (with the end of its log), which .ci/run counts; exits 1 if any failed.
 #
-# Usage: tools/consumer_tests.sh [bazel|cmake]... (default: both)
+# Usage: tools/consumer_tests.sh [bazel|cmake|quickstart]... (default: all three)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -148,12 +149,13 @@ compare_sources() {
 }
 
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(bazel cmake)
+[ ${#parts[@]} -eq 0 ] && parts=(bazel cmake quickstart)
 for part in "${parts[@]}"; do
   case "$part" in
     bazel) bazel_consumer ;;
     cmake) cmake_builds ;;
-    *) echo "usage: tools/consumer_tests.sh [bazel|cmake]..." >&2; exit 2 ;;
+    quickstart) tools/readme_quickstart_test.sh || failed=$((failed + 1)) ;;
+    *) echo "usage: tools/consumer_tests.sh [bazel|cmake|quickstart]..." >&2; exit 2 ;;
   esac
 done
 [ "$failed" -eq 0 ]
