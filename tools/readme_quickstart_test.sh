@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Follows the README's quick start ("### With Bazel") literally, as a new
-# user would: its first shell block, run from this clone, creates a
-# workspace in ~/lazy-init (here HOME is a fresh temporary folder, so Bazel
-# also starts from an empty cache); each line of its second block is then
-# run there and must end as the README says: `check` and `replay` find the
-# bug (exit 1), `bazel test` passes (0), `relacy` finds it (1), `native` may
-# or may not see it (0 or 1). The replay string the README shows must be
-# the one `check` prints.
-# Prints "consumer: README quick start: ... PASSED|FAILED" lines, which
+# Follows the README's quick starts ("### With Bazel", "### With CMake")
+# literally, as a new user would. For each: its first shell block, run from
+# this clone, builds a project of its own in ~ (here HOME is a fresh
+# temporary folder, so Bazel and CMake also start from nothing); each line of
+# its second block is then run in that project and must end as the README
+# says: `check`, `replay` and `relacy` find the bug (exit 1), `native` may or
+# may not see it (0 or 1), anything else succeeds (0). A replay string the
+# README shows must be the one `check` printed.
+# Prints "consumer: README quick start ...: PASSED|FAILED" lines, which
 # .ci/run counts; exits 1 if any failed.
+#
+# Usage: tools/readme_quickstart_test.sh [bazel|cmake]... (default: both)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -23,60 +25,76 @@ trap cleanup EXIT
 
 result() {  # result NAME STATUS [LOG]
   if [ "$2" -eq 0 ]; then
-    echo "consumer: README quick start: $1 PASSED"
+    echo "consumer: README quick start $1 PASSED"
   else
-    echo "consumer: README quick start: $1 FAILED"
+    echo "consumer: README quick start $1 FAILED"
     if [ -n "${3:-}" ] && [ -f "$3" ]; then tail -n 40 "$3" | sed 's/^/    /'; fi
     failed=$((failed + 1))
   fi
 }
 
-# block N: the Nth ```sh block after the heading "### With Bazel".
+# block HEADING N: the Nth ```sh block after the line HEADING, before the next heading.
 block() {
-  awk -v want="$1" '
-    /^### With Bazel/ { inside = 1; next }
-    inside && /^##/ { exit }
-    inside && /^```sh/ { n++; if (n == want) { on = 1; next } }
-    on && /^```/ { exit }
+  awk -v heading="$1" -v want="$2" '
+    $0 == heading { inside = 1; next }
+    !inside { next }
+    /^```/ {
+      if (fence) { fence = 0; if (on) exit; next }
+      fence = 1; if ($0 == "```sh" && ++n == want) on = 1; next
+    }
+    !fence && /^#/ { exit }
     on { print }' README.md
 }
 
-setup=$(block 1)
-commands=$(block 2)
-if [ -z "$setup" ] || [ -z "$commands" ]; then
-  result "found its two shell blocks" 1
-  exit 1
-fi
-
-log="$home/setup.log"
-(cd "$root" && HOME=$home bash -euo pipefail -c "$setup") >"$log" 2>&1
-result "the workspace is created" $? "$log"
-[ -d "$home/lazy-init" ] || exit 1
-
-n=0
-while IFS= read -r line; do
-  [ -z "$line" ] && continue
-  n=$((n + 1))
-  log="$home/command$n.log"
-  (cd "$home/lazy-init" && HOME=$home bash -c "$line") >"$log" 2>&1
-  status=$?
-  case "$line" in
-    *" check "*|*" replay "*|*" relacy "*) expected="1" ;;
-    *" native "*) expected="0 1" ;;
-    *) expected="0" ;;
-  esac
-  ok=1
-  for e in $expected; do [ "$status" -eq "$e" ] && ok=0; done
-  [ $ok -eq 0 ] || echo "exit status $status, expected ${expected// / or }" >>"$log"
-  if [ $ok -eq 0 ] && [[ "$line" == *" check "* ]]; then
-    # The replay string the README shows is the one check prints.
-    shown=$(grep -oE "replay '[^']+'" <<<"$commands" | head -n 1)
-    if ! grep -qF -- "-- $shown" "$log"; then
-      echo "check does not print the README's $shown" >>"$log"
-      ok=1
-    fi
+# quickstart NAME HEADING PROJECT_DIR
+quickstart() {
+  local name=$1 heading=$2 project=$3
+  local setup commands
+  setup=$(block "$heading" 1)
+  commands=$(block "$heading" 2)
+  if [ -z "$setup" ] || [ -z "$commands" ]; then
+    result "($name): its two shell blocks" 1
+    return
   fi
-  result "$line" $ok "$log"
-done <<<"$commands"
+  local log="$home/$name-setup.log"
+  (cd "$root" && HOME=$home bash -euo pipefail -c "$setup") >"$log" 2>&1
+  result "($name): the project is created and built" $? "$log"
+  [ -d "$project" ] || return
 
+  local n=0 line status expected ok e printed
+  while IFS= read -r line; do
+    [ -z "$line" ] && continue
+    n=$((n + 1))
+    log="$home/$name-command$n.log"
+    (cd "$project" && HOME=$home bash -c "$line") >"$log" 2>&1
+    status=$?
+    case "$line" in
+      *" check "*|*" replay "*|*" relacy "*) expected="1" ;;
+      *" native "*) expected="0 1" ;;
+      *) expected="0" ;;
+    esac
+    ok=1
+    for e in $expected; do [ "$status" -eq "$e" ] && ok=0; done
+    [ $ok -eq 0 ] || echo "exit status $status, expected ${expected// / or }" >>"$log"
+    if [ $ok -eq 0 ] && [[ "$line" == *" check "* ]]; then
+      # The replay string the README shows is the one check printed.
+      printed=$(grep -oE "replay '[^']+'" <<<"$commands" | head -n 1)
+      if [ -n "$printed" ] && ! grep -qF -- " $printed" "$log"; then
+        echo "check does not print the README's $printed" >>"$log"
+        ok=1
+      fi
+    fi
+    result "($name): $line" $ok "$log"
+  done <<<"$commands"
+}
+
+parts=("$@")
+[ ${#parts[@]} -eq 0 ] && parts=(bazel cmake)
+for part in "${parts[@]}"; do
+  case "$part" in
+    bazel) quickstart bazel "### With Bazel" "$home/lazy-init" ;;
+    cmake) quickstart cmake "### With CMake" "$home/account" ;;
+    *) echo "usage: tools/readme_quickstart_test.sh [bazel|cmake]..." >&2; exit 2 ;;
+  esac
+done
 [ "$failed" -eq 0 ]

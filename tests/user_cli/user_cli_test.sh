@@ -5,10 +5,13 @@
 # name it as the binary that replays a schedule, and the replay it prints
 # reproduces the failure. Interleave's built-in models are not in it.
 #
-# Usage: user_cli_test.sh PATH_TO_TICKETS_CLI
+# Usage: user_cli_test.sh PATH_TO_TICKETS_CLI [COMMAND]
+# COMMAND: what the binary's reports print before "replay '...'" (default:
+# the Bazel one; the CMake build's binary names its own path).
 set -uo pipefail
 
 BIN="$1"
+CMD="${2:-bazel run //tests/user_cli:tickets_cli --}"
 TMP="${TEST_TMPDIR:-$(mktemp -d)}"
 failures=0
 checks=0
@@ -43,7 +46,7 @@ grep -q "^counter\." "$TMP/out" && fail "the user's binary lists the built-in mo
 run check tickets.racy --strategy dfs
 expect_rc 1
 expect_out "FAIL tickets lost: 1 handed out, 2 taken"
-expect_out "replay: bazel run //tests/user_cli:tickets_cli -- replay 'tickets.racy:t2,i1:v1:0110'"
+expect_out "replay: $CMD replay 'tickets.racy:t2,i1:v1:0110'"
 check_fail=$(grep '^FAIL' <<<"$out")
 
 # replay: the same failure, and its JSON.
@@ -52,7 +55,7 @@ expect_rc 1
 checks=$((checks + 1))
 [[ "$(grep '^FAIL' <<<"$out")" == "$check_fail" ]] || fail "replay gives another failure: $out"
 for field in '"format": "interleave.replay"' '"verdict": "bug"' \
-    '"replay": "bazel run //tests/user_cli:tickets_cli -- replay '"'"'tickets.racy:t2,i1:v1:0110'"'"'"'; do
+    "\"replay\": \"$CMD replay 'tickets.racy:t2,i1:v1:0110'\""; do
   checks=$((checks + 1))
   grep -qF -- "$field" "$TMP/replay.json" || fail "replay.json lacks $field: $(cat "$TMP/replay.json")"
 done
