@@ -189,7 +189,21 @@ Explanation explain(const std::vector<TraceStep>& trace, const Failure* failure)
       story += fmt::format(", T{} wrote {} (step {})", ws.thread, value_of(ws), w.write + 1);
     }
     const TraceStep& again = trace[s.again];
-    if (s.again_writes) {
+    const bool read_modify_write = again.op.kind == OpKind::kFetchAdd ||
+                                   again.op.kind == OpKind::kExchange ||
+                                   again.op.kind == OpKind::kCompareExchange;
+    if (s.again_writes && read_modify_write) {
+      // The update itself read the current value: nothing was overwritten,
+      // but it acted on what the thread had checked before (check-then-act).
+      e.summary = fmt::format(
+          "stale check on {}: {}, then T{} acted on what it had read with {} {} (step {}): the "
+          "value changed between T{}'s check and its update",
+          again.op.name, story, s.thread, op_name(again.op.kind),
+          again.has_read && again.has_written
+              ? fmt::format("{} -> {}", again.read, again.written)
+              : value_of(again),
+          s.again + 1, s.thread);
+    } else if (s.again_writes) {
       e.summary = fmt::format("lost update on {}: {}, then T{} wrote {} (step {}) over it",
                               again.op.name, story, s.thread, value_of(again), s.again + 1);
     } else {

@@ -281,3 +281,39 @@ TEST_CASE("deadlock rule: a lost wakeup marks the wait and the notify nobody hea
         "deadlock: T1 waits on queue.not_empty since step 4, and no notify came after (lost "
         "wakeup: T0 notified at step 1 with nobody waiting)");
 }
+
+namespace {
+
+// Check, then withdraw with fetch_sub: the withdrawal reads the current
+// balance, so nothing is overwritten, but it acts on a stale check.
+struct Overdraft {
+  static ModelSpec spec() { return {"test.overdraft", "check, then fetch_sub", {}}; }
+  explicit Overdraft(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int) {
+    if (balance.load() >= 60) balance.fetch_sub(60);
+  }
+  void invariant() { check(balance.load() >= 0, "overdrawn"); }
+  atomic<int> balance{"balance", 100};
+};
+
+}  // namespace
+
+TEST_CASE("stale-check rule: a read-modify-write that acts on a stale check is no lost update",
+          "[explain]") {
+  auto params = make_params<Overdraft>();
+  REQUIRE(params.ok());
+  CheckOptions options;
+  options.strategy = "dfs";
+  options.shrink = false;
+  CheckResult r = check_model<Overdraft>(*params, options);
+  REQUIRE(r.first_failure);
+  // DFS's first failing schedule: T0 checks, T1 checks and withdraws, T0 withdraws.
+  const FoundFailure& f = *r.first_failure;
+  Explanation e = explain(f.trace, &f.failure);
+  CHECK(e.summary ==
+        "stale check on balance: T0 read 100 (step 1), T1 read 100 (step 2), T1 wrote 40 "
+        "(step 3), then T0 acted on what it had read with fetch_add 40 -> -20 (step 4): the "
+        "value changed between T0's check and its update");
+  CHECK(e.key_steps == std::vector<size_t>{1, 2, 3, 4});
+}
