@@ -8,11 +8,12 @@
 #   - `cmake --install` to a temporary prefix, then examples/consumer_cmake
 #     through find_package, and a program built with pkg-config alone;
 #   - examples/consumer_cmake again through add_subdirectory;
-#   - the README's quick start, followed literally (tools/readme_quickstart_test.sh).
+#   - the README's quick start, followed literally (tools/readme_quickstart_test.sh);
+#   - a 60-second libFuzzer run over the input parsers (tools/fuzz.sh).
 # Prints one line per result, "consumer: NAME PASSED" or "consumer: NAME FAILED"
 # (with the end of its log), which .ci/run counts; exits 1 if any failed.
 #
-# Usage: tools/consumer_tests.sh [bazel|cmake|quickstart]... (default: all three)
+# Usage: tools/consumer_tests.sh [bazel|cmake|quickstart|fuzz]... (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -149,13 +150,14 @@ compare_sources() {
 }
 
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(bazel cmake quickstart)
+[ ${#parts[@]} -eq 0 ] && parts=(bazel cmake quickstart fuzz)
 for part in "${parts[@]}"; do
   case "$part" in
     bazel) bazel_consumer ;;
     cmake) cmake_builds ;;
     quickstart) tools/readme_quickstart_test.sh || failed=$((failed + 1)) ;;
-    *) echo "usage: tools/consumer_tests.sh [bazel|cmake|quickstart]..." >&2; exit 2 ;;
+    fuzz) tools/fuzz.sh 60 || failed=$((failed + 1)) ;;
+    *) echo "usage: tools/consumer_tests.sh [bazel|cmake|quickstart|fuzz]..." >&2; exit 2 ;;
   esac
 done
 [ "$failed" -eq 0 ]

@@ -18,6 +18,8 @@ packages=(
   libgmock-dev         # GoogleMock, for the same matchers
   cmake                # the second build, for CMake consumers
   pkg-config           # the installed interleave.pc, checked by CI
+  clang                # libFuzzer (tools/fuzz.sh)
+  libclang-rt-14-dev   # clang's fuzzer and sanitizer runtimes
   nlohmann-json3-dev   # --json reports (header only)
   chromium             # headless browser for the --html report test
 )
