@@ -22,7 +22,7 @@
 #include <fmt/format.h>
 
 #include "models/builtin.h"
-#include "scheduler/explorer.h"
+#include "scheduler/strategies/explorer.h"
 
 namespace {
 

@@ -35,7 +35,7 @@
 
 #include "models/builtin.h"
 #include "relacy_engine/engine.h"
-#include "scheduler/explorer.h"
+#include "scheduler/strategies/explorer.h"
 
 namespace {
 

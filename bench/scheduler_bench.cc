@@ -37,9 +37,9 @@
 #include <boost/context/fixedsize_stack.hpp>
 
 #include "models/counter.h"
-#include "scheduler/dfs.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
+#include "scheduler/strategies/dfs.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
 
 // ---------------------------------------------------------------------------
 // Allocation counting: every global operator new in this process is counted.

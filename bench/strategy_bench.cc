@@ -48,10 +48,10 @@
 #include <fmt/format.h>
 
 #include "models/builtin.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/progress.h"
-#include "scheduler/registry.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/reports/progress.h"
+#include "scheduler/api/registry.h"
 
 namespace {
 

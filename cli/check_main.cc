@@ -23,10 +23,10 @@
 
 #include "cli/numeric.h"
 #include "cli/options.h"
-#include "scheduler/escape.h"
-#include "scheduler/registry.h"
-#include "scheduler/report.h"
-#include "scheduler/verdict.h"
+#include "scheduler/runtime/escape.h"
+#include "scheduler/api/registry.h"
+#include "scheduler/reports/report.h"
+#include "scheduler/reports/verdict.h"
 
 const interleave::Registry& interleave_models();
 

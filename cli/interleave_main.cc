@@ -35,11 +35,11 @@
 #include "cli/options.h"
 #include "native/engine.h"
 #include "relacy_engine/engine.h"
-#include "scheduler/html_report.h"
-#include "scheduler/json_report.h"
-#include "scheduler/escape.h"
-#include "scheduler/report.h"
-#include "scheduler/verdict.h"
+#include "scheduler/reports/html_report.h"
+#include "scheduler/reports/json_report.h"
+#include "scheduler/runtime/escape.h"
+#include "scheduler/reports/report.h"
+#include "scheduler/reports/verdict.h"
 
 namespace interleave {
 

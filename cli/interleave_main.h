@@ -11,7 +11,7 @@
 // The interleave_binary macro (rules/interleave.bzl) writes that main, and
 // compiles the models a second time for the Relacy engine.
 //
-// Exit status (scheduler/verdict.h): 0 no bug found in everything asked,
+// Exit status (scheduler/reports/verdict.h): 0 no bug found in everything asked,
 // 1 bug, 2 usage or input error (one line on stderr), 3 no bug found but a
 // limit or budget stopped the run before it covered what was asked.
 #pragma once
@@ -19,7 +19,7 @@
 #include <string>
 
 #include "relacy_engine/engine.h"
-#include "scheduler/registry.h"
+#include "scheduler/api/registry.h"
 
 namespace interleave {
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "scheduler/escape.h"
+#include "scheduler/runtime/escape.h"
 
 namespace interleave::cli {
 

@@ -12,7 +12,7 @@
 //    rejected, naming the largest accepted value;
 //  - no NaN, no infinity;
 //  - the error is one line, and echoes the input with its control
-//    characters escaped (scheduler/escape.h).
+//    characters escaped (scheduler/runtime/escape.h).
 // Each function returns the value or that one-line error (without the
 // "interleave: " prefix the caller adds).
 #pragma once
@@ -23,7 +23,7 @@
 #include <string_view>
 #include <utility>
 
-#include "scheduler/expected.h"
+#include "scheduler/api/expected.h"
 
 namespace interleave::cli {
 

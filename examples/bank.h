@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace bank {
 

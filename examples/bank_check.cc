@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 
 #include "examples/bank.h"
-#include "scheduler/registry.h"
-#include "scheduler/report.h"
+#include "scheduler/api/registry.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include "examples/bank.h"
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 

@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "cli/numeric.h"
-#include "scheduler/schedule.h"
+#include "scheduler/strategies/schedule.h"
 
 namespace {
 

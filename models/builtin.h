@@ -1,7 +1,7 @@
 // The models that ship with interleave, by name.
 #pragma once
 
-#include "scheduler/registry.h"
+#include "scheduler/api/registry.h"
 
 namespace models {
 

@@ -4,7 +4,7 @@
 // threads * iters.
 #pragma once
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace models {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace models {
 

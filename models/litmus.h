@@ -9,7 +9,7 @@
 // detection has nothing to report.
 #pragma once
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace models {
 

@@ -14,7 +14,7 @@
 #include <array>
 #include <vector>
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace models {
 

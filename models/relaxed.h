@@ -9,7 +9,7 @@
 #include <atomic>
 #include <vector>
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace models {
 

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "scheduler/check.h"
-#include "scheduler/report.h"
+#include "scheduler/api/check.h"
+#include "scheduler/reports/report.h"
 
 namespace interleave {
 

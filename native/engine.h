@@ -7,7 +7,7 @@
 // checks the invariant. Natively, mutex, atomic and condition_variable are
 // the std ones; shared<T> is a relaxed atomic access (lost updates happen,
 // without undefined behaviour) except in a ThreadSanitizer build, where it is
-// a plain access so TSan reports the race (see scheduler/shared.h).
+// a plain access so TSan reports the race (see scheduler/api/shared.h).
 //
 // A trial that does not finish within the trial timeout (a deadlock, or a
 // thread spinning forever) ends the run: it is reported as hung, and its
@@ -20,8 +20,8 @@
 #include <memory>
 #include <string>
 
-#include "scheduler/execution.h"
-#include "scheduler/model.h"
+#include "scheduler/runtime/execution.h"
+#include "scheduler/api/model.h"
 
 namespace interleave {
 

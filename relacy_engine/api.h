@@ -2,7 +2,7 @@
 // condition_variable, thread, check() and fail()) implemented on Relacy's
 // types, with the same names and signatures as the scheduler's.
 //
-// scheduler/interleave.h includes this header instead of the scheduler's API
+// scheduler/api/interleave.h includes this header instead of the scheduler's API
 // when INTERLEAVE_ENGINE_RELACY is defined. Only relacy_engine/engine.cc does
 // that: it is the one translation unit that includes Relacy. Model headers
 // are compiled there inside a renamed namespace (models -> relacy_models), and
@@ -41,8 +41,8 @@
 
 #include <fmt/format.h>
 
-#include "scheduler/located_format.h"
-#include "scheduler/locks.h"
+#include "scheduler/api/located_format.h"
+#include "scheduler/api/locks.h"
 
 // Relacy's headers are not -Wextra clean (unused parameters, partly
 // initialised aggregates, an unsized operator delete replacement, and with

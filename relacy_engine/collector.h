@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "relacy_engine/engine.h"
-#include "scheduler/model.h"
-#include "scheduler/params.h"
+#include "scheduler/api/model.h"
+#include "scheduler/api/params.h"
 
 namespace interleave::relacy_engine {
 

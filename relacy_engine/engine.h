@@ -20,8 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "scheduler/expected.h"
-#include "scheduler/params.h"
+#include "scheduler/api/expected.h"
+#include "scheduler/api/params.h"
 
 // What the interleave_binary macro defines for a user's models (prelude.h's
 // INTERLEAVE_RELACY_MODELS).
@@ -59,7 +59,7 @@ struct RelacyOptions {
   double seconds = 0;
   static constexpr double kDefaultSeconds = 60;
   // Write a progress line on a terminal, or a summary line at the end of a
-  // run of at least summary_after_seconds elsewhere (scheduler/progress.h).
+  // run of at least summary_after_seconds elsewhere (scheduler/reports/progress.h).
   bool progress = true;
   double summary_after_seconds = 1.0;
   // Bound search: preemptions allowed per execution.

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "relacy_engine/engine.h"
-#include "scheduler/progress.h"
+#include "scheduler/reports/progress.h"
 
 namespace interleave {
 

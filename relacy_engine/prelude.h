@@ -50,10 +50,10 @@
 
 #include <fmt/format.h>
 
-#include "scheduler/interleave.h"  // relacy_engine/api.h, scheduler/model.h, scheduler/params.h
+#include "scheduler/api/interleave.h"  // relacy_engine/api.h, scheduler/api/model.h, scheduler/api/params.h
 // A registry source includes this; it must be seen once before `Registry`
 // is renamed (its include guard then keeps it out).
-#include "scheduler/registry.h"
+#include "scheduler/api/registry.h"
 #include "relacy_engine/collector.h"
 
 namespace interleave {

@@ -8,8 +8,8 @@
 #include "relacy_engine/prelude.h"
 
 #include "relacy_engine/engine.h"
-#include "scheduler/escape.h"
-#include "scheduler/progress.h"
+#include "scheduler/runtime/escape.h"
+#include "scheduler/reports/progress.h"
 
 namespace interleave {
 

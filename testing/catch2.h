@@ -8,7 +8,7 @@
 //   REQUIRE_THAT(other, interleave::testing::FindsBug("lost update"));
 //   REQUIRE_THAT(budgeted, interleave::testing::NoBugWithinBudget());
 //
-// The matchers follow the verdicts of scheduler/verdict.h: Passes() matches
+// The matchers follow the verdicts of scheduler/reports/verdict.h: Passes() matches
 // only a run that covered what it was asked (verdict pass), never one a
 // limit or budget stopped before that (incomplete); NoBugWithinBudget()
 // matches both.
@@ -33,9 +33,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
-#include "scheduler/verdict.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
+#include "scheduler/reports/verdict.h"
 
 #ifndef INTERLEAVE_REPLAY_COMMAND
 #define INTERLEAVE_REPLAY_COMMAND "bazel run //:interleave -- replay"

@@ -19,8 +19,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
 
 namespace interleave {
 

@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "scheduler/interleave.h"
-#include "scheduler/registry.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/api/registry.h"
 
 namespace bad_models {
 

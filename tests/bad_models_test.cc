@@ -19,10 +19,10 @@
 #include <tuple>
 
 #include "models/counter.h"
-#include "scheduler/dfs.h"
-#include "scheduler/explain.h"
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/dfs.h"
+#include "scheduler/reports/explain.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
 #include "tests/bad_models.h"
 
 namespace {

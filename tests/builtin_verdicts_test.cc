@@ -9,7 +9,7 @@
 #include <string>
 
 #include "models/builtin.h"
-#include "scheduler/report.h"
+#include "scheduler/reports/report.h"
 
 using namespace interleave;
 

@@ -5,9 +5,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "scheduler/interleave.h"
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// interleave_where() (scheduler/execution.h), the function a debugger calls
+// interleave_where() (scheduler/runtime/execution.h), the function a debugger calls
 // at a breakpoint in a model thread, names the running thread and its last
 // step in the trace's numbering.
 //
@@ -14,8 +14,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
 
 namespace {
 

@@ -12,10 +12,10 @@
 #include "models/builtin.h"
 #include "models/counter.h"
 #include "tests/dfs_helpers.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/registry.h"
-#include "scheduler/schedule.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/api/registry.h"
+#include "scheduler/strategies/schedule.h"
 
 namespace {
 

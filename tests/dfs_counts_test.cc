@@ -10,8 +10,8 @@
 
 #include "models/counter.h"
 #include "tests/dfs_helpers.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
 
 namespace {
 

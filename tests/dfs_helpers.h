@@ -2,7 +2,7 @@
 // for it explicitly: the default strategy is DPOR.
 #pragma once
 
-#include "scheduler/explorer.h"
+#include "scheduler/strategies/explorer.h"
 
 namespace test {
 

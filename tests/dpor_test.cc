@@ -1,4 +1,4 @@
-// DPOR (scheduler/dpor.h): published execution counts, and an oracle on
+// DPOR (scheduler/strategies/dpor.h): published execution counts, and an oracle on
 // random small models. The oracle explores every schedule with DFS, maps
 // each execution to a canonical form of its trace (the lexicographically
 // least schedule with the same happens-before order), and checks that DPOR
@@ -15,10 +15,10 @@
 
 #include "models/counter.h"
 #include "models/litmus.h"
-#include "scheduler/dfs.h"
-#include "scheduler/dpor.h"
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/dfs.h"
+#include "scheduler/strategies/dpor.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 

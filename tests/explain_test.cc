@@ -7,9 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include "models/builtin.h"
-#include "scheduler/explain.h"
-#include "scheduler/interleave.h"
-#include "scheduler/report.h"
+#include "scheduler/reports/explain.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/reports/report.h"
 #include "tests/test_models.h"
 
 using namespace interleave;

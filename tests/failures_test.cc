@@ -9,10 +9,10 @@
 #include <catch2/catch.hpp>
 
 #include "tests/dfs_helpers.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/registry.h"
-#include "scheduler/schedule.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/api/registry.h"
+#include "scheduler/strategies/schedule.h"
 #include "tests/test_models.h"
 
 namespace {

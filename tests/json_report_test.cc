@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "models/builtin.h"
-#include "scheduler/explain.h"
-#include "scheduler/json_report.h"
-#include "scheduler/report.h"
+#include "scheduler/reports/explain.h"
+#include "scheduler/reports/json_report.h"
+#include "scheduler/reports/report.h"
 
 using namespace interleave;
 using json = nlohmann::ordered_json;

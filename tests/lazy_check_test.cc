@@ -1,4 +1,4 @@
-// INTERLEAVE_CHECK (scheduler/located_format.h) evaluates its message
+// INTERLEAVE_CHECK (scheduler/api/located_format.h) evaluates its message
 // arguments only when the check fails, so a passing check adds no step; the
 // function check() evaluates them always, and each load there is a step.
 //
@@ -13,9 +13,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 

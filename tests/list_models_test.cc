@@ -18,9 +18,9 @@
 
 #include "models/list.h"
 #include "tests/dfs_helpers.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 

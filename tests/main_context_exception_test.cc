@@ -2,7 +2,7 @@
 // the main context, not on a model thread) must not leave a dangling current
 // execution behind.
 //
-// Regression (found at fd59cf8): Execution::run (scheduler/execution.cc)
+// Regression (found at fd59cf8): Execution::run (scheduler/runtime/execution.cc)
 // set the thread_local Execution::current_ at line 30 and restored it only at
 // line 56. An exception from model.create() (line 32) or
 // model.check_invariant() (line 51) left run() with current_ still pointing
@@ -19,8 +19,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include "models/counter.h"
 #include "native/engine.h"
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 // free text), so the checker printed 'test.digitkey:t2,s23:v1:0110' as the
 // replay string of a failure, and replaying that exact string failed with
 // "test.digitkey has no parameter 's'" (Schedule::to_string,
-// scheduler/schedule.cc lines 42-45, against Schedule::parse, lines 96-105).
+// scheduler/strategies/schedule.cc lines 42-45, against Schedule::parse, lines 96-105).
 //
 // Either fix is accepted: the model is rejected when it is registered (a
 // std::logic_error naming the key) and a direct check reports an error, or
@@ -18,9 +18,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/registry.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/api/registry.h"
 
 namespace {
 

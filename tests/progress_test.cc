@@ -8,12 +8,12 @@
 #include <catch2/catch.hpp>
 
 #include "models/counter.h"
-#include "scheduler/bounded.h"
-#include "scheduler/dfs.h"
-#include "scheduler/execution.h"
-#include "scheduler/iterative.h"
-#include "scheduler/model.h"
-#include "scheduler/progress.h"
+#include "scheduler/strategies/bounded.h"
+#include "scheduler/strategies/dfs.h"
+#include "scheduler/runtime/execution.h"
+#include "scheduler/strategies/iterative.h"
+#include "scheduler/api/model.h"
+#include "scheduler/reports/progress.h"
 
 using namespace interleave;
 

@@ -1,4 +1,4 @@
-// Data-race detection (scheduler/race_detector.h): two accesses to one
+// Data-race detection (scheduler/runtime/race_detector.h): two accesses to one
 // shared<T> from different threads, at least one a store, that no
 // happens-before edge orders, fail the execution at the second access.
 //
@@ -20,11 +20,11 @@
 #include <fmt/format.h>
 
 #include "models/builtin.h"
-#include "scheduler/dfs.h"
-#include "scheduler/explain.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/dfs.h"
+#include "scheduler/reports/explain.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 

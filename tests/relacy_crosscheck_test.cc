@@ -20,8 +20,8 @@
 
 #include "models/builtin.h"
 #include "relacy_engine/engine.h"
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
 
 using namespace interleave;
 
@@ -32,7 +32,7 @@ constexpr std::string_view kRelaxedOnly =
     "relaxed memory only: the scheduler explores sequentially consistent interleavings, Relacy "
     "honours the memory orders";
 // Why the verdicts agree and both report a data race before the invariant
-// breaks: the scheduler's race detection (scheduler/race_detector.h) and
+// breaks: the scheduler's race detection (scheduler/runtime/race_detector.h) and
 // Relacy's rl::var both fail the first execution with two unordered accesses.
 constexpr std::string_view kBothRace =
     "both report the data race: shared<T> is an rl::var under Relacy, and the scheduler's race "

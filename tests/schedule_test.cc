@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "models/builtin.h"
-#include "scheduler/registry.h"
-#include "scheduler/schedule.h"
+#include "scheduler/api/registry.h"
+#include "scheduler/strategies/schedule.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Shrinking a failing schedule (scheduler/shrink.h): the shrunk schedule
+// Shrinking a failing schedule (scheduler/strategies/shrink.h): the shrunk schedule
 // replays to the same failure, never has more preemptions or steps than the
 // original, is the same every time, and shrink = false reports the schedule
 // as found.
@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 
 #include "models/builtin.h"
-#include "scheduler/explorer.h"
-#include "scheduler/report.h"
-#include "scheduler/shrink.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/reports/report.h"
+#include "scheduler/strategies/shrink.h"
 
 namespace {
 

@@ -14,13 +14,13 @@
 
 #include "models/builtin.h"
 #include "models/counter.h"
-#include "scheduler/bounded.h"
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
-#include "scheduler/iterative.h"
-#include "scheduler/pct.h"
-#include "scheduler/random.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/bounded.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/strategies/iterative.h"
+#include "scheduler/strategies/pct.h"
+#include "scheduler/strategies/random.h"
+#include "scheduler/reports/report.h"
 
 namespace {
 
@@ -458,7 +458,7 @@ TEST_CASE("budgets stop every strategy", "[budget]") {
     CHECK(r.budget == "--executions 10");
     const std::string report = format_check(r, options);
     // The budget stopped it before it was exhaustive: verdict incomplete
-    // (scheduler/verdict.h), not a pass.
+    // (scheduler/reports/verdict.h), not a pass.
     CHECK(r.limit == "--executions 10");
     CHECK_THAT(report, Catch::Contains("NO BUG FOUND in 10 executions"));
     CHECK_THAT(report, Catch::Contains("but --executions 10 stopped the run before it was "

@@ -1,7 +1,7 @@
 // Small models that more than one test uses.
 #pragma once
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace test {
 

@@ -1,15 +1,15 @@
 // The scheduler runs at most kMaxThreads (36) model threads; a model that
 // starts more must be rejected, not crash.
 //
-// Regression (found at fd59cf8): Execution::run (scheduler/execution.cc,
+// Regression (found at fd59cf8): Execution::run (scheduler/runtime/execution.cc,
 // lines 34-37) never checked model.thread_count() against kMaxThreads, so a
 // model with 37 threads wrote past the end of the std::array threads_
 // (`threads_[id].spawned_body = nullptr` with id == 36) and died with
 // SIGSEGV. spawn() had the check; the model's own threads did not.
 #include <catch2/catch.hpp>
 
-#include "scheduler/explorer.h"
-#include "scheduler/interleave.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/interleave.h"
 
 namespace {
 

@@ -20,7 +20,7 @@ report() {
 
 build_log="$tmp/build.log"
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -I. fuzz/input_fuzzer.cc scheduler/schedule.cc cli/numeric.cc -lfmt \
+  -I. fuzz/input_fuzzer.cc scheduler/strategies/schedule.cc cli/numeric.cc -lfmt \
   -o "$tmp/input_fuzzer" >"$build_log" 2>&1
 status=$?
 report "input_fuzzer build (clang, ASan + UBSan)" $status "$build_log"

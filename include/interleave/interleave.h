@@ -18,10 +18,10 @@
 // gets the model API only, on Relacy's types.
 #pragma once
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 #ifndef INTERLEAVE_ENGINE_RELACY
-#include "scheduler/explorer.h"
-#include "scheduler/registry.h"
-#include "scheduler/report.h"
+#include "scheduler/strategies/explorer.h"
+#include "scheduler/api/registry.h"
+#include "scheduler/reports/report.h"
 #endif

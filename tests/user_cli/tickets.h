@@ -4,7 +4,7 @@
 // counter must have handed out every one.
 #pragma once
 
-#include "scheduler/interleave.h"
+#include "scheduler/api/interleave.h"
 
 namespace tickets {
 

@@ -1,6 +1,6 @@
 // The registry of the tickets models: what interleave_binary and
 // interleave_test find them by.
-#include "scheduler/registry.h"
+#include "scheduler/api/registry.h"
 #include "tests/user_cli/tickets.h"
 
 const interleave::Registry& interleave_models() {

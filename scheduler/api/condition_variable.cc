@@ -1,0 +1,84 @@
+#include "scheduler/api/condition_variable.h"
+
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "scheduler/api/shown_value.h"
+
+namespace interleave {
+
+void condition_variable::wait(unique_lock& lock, Location location) {
+  mutex& m = lock.mutex();
+  if (Execution* ex = detail::scheduling()) {
+    ThreadId self = ex->running_thread();
+    ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_});
+    if (m.state_.owner != self) {
+      ex->fail(FailureKind::kCheck,
+               fmt::format("T{} waits on {} without holding {}", self, name_, m.name()), location);
+    }
+    // Release the mutex and sleep until a notify makes the relock runnable.
+    m.state_.owner = kNoThread;
+    ex->unblock(m.state_.waiters);
+    waiting_[waiting_count_++] = self;
+    relock_[self] = &m;
+    ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_}, /*can_run=*/false);
+    // Woken and chosen: the mutex is free, so take it back.
+    m.state_.waiters.erase(self);
+    m.state_.owner = self;
+    ex->block(m.state_.waiters);
+    return;
+  }
+  if (Execution::current() == nullptr) {
+    std::unique_lock<std::mutex> native(m.native_, std::adopt_lock);
+    native_.wait(native);
+    native.release();
+  }
+}
+
+void condition_variable::wake(Execution& ex, ThreadId t) {
+  mutex& m = *relock_[t];
+  // The sleeping thread's next step becomes taking its mutex back, which it
+  // can do as soon as the mutex is free.
+  Operation relock = ex.pending(t);
+  relock.kind = OpKind::kLock;
+  relock.object = &m.state_;
+  relock.object2 = nullptr;
+  relock.waker_step = static_cast<int32_t>(ex.steps()) - 1;  // the notify being performed
+  relock.name = m.name();
+  ex.set_pending(t, relock);
+  m.state_.waiters.insert(t);
+  if (m.state_.owner == kNoThread) {
+    ThreadSet woken;
+    woken.insert(t);
+    ex.unblock(woken);
+  }
+}
+
+void condition_variable::notify_one(Location location) {
+  if (Execution* ex = detail::scheduling()) {
+    ex->schedule(Operation{OpKind::kNotify, this, name_, location});
+    if (waiting_count_ > 0) {
+      ThreadId t = waiting_[0];
+      for (int i = 1; i < waiting_count_; ++i) waiting_[i - 1] = waiting_[i];
+      --waiting_count_;
+      wake(*ex, t);
+      ex->record_written(t);
+    }
+    return;
+  }
+  if (Execution::current() == nullptr) native_.notify_one();
+}
+
+void condition_variable::notify_all(Location location) {
+  if (Execution* ex = detail::scheduling()) {
+    ex->schedule(Operation{OpKind::kNotifyAll, this, name_, location});
+    ex->record_written(waiting_count_);
+    for (int i = 0; i < waiting_count_; ++i) wake(*ex, waiting_[i]);
+    waiting_count_ = 0;
+    return;
+  }
+  if (Execution::current() == nullptr) native_.notify_all();
+}
+
+}  // namespace interleave

@@ -1,0 +1,56 @@
+// thread: a model thread started from another model thread. Starting and
+// joining are visible operations; a thread blocked in join() is not runnable
+// until the joined thread has finished.
+//
+//   interleave::thread worker([&] { counter.store(1); });
+//   worker.join();
+//
+// Models usually need no explicit threads: the explorer starts the model's
+// own threads. Outside the scheduler this is a std::thread.
+#pragma once
+
+#include <functional>
+#include <source_location>
+#include <thread>
+
+#include "scheduler/runtime/execution.h"
+
+namespace interleave {
+
+class thread {
+ public:
+  explicit thread(std::function<void()> body,
+                  std::source_location location = std::source_location::current()) {
+    Execution* ex = Execution::current();
+    if (ex != nullptr && ex->in_thread()) {
+      id_ = ex->spawn(std::move(body), location);
+    } else {
+      native_ = std::thread(std::move(body));
+    }
+  }
+  thread(const thread&) = delete;
+  thread& operator=(const thread&) = delete;
+  ~thread() {
+    if (native_.joinable()) native_.join();
+  }
+
+  void join(std::source_location location = std::source_location::current()) {
+    if (native_.joinable()) {
+      native_.join();
+      return;
+    }
+    Execution* ex = Execution::current();
+    if (ex != nullptr && ex->in_thread() && !ex->tearing_down()) ex->join(id_, location);
+  }
+
+  // The thread's number under the scheduler (T<id> in traces).
+  ThreadId id() const { return id_; }
+
+ private:
+  // Number under the scheduler; kNoThread on native threads.
+  ThreadId id_ = kNoThread;
+  // The native thread outside the scheduler.
+  std::thread native_;
+};
+
+}  // namespace interleave

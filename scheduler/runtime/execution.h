@@ -1,0 +1,351 @@
+// The runtime of one execution: model threads as fibers, and the scheduling
+// point every visible operation passes through.
+//
+// Control flow. The scheduler itself has no fiber of its own: at each visible
+// operation the running thread asks the strategy who performs the next step.
+// If it is itself, it simply goes on (no switch); otherwise it switches to the
+// main context, which resumes the chosen thread. Every live thread is always
+// suspended *before* its next visible operation, which it has declared
+// (`pending`), so the scheduler knows what each thread will do next and which
+// threads can run.
+//
+// An Execution is reused for many executions; its buffers and fiber stacks
+// are kept, so steady-state steps do not allocate.
+//
+// Ending early. When an execution ends with threads still suspended (a
+// failure, a replay that runs out of choices, a usage error), teardown unwinds
+// each suspended fiber by throwing FiberTeardown from its suspension point, so
+// the destructors on its stack run (their visible operations have no effect).
+// Where that unwind would pass a noexcept frame (a thread paused at the unlock
+// in ~lock_guard) C++ calls std::terminate; crash.h's handler then abandons
+// the fiber instead: the frames not yet unwound are never resumed and their
+// objects never destroyed, the stack itself is pooled and reused. A model
+// thread that crashes, is stuck, or lets an exception out of a noexcept
+// function is abandoned the same way (docs/robustness.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include <boost/context/fiber.hpp>
+
+#include "scheduler/runtime/crash.h"
+#include "scheduler/runtime/failure.h"
+#include "scheduler/runtime/operation.h"
+#include "scheduler/runtime/race_detector.h"
+#include "scheduler/runtime/stack_pool.h"
+#include "scheduler/strategies/strategy.h"
+#include "scheduler/runtime/thread_set.h"
+#include "scheduler/runtime/watchdog.h"
+
+namespace interleave {
+
+// Thrown at a suspended model thread's scheduling point to unwind its fiber
+// at teardown. Not an error: thread bodies must not swallow it (catch (...)
+// { } in a model delays the teardown to its next visible operation).
+struct FiberTeardown {};
+
+// What an Execution needs from a model (see model.h for the adapter).
+class ModelRunner {
+ public:
+  virtual ~ModelRunner() = default;
+  // Number of threads started when the execution begins.
+  virtual int thread_count() const = 0;
+  // Constructs a fresh model instance (on the main context).
+  virtual void create() = 0;
+  // Runs the body of thread `index` (on that thread's fiber).
+  virtual void run_thread(int index) = 0;
+  // Checks the final invariant, after every thread has finished.
+  virtual void check_invariant() = 0;
+  // Destroys the model instance.
+  virtual void destroy() = 0;
+};
+
+// The scheduler-side state of one mutex, owned by the mutex object.
+struct LockState {
+  // The thread holding the mutex; kNoThread when free.
+  ThreadId owner = kNoThread;
+  // Threads whose pending operation is lock() of this mutex.
+  ThreadSet waiters;
+};
+
+struct ExecutionLimits {
+  // Steps after which an execution is stopped as a possible livelock.
+  size_t max_steps = 10'000;
+  // Usable stack bytes per model thread (--stack-size).
+  size_t stack_size = StackPool::kDefaultStackSize;
+  // Wall-clock seconds model code may run without a visible operation before
+  // the execution fails as stuck (--watchdog, watchdog.h); 0: no watchdog.
+  double watchdog_seconds = 5;
+  // Not a bound but how each execution is checked: whether a data race on a
+  // shared<T> fails it (race_detector.h). Off for models that race on purpose.
+  bool detect_races = true;
+};
+
+// How an execution ended.
+enum class Outcome {
+  kPassed,    // every thread finished and the invariant held
+  kFailed,    // failure() says what broke
+  kStopped,   // the strategy stopped it (see Strategy::error()), or error() says why
+};
+
+class Execution {
+ public:
+  explicit Execution(ExecutionLimits limits = {});
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Runs one execution of `model`, asking `strategy` at every step.
+  Outcome run(ModelRunner& model, Strategy& strategy);
+
+  // Results of the last run().
+  const std::vector<TraceStep>& trace() const { return trace_; }
+  const std::optional<Failure>& failure() const { return failure_; }
+  // Set when the model exceeds a limit of the scheduler (more than
+  // kMaxThreads threads alive at once): a usage error, not a bug; the run
+  // returned kStopped. Empty otherwise.
+  const std::string& error() const { return error_; }
+  size_t steps() const { return trace_.size(); }
+  const ExecutionLimits& limits() const { return limits_; }
+
+  // --- Used by the model API (shared, atomic, mutex, check, spawn) ---
+
+  // The execution running on this OS thread, or nullptr.
+  static Execution* current() { return current_; }
+  // Whether a model thread (not the main context) is running.
+  bool in_thread() const { return running_ != kNoThread; }
+  ThreadId running_thread() const { return running_; }
+  // Whether the model's invariant is being checked.
+  bool in_invariant() const { return in_invariant_; }
+  // Whether the failed execution is being torn down: operations have no effect.
+  bool tearing_down() const { return tearing_down_; }
+
+  // The scheduling point before `op` on the running thread. `can_run` says
+  // whether the operation could be performed now; if not, the thread stays
+  // blocked until another thread's action unblock()s it. Returns when the
+  // thread has been chosen to perform `op` (recorded as the next step).
+  // Inline so the caller's Operation temporary is scalarised and its fields
+  // travel in registers: no store-then-wider-load of a fresh stack temporary.
+  void schedule(const Operation& op, bool can_run = true) {
+    schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined,
+                    op.probe, op.plain);
+  }
+  void schedule_fields(OpKind kind, const void* object, const char* name,
+                       std::source_location location, bool can_run, const void* object2,
+                       ThreadId joined, const ValueProbe* probe = nullptr, bool plain = false);
+  // The last step's shown values.
+  void record_read(int64_t value) {
+    if (tearing_down_) return;
+    trace_.back().has_read = true;
+    trace_.back().read = value;
+  }
+  void record_written(int64_t value) {
+    if (tearing_down_) return;
+    trace_.back().has_written = true;
+    trace_.back().written = value;
+  }
+  // The operation thread `t` will perform when next chosen; a condition
+  // variable's notify replaces a sleeper's wait by the relock of its mutex.
+  const Operation& pending(ThreadId t) const { return pending_[t]; }
+  void set_pending(ThreadId t, const Operation& op) { pending_[t] = op; }
+  // Threads that can no longer perform their pending operation / now can.
+  void block(ThreadSet threads) { enabled_.erase_all(threads); }
+  void unblock(ThreadSet threads) {
+    threads.erase_all(blocked_forever_);
+    enabled_.insert_all(threads);
+  }
+
+  // Fails the execution. On a model thread, the thread never resumes (the
+  // call does not return normally; its stack is unwound at teardown). On the
+  // main context (constructor, invariant) the first failure is kept and the
+  // call returns.
+  void fail(FailureKind kind, std::string message, std::source_location location);
+
+  // The shared<T> at `object` is destroyed while the execution runs: a
+  // variable built later at its address is a new one to the race detector.
+  void forget_object(const void* object) {
+    if (limits_.detect_races) races_.forget(object);
+  }
+
+  // Starts a thread running `body`; it runs up to its first visible operation
+  // before this returns. A visible operation of the calling thread.
+  ThreadId spawn(std::function<void()> body, std::source_location location);
+  // Blocks until thread `t` has finished. A visible operation.
+  void join(ThreadId t, std::source_location location);
+
+  // --- Used by the crash and watchdog handlers (crash.cc) on this OS thread ---
+
+  // Whether model code of this execution runs on the stack at `sp`: the
+  // running thread's fiber, or the model's constructor, invariant or
+  // destructor on the main context.
+  bool model_code_at(const void* sp) const noexcept {
+    if (running_ != kNoThread) {
+      return sp == nullptr || stacks_.contains(running_, sp) ||
+             stacks_.in_guard_or_below(running_, sp);  // a frame larger than the guard
+    }
+    return main_escape_armed_;
+  }
+  // Whether `address` lies on the running thread's stack / in the guard
+  // region below it.
+  bool on_running_stack(const void* address) const noexcept {
+    return running_ != kNoThread && stacks_.contains(running_, address);
+  }
+  bool in_running_guard(const void* address) const noexcept {
+    return running_ != kNoThread && stacks_.in_guard_or_below(running_, address);
+  }
+  // Whether the watchdog found the running execution stuck where it is.
+  bool watchdog_found_stuck() const noexcept { return watched_.found_stuck(); }
+  // The message of an exception that reached std::terminate (before escape()).
+  void set_escape_message(const char* what) { escape_message_ = what; }
+  // Leaves the model code at `sp` for good (model_code_at(sp) must hold): a
+  // thread's fiber is abandoned and the context that resumed it goes on; the
+  // constructor, invariant or destructor is left by a jump back to where the
+  // execution called it. The failure is recorded there, from `e`.
+  [[noreturn]] void escape(const Escape& e, const void* sp) noexcept;
+
+ private:
+  struct ThreadState {
+    // The suspended fiber; empty while running or after finishing.
+    boost::context::fiber fiber;
+    // Body of a thread started by spawn(); empty for the model's own threads.
+    std::function<void()> spawned_body;
+    // Threads blocked in join() on this one.
+    ThreadSet joiners;
+    // Set when the thread's fiber was abandoned (crash.h): `fiber` then holds
+    // the context it was left in, which must never be resumed.
+    bool abandoned = false;
+    // Order of starting in this execution; teardown unwinds the latest first
+    // (a spawned thread may use its parent's locals).
+    uint32_t start_order = 0;
+  };
+
+  // Runs `f` on the main context (model constructor, invariant, destructor);
+  // an exception escaping it becomes a failure. Returns whether f completed
+  // (a crash in f does not return: escape() jumps back into run()).
+  template <class F>
+  bool on_main(const char* what, F&& f);
+  // `after_step`: for a thread whose id is reused, the spawn step (its first
+  // operation happens after it, see Operation::waker_step); -1 otherwise.
+  void start_thread(ThreadId id, int32_t after_step = -1);
+  // The middle of run(): starts the model's threads, runs them to the end,
+  // checks the invariant.
+  void run_threads_and_invariant();
+  void thread_main(ThreadId id);
+  // Asks the strategy for the next thread; detects deadlock and the step
+  // bound. kNoThread ends the execution.
+  ThreadId choose_next();
+  // Records the chosen thread's pending operation as the next step.
+  void begin_step(ThreadId t, const Operation& op);
+  // Switches from the running thread to the main context and never returns
+  // (the fiber is unwound at teardown).
+  [[noreturn]] void abandon_thread();
+  // Keeps the first failure of the execution; false if it kept an earlier one.
+  bool record_failure(FailureKind kind, std::string message, ThreadId thread,
+                      std::source_location location = {});
+  // Records a usage error (error()) and ends the execution.
+  void record_error(std::string message);
+  // After a resume that an escape() ended: records its failure.
+  void take_escape();
+  void fail_deadlock();
+  // Fails the execution with the data race between the last step and the
+  // earlier step `earlier`.
+  [[noreturn]] void fail_data_race(size_t earlier);
+  void teardown();
+
+  static thread_local Execution* current_;
+
+  // Bounds of every execution.
+  ExecutionLimits limits_;
+  // Stacks of the model threads, reused across executions and checks.
+  StackPool& stacks_;
+  // Per-thread state, indexed by ThreadId.
+  std::array<ThreadState, kMaxThreads> threads_;
+  // The operation each live thread performs when next chosen (strategies
+  // see this array).
+  std::array<Operation, kMaxThreads> pending_;
+  // Thread ids used in this execution: 0..thread_count_-1 (an id is used
+  // again once its thread has finished and been joined, see reusable_).
+  int thread_count_ = 0;
+  // Threads started so far (ThreadState::start_order).
+  uint32_t starts_ = 0;
+  // For each thread, the ids it may give a thread it spawns: threads that
+  // finished before a join it performed (the joined one, and those the joined
+  // one could reuse). So a reused id's old thread happens before the new one.
+  std::array<ThreadSet, kMaxThreads> reusable_{};
+  // The model and strategy of the current run().
+  ModelRunner* model_ = nullptr;
+  Strategy* strategy_ = nullptr;
+  // Threads that have not finished.
+  ThreadSet live_;
+  // Live threads whose pending operation can be performed now.
+  ThreadSet enabled_;
+  // Threads that must never be unblocked again (abandoned on failure).
+  ThreadSet blocked_forever_;
+  // The thread whose fiber is executing; kNoThread on the main context.
+  ThreadId running_ = kNoThread;
+  // The thread that performed the last step (what the strategy calls current).
+  ThreadId last_ = kNoThread;
+  // The thread main resumes next; kNoThread ends the execution.
+  ThreadId next_ = kNoThread;
+  // True while a new thread runs up to its first visible operation: its
+  // scheduling point returns to whoever started it without choosing.
+  bool starting_ = false;
+  // True once the strategy has pruned the execution: it is finished without
+  // asking the strategy, and its failures are not reported.
+  bool pruned_ = false;
+  // True while the model's invariant runs.
+  bool in_invariant_ = false;
+  // True while the fibers of a failed execution are unwound.
+  bool tearing_down_ = false;
+  // The context to switch to when a model thread gives up the processor:
+  // main, or the parent thread while a spawned thread starts.
+  boost::context::fiber main_;
+  // Steps performed, in order.
+  std::vector<TraceStep> trace_;
+  // The first failure, if any.
+  std::optional<Failure> failure_;
+  // The usage error that ended the run, if any (error()).
+  std::string error_;
+
+  // Crash isolation and the watchdog (crash.h, watchdog.h).
+  // This OS thread's runs as the watchdog sees them.
+  Watched& watched_;
+  // What the last escape() recorded; `escaped_` until take_escape().
+  Escape escape_;
+  bool escaped_ = false;
+  // The thread escape() left; kNoThread for the main context.
+  ThreadId escape_thread_ = kNoThread;
+  // The message of the exception behind a Cause::kTerminate escape.
+  std::string escape_message_;
+  // Where escape() jumps back to while the model's constructor, invariant or
+  // destructor runs (`main_escape_armed_`), and which of them (`main_what_`).
+  // A __builtin_setjmp buffer (five words, a few instructions to fill),
+  // set once per run(); `main_stage_` says which stage of run() is next.
+  void* main_escape_[5];
+  bool main_escape_armed_ = false;
+  const char* main_what_ = "";
+  int main_stage_ = 0;
+  // Whether this run's model instance was constructed / the run was stopped
+  // (pruned, or threads left that cannot run). Members: they must survive
+  // the jump back into run().
+  bool created_ = false;
+  bool stopped_ = false;
+  // Happens-before of this execution, when limits_.detect_races.
+  RaceDetector races_;
+};
+
+}  // namespace interleave
+
+// For debuggers: `(gdb) call interleave_where()` at a breakpoint in a model
+// thread prints, on stderr, which thread is running, how many steps the
+// execution has done (the trace's numbering: the thread's next visible
+// operation is the next step) and the last step performed. Safe to call at
+// any point; does nothing but print.
+extern "C" void interleave_where();
+

@@ -1,0 +1,85 @@
+#include "scheduler/strategies/bounded.h"
+
+#include <fmt/format.h>
+
+namespace interleave {
+
+BoundedStrategy::BoundedStrategy(int max_preemptions) : bound_(max_preemptions) {
+  path_.reserve(1024);
+}
+
+bool BoundedStrategy::begin_execution() {
+  depth_ = 0;
+  preemptions_ = 0;
+  if (!error().empty()) return false;
+  if (!started_) {
+    started_ = true;
+    return true;
+  }
+  // Backtrack: the deepest branch with a thread neither tried nor ruled out
+  // by the bound takes it; everything below it is explored afresh.
+  while (!path_.empty()) {
+    Branch& b = path_.back();
+    ThreadSet untried = b.runnable;
+    untried.erase_all(b.tried);
+    if (!untried.empty()) {
+      b.chosen = untried.lowest();
+      b.tried.insert(b.chosen);
+      return true;
+    }
+    path_.pop_back();
+  }
+  finished_ = true;
+  return false;
+}
+
+ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
+  const ThreadSet runnable = point.runnable;
+  if (depth_ < path_.size()) {
+    const Branch& b = path_[depth_++];
+    if (b.runnable != runnable || b.previous != point.current) {
+      set_not_deterministic(depth_);
+      return kNoThread;
+    }
+    if (preempts(b, b.chosen)) ++preemptions_;
+    return b.chosen;
+  }
+  const bool can_continue = point.current != kNoThread && runnable.contains(point.current);
+  Branch b{runnable, ThreadSet(), kNoThread, point.current, static_cast<int>(runnable.size())};
+  b.chosen = can_continue ? point.current : runnable.lowest();
+  b.tried.insert(b.chosen);
+  if (can_continue && preemptions_ >= bound_) {
+    // Every other thread would preempt the running one, one preemption too
+    // many: rule them out here.
+    if (runnable.size() > 1) cut_ = true;
+    b.tried = runnable;
+    b.alternatives = 1;
+  }
+  path_.push_back(b);
+  ++depth_;
+  // The first choice continues the previous thread when it can: never a
+  // preemption.
+  return b.chosen;
+}
+
+std::optional<double> BoundedStrategy::covered_fraction() const {
+  if (finished_) return 1.0;
+  CoveredFraction fraction;
+  for (const Branch& b : path_) {
+    ThreadSet untried = b.runnable;
+    untried.erase_all(b.tried);
+    // Alternatives finished before the current one: those neither current
+    // nor still to come.
+    fraction.add_node(b.alternatives, b.alternatives - 1 - static_cast<int>(untried.size()));
+  }
+  return fraction.value();
+}
+
+std::string BoundedStrategy::coverage(uint64_t executions) const {
+  // Nothing cut: every schedule was explored, and the default wording fits.
+  if (exhaustive()) return {};
+  return fmt::format("in {} executions within {} preemption{}", executions, bound_,
+                     bound_ == 1 ? "" : "s");
+}
+
+}  // namespace interleave

@@ -1,0 +1,661 @@
+#include "scheduler/strategies/dpor.h"
+
+#include <bit>
+
+#include <fmt/format.h>
+
+namespace interleave {
+
+namespace {
+
+using Role = DporStrategy::Role;
+
+constexpr uint32_t bit(Role r) { return 1u << static_cast<unsigned>(r); }
+
+// kDependent[r]: the roles, on the same object, that role r is dependent
+// with (symmetric).
+constexpr std::array<uint32_t, 8> kDependent = {
+    /*kNone*/ 0,
+    /*kRead*/ bit(Role::kWrite),
+    /*kWrite*/ bit(Role::kRead) | bit(Role::kWrite),
+    /*kAcquire*/ bit(Role::kAcquire) | bit(Role::kTry) | bit(Role::kRelease),
+    /*kTry*/ bit(Role::kAcquire) | bit(Role::kTry) | bit(Role::kRelease),
+    /*kRelease*/ bit(Role::kAcquire) | bit(Role::kTry),
+    /*kWait*/ bit(Role::kWait) | bit(Role::kNotify),
+    /*kNotify*/ bit(Role::kWait) | bit(Role::kNotify),
+};
+
+// kReversible[r]: the dependent roles that can also occur in the other order.
+// A lock and an unlock of one mutex by different threads cannot: the lock
+// after the unlock was blocked before it, and an unlock after a lock needs
+// an unlock and a lock in between.
+constexpr std::array<uint32_t, 8> kReversible = {
+    /*kNone*/ 0,
+    /*kRead*/ bit(Role::kWrite),
+    /*kWrite*/ bit(Role::kRead) | bit(Role::kWrite),
+    /*kAcquire*/ bit(Role::kAcquire) | bit(Role::kTry),
+    /*kTry*/ bit(Role::kAcquire) | bit(Role::kTry) | bit(Role::kRelease),
+    /*kRelease*/ bit(Role::kTry),
+    /*kWait*/ bit(Role::kWait) | bit(Role::kNotify),
+    /*kNotify*/ bit(Role::kWait) | bit(Role::kNotify),
+};
+
+[[gnu::always_inline]] inline bool related(const DporStrategy::Access& a, const DporStrategy::Access& b,
+             const std::array<uint32_t, 8>& table) {
+  for (int i = 0; i < 2; ++i) {
+    if (a.role[i] == Role::kNone) continue;
+    for (int j = 0; j < 2; ++j) {
+      if (b.role[j] != Role::kNone && a.object[i] == b.object[j] &&
+          (table[static_cast<unsigned>(a.role[i])] & bit(b.role[j])) != 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+DporStrategy::Access DporStrategy::pending_access(const Operation& op) {
+  Access a = access_of(op);
+  if (op.kind == OpKind::kCompareExchange && op.probe != nullptr &&
+      op.probe->current(op.object) != op.probe->expected) {
+    a.role[0] = Role::kRead;  // would fail: reads, writes nothing
+  }
+  return a;
+}
+
+DporStrategy::Access DporStrategy::access_of(const Operation& op) {
+  Access a;
+  a.object[0] = op.object;
+  switch (op.kind) {
+    case OpKind::kLoad: a.role[0] = Role::kRead; break;
+    case OpKind::kStore:
+    case OpKind::kExchange:
+    case OpKind::kCompareExchange:
+    case OpKind::kFetchAdd: a.role[0] = Role::kWrite; break;
+    case OpKind::kLock: a.role[0] = Role::kAcquire; break;
+    case OpKind::kTryLock: a.role[0] = Role::kTry; break;
+    case OpKind::kUnlock: a.role[0] = Role::kRelease; break;
+    case OpKind::kWait:
+      a.role[0] = Role::kWait;
+      a.object[1] = op.object2;
+      a.role[1] = op.object2 != nullptr ? Role::kRelease : Role::kNone;
+      break;
+    case OpKind::kNotify:
+    case OpKind::kNotifyAll: a.role[0] = Role::kNotify; break;
+    case OpKind::kSpawn:
+    case OpKind::kJoin:
+    case OpKind::kYield: a.object[0] = nullptr; break;
+  }
+  return a;
+}
+
+bool DporStrategy::conflict(const Access& a, const Access& b) {
+  return related(a, b, kDependent);
+}
+
+bool DporStrategy::reversible(const Access& earlier, const Access& later) {
+  return related(earlier, later, kReversible);
+}
+
+DporStrategy::Step DporStrategy::step_of(ThreadId thread, const Operation& op) {
+  return Step{thread, op.kind, op.joined, pending_access(op)};
+}
+
+bool DporStrategy::same_step(const Step& a, const Step& b) {
+  return a.thread == b.thread && a.kind == b.kind && a.joined == b.joined &&
+         a.access.object == b.access.object && a.access.role == b.access.role;
+}
+
+bool DporStrategy::depends(const Step& first, const Step& second) {
+  return first.thread == second.thread || related(first.access, second.access, kDependent) ||
+         (second.kind == OpKind::kJoin && second.joined == first.thread) ||
+         (first.kind == OpKind::kJoin && first.joined == second.thread);
+}
+
+DporStrategy::DporStrategy() = default;
+
+bool DporStrategy::begin_execution() {
+  depth_ = 0;
+  free_wakeup_list(pending_);
+  pending_ = -1;
+  if (!error().empty()) return false;
+  if (!started_) {
+    started_ = true;
+    first_new_ = 0;
+    next_sleep_ = ThreadSet();
+    next_asleep_.clear();
+    return true;
+  }
+  // Backtrack to the deepest state with a planned branch still to explore.
+  while (!path_.empty()) {
+    Node& n = path_.back();
+    while (n.wakeup != -1) {
+      const WakeupNode w = take_first(n.wakeup);
+      const ThreadId t = w.step.thread;
+      if (!n.enabled.contains(t) || n.done.contains(t) || n.sleep.contains(t)) {
+        ++unrunnable_plans_;
+        free_wakeup_list(w.first_child);
+        continue;
+      }
+      n.chosen = t;
+      n.done.insert(t);
+      planned_step_ = w.step;
+      following_plan_ = true;
+      pending_ = w.first_child;
+      first_new_ = path_.size() - 1;
+      restore_prefix_state();
+      return true;
+    }
+    asleep_.resize(n.asleep_begin);
+    path_.pop_back();
+  }
+  finished_ = true;
+  return false;
+}
+
+std::optional<double> DporStrategy::covered_fraction() const {
+  if (finished_) return 1.0;
+  CoveredFraction fraction;
+  for (const Node& n : path_) {
+    int planned = 0;
+    for (int w = n.wakeup; w != -1; w = wakeup_pool_[w].next_sibling) ++planned;
+    const int explored = static_cast<int>(n.done.size());
+    fraction.add_node(explored + planned, explored - 1);
+  }
+  return fraction.value();
+}
+
+ThreadId DporStrategy::pick(const SchedulingPoint& point) {
+  if (depth_ < first_new_) {
+    // A step kept from the previous execution: its analysis still holds.
+    const Node& n = path_[depth_];
+    if (n.enabled != point.runnable) {
+      set_not_deterministic(depth_ + 1);
+      return kNoThread;
+    }
+    ++depth_;
+    return n.chosen;
+  }
+  // Threads that appear start with the clock of the step that spawned them.
+  ThreadSet appeared = point.live;
+  appeared.erase_all(known_);
+  for (ThreadId t = appeared.lowest(); t != kNoThread; t = appeared.next_after(t)) {
+    if (!events_.empty() && events_.back().step.kind == OpKind::kSpawn) {
+      last_event_[t] = static_cast<int>(events_.size()) - 1;  // spawned by the last step
+    } else {
+      last_event_[t] = -1;
+    }
+    known_.insert(t);
+    width_ = std::max(width_, t + 1);
+  }
+
+  ThreadId chosen = kNoThread;
+  if (depth_ < path_.size()) {
+    // The node where this execution departs from the previous one.
+    Node& n = path_[depth_];
+    if (n.enabled != point.runnable) {
+      set_not_deterministic(depth_ + 1);
+      return kNoThread;
+    }
+    chosen = n.chosen;
+  } else {
+    Node n;
+    n.enabled = point.runnable;
+    n.sleep = next_sleep_;
+    n.asleep_begin = static_cast<uint32_t>(asleep_.size());
+    asleep_.insert(asleep_.end(), next_asleep_.begin(), next_asleep_.end());
+    n.known = known_;
+    ThreadSet awake = point.runnable;
+    awake.erase_all(n.sleep);
+    // Follow the plan, if there is one; its first runnable branch goes now,
+    // the others stay planned here.
+    while (pending_ != -1 && chosen == kNoThread) {
+      const WakeupNode w = take_first(pending_);
+      if (!awake.contains(w.step.thread)) {
+        ++unrunnable_plans_;
+        free_wakeup_list(w.first_child);
+        continue;
+      }
+      chosen = w.step.thread;
+      planned_step_ = w.step;
+      following_plan_ = true;
+      n.wakeup = pending_;
+      pending_ = w.first_child;
+    }
+    if (chosen == kNoThread) {
+      if (awake.empty()) return kNoThread;  // sleep-set blocked: prune
+      chosen = awake.contains(point.current) ? point.current : awake.lowest();
+    }
+    n.done.insert(chosen);
+    n.chosen = chosen;
+    path_.push_back(n);
+  }
+  record_step(point, chosen);
+  ++depth_;
+  return chosen;
+}
+
+void DporStrategy::restore_prefix_state() {
+  // Undo the steps after the prefix, latest first: each knows what it
+  // replaced. (Threads that appeared after the prefix are set again when they
+  // appear.)
+  for (size_t i = events_.size(); i-- > first_new_;) {
+    const Event& e = events_[i];
+    last_event_[e.step.thread] = e.before_of_thread;
+    const Role role = e.step.access.role[0];
+    if (role == Role::kRead) {
+      LastTouch& touch = last_touch(e.step.access.object[0]);
+      last_reads_[touch.reads][e.step.thread] = e.previous[0];
+      continue;
+    }
+    for (int s = 0; s < 2; ++s) {
+      if (e.step.access.role[s] != Role::kNone) {
+        last_touch(e.step.access.object[s]).step = e.previous[s];
+      }
+    }
+  }
+  events_.resize(first_new_);
+  known_ = path_[first_new_].known;
+  width_ = known_.empty() ? 0 : 64 - std::countl_zero(known_.bits());
+}
+
+const DporStrategy::Clock& DporStrategy::clock_of(ThreadId t) const {
+  return last_event_[t] >= 0 ? events_[last_event_[t]].clock : zero_clock_;
+}
+
+void DporStrategy::join_into(Clock& into, const Clock& from) const {
+  for (int t = 0; t < width_; ++t) into[t] = std::max(into[t], from[t]);
+}
+
+void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
+  const Operation& op = point.next[p];
+  // Built in place (a copied Event temporary stalls on store forwarding).
+  const int index = static_cast<int>(events_.size());
+  Event& e = events_.emplace_back();
+  e.step = step_of(p, op);
+  e.previous = {-1, -1};
+  if (following_plan_) {
+    following_plan_ = false;
+    if (!same_step(planned_step_, e.step)) ++mislabelled_plans_;
+  }
+  // A write on a probed atomic keeps the value it replaces: a compare_exchange
+  // that races with it would see that value when placed before it.
+  e.knows_value_before = op.probe != nullptr && e.step.access.role[0] == Role::kWrite;
+  if (e.knows_value_before) {
+    // A compare_exchange that succeeds found `expected` there.
+    e.value_before = op.kind == OpKind::kCompareExchange ? op.probe->expected
+                                                         : op.probe->current(op.object);
+  }
+  later_probe_ = op.kind == OpKind::kCompareExchange ? op.probe : nullptr;
+  e.before_of_thread = last_event_[p];
+  copy_clock(e.clock, clock_of(p));
+  if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
+    join_into(e.clock, clock_of(op.joined));
+  }
+  if (op.waker_step >= 0 && op.waker_step < index) {
+    join_into(e.clock, events_[op.waker_step].clock);
+  }
+
+  // The sleep set of the state after this step: threads asleep here, or
+  // explored first from here before, whose next step is independent of it.
+  // (The state is the deepest one: its entries run to the end of asleep_.)
+  {
+    const Node& n = path_[depth_];
+    next_sleep_ = ThreadSet();
+    next_asleep_.clear();
+    for (size_t i = n.asleep_begin; i < asleep_.size(); ++i) {
+      const Step& s = asleep_[i];
+      if (!depends(s, e.step)) {
+        next_sleep_.insert(s.thread);
+        next_asleep_.push_back(s);
+      }
+    }
+    asleep_.push_back(e.step);  // p is explored first from here
+  }
+
+  // Happens-before: dependent earlier steps of other threads, latest first.
+  // One not yet ordered before this step by what came after it, that could
+  // have come second, is a race.
+  races_.clear();
+  const Role role = e.step.access.role[0];
+  if (role == Role::kRead || role == Role::kWrite) {
+    record_variable_access(e, index);
+  } else {
+    record_chain_access(e, index);
+  }
+  last_event_[p] = index;
+  for (size_t k : races_) reverse_race(k);
+}
+
+void DporStrategy::consider(Event& e, int k) {
+  const Event& earlier = events_[k];
+  const ThreadId tk = earlier.step.thread;
+  if (tk != e.step.thread && earlier.clock[tk] > e.clock[tk] &&
+      reversible(earlier.step.access, e.step.access)) {
+    races_.push_back(static_cast<size_t>(k));
+  }
+  join_into(e.clock, earlier.clock);
+}
+
+void DporStrategy::record_variable_access(Event& e, int index) {
+  // A read depends only on writes, and the latest write happens before every
+  // earlier one. A write depends on everything, and each thread's latest read
+  // since the latest write happens after that thread's earlier reads and after
+  // the write. So these few steps, latest first, are all there is to look at.
+  const ThreadId p = e.step.thread;
+  LastTouch& touch = last_touch(e.step.access.object[0]);
+  std::array<int, kMaxThreads>& reads = last_reads_[touch.reads];
+  if (e.step.access.role[0] == Role::kRead) {
+    e.previous[0] = reads[p];
+    reads[p] = index;
+    if (touch.step >= 0) consider(e, touch.step);
+  } else {
+    // The reads since the latest write, latest first (insertion sort: few).
+    std::array<int, kMaxThreads> since;
+    int n = 0;
+    for (ThreadId t = 0; t < width_; ++t) {
+      const int r = reads[t];
+      if (r <= touch.step) continue;
+      int i = n++;
+      for (; i > 0 && since[i - 1] < r; --i) since[i] = since[i - 1];
+      since[i] = r;
+    }
+    for (int i = 0; i < n; ++i) consider(e, since[i]);
+    if (touch.step >= 0) consider(e, touch.step);
+    e.previous[0] = touch.step;
+    touch.step = index;
+  }
+  ++e.clock[p];
+  later_clock_ = &e.clock;
+}
+
+void DporStrategy::record_chain_access(Event& e, int index) {
+  // Along the chains of steps on this step's objects (mutexes, condition
+  // variables), latest first, until a step covers the rest.
+  const ThreadId p = e.step.thread;
+  std::array<int, 2> cursor{-1, -1};
+  for (int s = 0; s < 2; ++s) {
+    if (e.step.access.role[s] == Role::kNone) continue;
+    LastTouch& touch = last_touch(e.step.access.object[s]);
+    cursor[s] = e.previous[s] = touch.step;
+    touch.step = index;
+  }
+  // An unlock the lock being recorded waited for orders the two, but must
+  // not hide the race between the two locks: its clock joins after the walk.
+  int released_by = -1;
+  for (;;) {
+    const int k = std::max(cursor[0], cursor[1]);
+    if (k < 0) break;
+    const Event& earlier = events_[k];
+    if (e.step.access.role[0] == Role::kAcquire && e.step.access.role[1] == Role::kNone &&
+        role_on(earlier, e.step.access.object[0]) == Role::kRelease) {
+      released_by = k;
+      cursor[0] = previous_on(k, e.step.access.object[0]);
+      continue;
+    }
+    for (int s = 0; s < 2; ++s) {
+      if (cursor[s] != k) continue;
+      // Once a step dependent with this one and with everything this one
+      // depends on is passed, every earlier dependent step on the object
+      // happens before it: the rest of the chain is covered by its clock.
+      const Role theirs = role_on(earlier, e.step.access.object[s]);
+      const uint32_t ours = kDependent[static_cast<unsigned>(e.step.access.role[s])];
+      const bool covers = (ours & bit(theirs)) != 0 &&
+                          (ours & ~kDependent[static_cast<unsigned>(theirs)]) == 0;
+      cursor[s] = covers ? -1 : previous_on(k, e.step.access.object[s]);
+    }
+    if (!related(earlier.step.access, e.step.access, kDependent)) continue;
+    consider(e, k);
+  }
+  ++e.clock[p];
+  // Reversing a race moves this step before the earlier one, and so before
+  // the unlock it waited for: its wakeup sequences use the clock without it.
+  later_clock_ = &e.clock;
+  if (released_by >= 0) {
+    if (!races_.empty()) {
+      copy_clock(race_clock_, e.clock);
+      later_clock_ = &race_clock_;
+    }
+    join_into(e.clock, events_[released_by].clock);
+  }
+}
+
+void DporStrategy::copy_clock(Clock& into, const Clock& from) const {
+  for (int t = 0; t < width_; ++t) into[t] = from[t];
+}
+
+DporStrategy::LastTouch& DporStrategy::last_touch(const void* object) {
+  for (LastTouch& t : last_touch_) {
+    if (t.object == object) return t;
+  }
+  last_touch_.push_back(LastTouch{object, -1, static_cast<uint32_t>(last_reads_.size())});
+  last_reads_.emplace_back().fill(-1);
+  return last_touch_.back();
+}
+
+DporStrategy::Role DporStrategy::role_on(const Event& e, const void* object) {
+  const Access& a = e.step.access;
+  return a.role[0] != Role::kNone && a.object[0] == object ? a.role[0] : a.role[1];
+}
+
+int DporStrategy::previous_on(size_t k, const void* object) const {
+  const Event& e = events_[k];
+  const Access& a = e.step.access;
+  return a.role[0] != Role::kNone && a.object[0] == object ? e.previous[0] : e.previous[1];
+}
+
+void DporStrategy::reverse_race(size_t k) {
+  const Event& earlier = events_[k];
+  const ThreadId tk = earlier.step.thread;
+  const uint32_t mark = earlier.clock[tk];
+  const int later = static_cast<int>(events_.size()) - 1;
+
+  // The later step as it would be placed before `earlier`. Only a
+  // compare_exchange can change: if `earlier` writes its location, it sees
+  // the value `earlier` replaced (no other write lies between two racing
+  // steps on one location); else it sees what it sees now (see dpor.h).
+  later_in_sequence_ = events_[later].step;
+  if (later_probe_ != nullptr) {
+    const Role earlier_role = role_on(earlier, later_in_sequence_.access.object[0]);
+    if (earlier_role == Role::kWrite) {
+      later_in_sequence_.access.role[0] =
+          !earlier.knows_value_before || earlier.value_before == later_probe_->expected
+              ? Role::kWrite
+              : Role::kRead;
+    }
+  }
+
+  // The wakeup sequence: the steps between the two that do not happen after
+  // `earlier`, in order, then the later step.
+  sequence_.clear();
+  for (int j = static_cast<int>(k) + 1; j < later; ++j) {
+    if (events_[j].clock[tk] < mark) sequence_.push_back(j);
+  }
+  sequence_.push_back(later);
+  consumed_.assign(sequence_.size(), 0);
+  next_of_thread_.resize(sequence_.size());
+  threads_left_ = ThreadSet();
+  first_left_.fill(-1);
+  for (int i = static_cast<int>(sequence_.size()) - 1; i >= 0; --i) {
+    const ThreadId t = events_[sequence_[i]].step.thread;
+    next_of_thread_[i] = first_left_[t];
+    first_left_[t] = i;
+    threads_left_.insert(t);
+  }
+  // What the sequence touches, to decide most dependences at once.
+  sequence_objects_.clear();
+  sequence_joins_ = ThreadSet();
+  sequence_threads_ = threads_left_;
+  for (size_t i = 0; i < sequence_.size(); ++i) {
+    const Step& step = step_in_sequence(i);
+    if (step.kind == OpKind::kJoin && step.joined != kNoThread) sequence_joins_.insert(step.joined);
+    for (int r = 0; r < 2; ++r) {
+      if (step.access.role[r] == Role::kNone) continue;
+      ObjectRoles* entry = nullptr;
+      for (ObjectRoles& o : sequence_objects_) {
+        if (o.object == step.access.object[r]) entry = &o;
+      }
+      if (entry == nullptr) {
+        entry = &sequence_objects_.emplace_back();
+        entry->object = step.access.object[r];
+        entry->left.fill(0);
+      }
+      ++entry->left[static_cast<unsigned>(step.access.role[r])];
+    }
+  }
+
+  // Already covered if a thread asleep at the state (or explored from it)
+  // could go first in the sequence.
+  Node& node = path_[k];
+  const size_t asleep_end = k + 1 < path_.size() ? path_[k + 1].asleep_begin : asleep_.size();
+  for (size_t i = node.asleep_begin; i < asleep_end; ++i) {
+    if (asleep_[i].thread != node.chosen && weak_initial(asleep_[i])) return;
+  }
+
+  // Walk the planned branches: follow the first one whose step could go
+  // first in what is left; a plan that reaches a leaf covers the sequence.
+  // Where no branch matches, what is left becomes a new last branch. (The
+  // branch being explored, node.chosen, never matches: its step is
+  // `earlier`, which the later step depends on.)
+  int parent = -1;  // -1: the state's own list of branches
+  int last = -1;    // the last sibling visited in the current list
+  int child = node.wakeup;
+  while (child != -1) {
+    const Step& step = wakeup_pool_[child].step;
+    if (!weak_initial(step)) {
+      last = child;
+      child = wakeup_pool_[child].next_sibling;
+      continue;
+    }
+    consume(step.thread);
+    if (wakeup_pool_[child].first_child == -1 || threads_left_.empty()) return;  // covered
+    parent = child;
+    last = -1;
+    child = wakeup_pool_[child].first_child;
+  }
+  int head = -1;
+  int tail = -1;
+  for (size_t i = 0; i < sequence_.size(); ++i) {
+    if (consumed_[i]) continue;
+    const int n = new_wakeup_node(step_in_sequence(i));
+    if (tail == -1) {
+      head = n;
+    } else {
+      wakeup_pool_[tail].first_child = n;
+    }
+    tail = n;
+  }
+  if (last != -1) {
+    wakeup_pool_[last].next_sibling = head;
+  } else if (parent != -1) {
+    wakeup_pool_[parent].first_child = head;
+  } else {
+    node.wakeup = head;
+  }
+}
+
+bool DporStrategy::weak_initial(const Step& s) const {
+  const int first = first_left_[s.thread];
+  if (first != -1) {
+    // s's thread has steps left: its first must have no predecessor left.
+    const Clock& c = clock_in_sequence(first);
+    ThreadSet others = threads_left_;
+    others.erase(s.thread);
+    for (ThreadId t = others.lowest(); t != kNoThread; t = others.next_after(t)) {
+      if (clock_in_sequence(first_left_[t])[t] <= c[t]) return false;
+    }
+    return true;
+  }
+  // Otherwise s must be independent of every step left. Joins are rare:
+  // with one involved, check step by step.
+  if (sequence_joins_.contains(s.thread) ||
+      (s.kind == OpKind::kJoin && s.joined != kNoThread && sequence_threads_.contains(s.joined))) {
+    for (size_t i = 0; i < sequence_.size(); ++i) {
+      if (!consumed_[i] && depends(s, step_in_sequence(i))) return false;
+    }
+    return true;
+  }
+  // Else only the accesses matter: the roles left on s's objects.
+  for (int r = 0; r < 2; ++r) {
+    if (s.access.role[r] == Role::kNone) continue;
+    const uint32_t dependent = kDependent[static_cast<unsigned>(s.access.role[r])];
+    for (const ObjectRoles& o : sequence_objects_) {
+      if (o.object != s.access.object[r]) continue;
+      for (unsigned role = 0; role < o.left.size(); ++role) {
+        if (o.left[role] != 0 && (dependent & (1u << role)) != 0) return false;
+      }
+    }
+  }
+  return true;
+}
+
+const DporStrategy::Step& DporStrategy::step_in_sequence(size_t position) const {
+  return position + 1 == sequence_.size() ? later_in_sequence_ : events_[sequence_[position]].step;
+}
+
+const DporStrategy::Clock& DporStrategy::clock_in_sequence(int position) const {
+  return position + 1 == static_cast<int>(sequence_.size()) ? *later_clock_
+                                                             : events_[sequence_[position]].clock;
+}
+
+void DporStrategy::consume(ThreadId t) {
+  const int first = first_left_[t];
+  if (first == -1) return;
+  consumed_[first] = 1;
+  const Access& a = step_in_sequence(first).access;
+  for (int r = 0; r < 2; ++r) {
+    if (a.role[r] == Role::kNone) continue;
+    for (ObjectRoles& o : sequence_objects_) {
+      if (o.object == a.object[r]) --o.left[static_cast<unsigned>(a.role[r])];
+    }
+  }
+  first_left_[t] = next_of_thread_[first];
+  if (first_left_[t] == -1) threads_left_.erase(t);
+}
+
+int DporStrategy::new_wakeup_node(const Step& step) {
+  int n;
+  if (free_wakeup_ != -1) {
+    n = free_wakeup_;
+    free_wakeup_ = wakeup_pool_[n].next_sibling;
+  } else {
+    n = static_cast<int>(wakeup_pool_.size());
+    wakeup_pool_.emplace_back();
+  }
+  wakeup_pool_[n] = WakeupNode{step, -1, -1};
+  ++planned_steps_;
+  return n;
+}
+
+DporStrategy::WakeupNode DporStrategy::take_first(int& list) {
+  const int first = list;
+  const WakeupNode w = wakeup_pool_[first];
+  list = w.next_sibling;
+  wakeup_pool_[first].first_child = -1;
+  wakeup_pool_[first].next_sibling = -1;
+  free_wakeup_list(first);
+  return w;
+}
+
+void DporStrategy::free_wakeup_list(int head) {
+  // Iterative: move each node's children into the list being freed.
+  while (head != -1) {
+    WakeupNode& w = wakeup_pool_[head];
+    int next = w.next_sibling;
+    if (w.first_child != -1) {
+      int c = w.first_child;
+      while (wakeup_pool_[c].next_sibling != -1) c = wakeup_pool_[c].next_sibling;
+      wakeup_pool_[c].next_sibling = next;
+      next = w.first_child;
+    }
+    w.first_child = -1;
+    w.next_sibling = free_wakeup_;
+    free_wakeup_ = head;
+    --planned_steps_;
+    head = next;
+  }
+}
+
+}  // namespace interleave

@@ -1,0 +1,338 @@
+// Dynamic partial-order reduction: optimal DPOR with wakeup trees (Abdulla,
+// Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction",
+// POPL 2014, Algorithm 2).
+//
+// Two schedules that differ only in the order of independent steps (loads of
+// one variable, accesses to different variables, operations on different
+// mutexes) reach the same state; DPOR explores one execution per class of
+// such schedules (Mazurkiewicz trace) instead of all of them. Like DFS it is
+// stateless: each execution replays a prefix of choices, then goes on.
+//
+// After each new step it looks for races: an earlier step of another thread
+// that conflicts with it, is not already ordered before it by happens-before
+// (vector clocks over program order, conflicts, spawn, join and wakeups), and
+// could have gone second. On a variable only a few earlier steps can be
+// such: for a read, the latest write; for a write, each thread's latest read
+// since the latest write, and that write (every other access is ordered
+// before one of these). So a step costs time in the number of threads, not
+// in the length of the execution. For each race it plans, at the state before the
+// earlier step, a *wakeup sequence* that reverses it: the steps in between
+// that do not happen after the earlier step, then the later step. Plans are
+// kept as a tree per state (the wakeup tree); a sequence is not added when a
+// thread asleep there, or a planned branch, already covers it (its weak
+// initials). Sleep sets keep explored traces from being explored again; with
+// wakeup trees no execution ends with every runnable thread asleep
+// (sleep-set blocked; such an execution would be cut short and reported as
+// "pruned"). A planned step that is not runnable when reached would mean the
+// dependence relation missed an ordering (unrunnable_plans() counts them;
+// the tests require none): the plan is dropped and exploration goes on.
+//
+// Dependence (happens-before): on one object, a write with a load or a
+// write; lock with lock, try_lock and unlock; try_lock also with unlock;
+// condition-variable wait and notify with each other; a wait also releases
+// its mutex (an unlock); the relock after a wait happens after the notify
+// that woke it. A race is a dependent pair that can occur in either order:
+// an unlock followed by a lock of the same mutex cannot (the lock was
+// blocked), so that pair orders but never races.
+//
+// Atomic read-modify-writes: exchange and fetch_add write (they conflict
+// with every access to the location). A compare_exchange is recorded at
+// pick time, before it runs, by what it will do: under sequential
+// consistency it succeeds iff the location holds `expected` now, which the
+// operation's ValueProbe tells (scheduler/runtime/operation.h). Succeeding, it is a
+// write; failing, it writes nothing and is a read, so failed
+// compare_exchanges commute with each other and with loads. (Without a
+// probe, for a T DPOR cannot look at, it counts as a write: sound, less
+// reduction.) A step's role thus depends on the state it runs in; why the
+// algorithm stays exact:
+// - Within a trace the role is fixed. A compare_exchange's outcome depends
+//   only on the last write to its location before it, and every write to the
+//   location is ordered with it by happens-before; swapping adjacent
+//   independent steps changes neither step's role (a read next to a read, or
+//   steps on different objects, see the same values either way).
+// - Sleep sets: a sleeping thread's step is carried from a state to the next
+//   only across a step independent of it, which does not change the value it
+//   would see: its recorded role still holds there.
+// - Wakeup sequences: the steps between the racing pair that do not happen
+//   after the earlier one keep their roles (everything they depend on stays
+//   before them). The later step may not: if the earlier step `k` writes the
+//   location, the later compare_exchange, moved before it, sees the value `k`
+//   replaced (each write keeps it, Event::value_before), since no other write
+//   to the location lies between two racing steps (it would order them) and
+//   none of the steps in between touches it. If `k` only reads the location,
+//   the later step writes it (a read races only with a write) and sees what
+//   it sees now. The sequence is built with that role, so the weak-initial
+//   checks against sleeping threads and planned branches, and the planned
+//   step itself, describe the step as it will run; its happens-before clock
+//   does not change with the role, as nothing in between touches its
+//   location. A planned step is checked against what it turns out to be when
+//   it runs (mislabelled_plans(); the tests require none).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "scheduler/strategies/strategy.h"
+
+namespace interleave {
+
+class DporStrategy final : public Strategy {
+ public:
+  DporStrategy();
+
+  std::string_view name() const override { return "dpor"; }
+  bool begin_execution() override;
+  ThreadId pick(const SchedulingPoint& point) override;
+  bool exhaustive() const override { return error().empty(); }
+  // The alternatives at a state are its branches explored so far plus those
+  // still planned; plans found later make the estimate grow as it goes.
+  std::optional<double> covered_fraction() const override;
+
+  // How an operation touches shared objects, for the conflict relation.
+  enum class Role : uint8_t { kNone, kRead, kWrite, kAcquire, kTry, kRelease, kWait, kNotify };
+  struct Access {
+    // Up to two (object, role) pairs: a condition-variable wait touches the
+    // condition variable and the mutex it releases.
+    std::array<const void*, 2> object{};
+    std::array<Role, 2> role{};
+  };
+  // From the operation's kind alone: a compare_exchange counts as a write.
+  // Safe on a trace's copy of an operation.
+  static Access access_of(const Operation& op);
+  // For an operation about to run (its ValueProbe valid): a compare_exchange
+  // that would fail now is a read.
+  static Access pending_access(const Operation& op);
+  // Whether the two accesses are dependent (happens-before orders them).
+  static bool conflict(const Access& a, const Access& b);
+  // Whether `earlier` and `later`, dependent, could also occur in the other
+  // order (not an unlock followed by the lock it let through).
+  static bool reversible(const Access& earlier, const Access& later);
+
+  // Planned steps that were not runnable when reached (0 unless blocking
+  // operations defeat a plan; exposed for tests).
+  uint64_t unrunnable_plans() const { return unrunnable_plans_; }
+  // Planned steps whose operation or role differed from what the thread
+  // did when the plan was followed (0 unless a compare_exchange's role in
+  // a wakeup sequence was mispredicted; exposed for tests).
+  uint64_t mislabelled_plans() const { return mislabelled_plans_; }
+  // Planned steps held in wakeup trees now (0 once exploration is over).
+  size_t planned_steps() const { return planned_steps_; }
+  // The most planned steps held at once (the trees' peak memory, in steps).
+  size_t peak_planned_steps() const { return wakeup_pool_.size(); }
+
+ private:
+  // A vector clock: entry t counts the steps of thread t that happen before.
+  using Clock = std::array<uint32_t, kMaxThreads>;
+
+  // What one step does, as far as dependence is concerned.
+  struct Step {
+    ThreadId thread = kNoThread;
+    OpKind kind = OpKind::kYield;
+    // For a join: the thread joined.
+    ThreadId joined = kNoThread;
+    Access access;
+  };
+
+  // A planned step in a wakeup tree. The children of a state are the
+  // branches still to explore there, in order; a node's children are what
+  // follows it in the plan.
+  struct WakeupNode {
+    Step step;
+    // Index in wakeup_pool_ of the first child, of the next sibling (-1: none).
+    int first_child = -1;
+    int next_sibling = -1;
+  };
+
+  // The state before one step of the current execution. Nodes persist across
+  // executions: they are the exploration tree that DPOR backtracks over.
+  struct Node {
+    // Threads that could run here.
+    ThreadSet enabled;
+    // Threads asleep on arriving here: running them first would only repeat
+    // an explored trace.
+    ThreadSet sleep;
+    // Threads explored first from here so far (including `chosen`): once
+    // their branch is done they count as asleep here too.
+    ThreadSet done;
+    // The thread chosen here in the current execution.
+    ThreadId chosen = kNoThread;
+    // Threads seen live by the time of this step.
+    ThreadSet known;
+    // The wakeup tree's branches not yet explored from here, in order
+    // (index of the first in wakeup_pool_; -1: none).
+    int wakeup = -1;
+    // Where this node's entries start in asleep_ (they end where the next
+    // node's start, or at the end for the deepest node).
+    uint32_t asleep_begin = 0;
+  };
+
+  // A step of the current execution.
+  struct Event {
+    Step step;
+    // What the step replaced in its objects' LastTouch entries (-1: none),
+    // to undo it: for a read of a variable, its thread's previous latest read
+    // of it; for a write, the previous write; for a step on a mutex or
+    // condition variable, for each object, the previous step on it (race
+    // detection walks these chains).
+    std::array<int, 2> previous{-1, -1};
+    // What last_event_[step.thread] was before this step (to undo it).
+    int before_of_thread = -1;
+    // For a write on an atomic with a ValueProbe: the value it replaced
+    // (what a compare_exchange moved before it would see).
+    bool knows_value_before = false;
+    uint64_t value_before = 0;
+    // Happens-before clock of the step: entry t is the number of thread t's
+    // steps that happen before it or are it.
+    Clock clock;
+  };
+
+  // What each object has seen in the current execution so far.
+  struct LastTouch {
+    const void* object;
+    // A variable's (shared<T>, atomic<T>: read and write roles) latest write;
+    // for a mutex or condition variable, the latest step on it. -1: none.
+    int step;
+    // A variable's entry in last_reads_: each thread's latest read of it
+    // (-1: none); a read counts only when later than `step`.
+    uint32_t reads;
+  };
+
+  static Step step_of(ThreadId thread, const Operation& op);
+  // Whether two steps are the same operation with the same access.
+  static bool same_step(const Step& a, const Step& b);
+  // Whether step `first`, placed before `second`, must stay before it.
+  static bool depends(const Step& first, const Step& second);
+
+  void record_step(const SchedulingPoint& point, ThreadId chosen);
+  // Race detection and clock for step `e` (at `index`, the last event): on a
+  // variable, against the latest write and the reads since it, in constant
+  // time per thread; on a mutex or condition variable, along the chain of
+  // steps on it. Fills races_, sets later_clock_.
+  void record_variable_access(Event& e, int index);
+  void record_chain_access(Event& e, int index);
+  // Step k, dependent with `e` and earlier: a race if not yet ordered before
+  // `e` and reversible; its clock joins e's.
+  void consider(Event& e, int k);
+  // Restores the per-execution state (clocks, last touches, known threads)
+  // after the steps kept from the previous execution, which the new one
+  // replays unchanged.
+  void restore_prefix_state();
+  // Plans, at the state before step `earlier`, an exploration that reverses
+  // its race with the step just recorded (the last event).
+  void reverse_race(size_t earlier);
+  // Over the wakeup sequence being inserted (sequence_, minus the steps
+  // already matched): whether `s` could go first, i.e. is a weak initial.
+  bool weak_initial(const Step& s) const;
+  // The step at `position` in the sequence (the last: later_in_sequence_).
+  const Step& step_in_sequence(size_t position) const;
+  // The happens-before clock of the step at `position` in the sequence.
+  const Clock& clock_in_sequence(int position) const;
+  // Removes thread t's first remaining step from the wakeup sequence.
+  void consume(ThreadId t);
+  int new_wakeup_node(const Step& step);
+  // Unlinks the first branch of a sibling list (non-empty) and returns it: its
+  // step and its children, which the caller now owns. The node itself goes
+  // back to the pool.
+  WakeupNode take_first(int& list);
+  // Returns the nodes of a sibling list, with their descendants, to the pool.
+  void free_wakeup_list(int head);
+  void join_into(Clock& into, const Clock& from) const;
+  // Thread t's happens-before frontier (see last_event_).
+  const Clock& clock_of(ThreadId t) const;
+  // Copies the entries in use (width_).
+  void copy_clock(Clock& into, const Clock& from) const;
+  // The entry for `object` in last_touch_, added if new.
+  LastTouch& last_touch(const void* object);
+  // How step `e` touched `object` (one of its objects).
+  static Role role_on(const Event& e, const void* object);
+  // The previous step on `object` before step k (which touched it).
+  int previous_on(size_t k, const void* object) const;
+
+  // The current path of choices, from the first step.
+  std::vector<Node> path_;
+  // For each node in turn, what its asleep threads and the threads explored
+  // first from it do first there (one Step each; see Node::asleep_begin).
+  std::vector<Step> asleep_;
+  // The entries of the next new node, computed when its parent chooses.
+  std::vector<Step> next_asleep_;
+  // Sleep set of the next new node, computed when its parent chooses.
+  ThreadSet next_sleep_;
+  // The planned branches the next new node follows (a wakeup-tree sibling
+  // list; -1: none, the node chooses freely).
+  int pending_ = -1;
+  // Storage of every wakeup tree; free nodes are chained by next_sibling.
+  std::vector<WakeupNode> wakeup_pool_;
+  // First free node of wakeup_pool_ (-1: none).
+  int free_wakeup_ = -1;
+  // Nodes of wakeup_pool_ in use.
+  size_t planned_steps_ = 0;
+  // The steps of the current execution, in order. Steps before first_new_
+  // are kept from the previous execution (same choices, same steps).
+  std::vector<Event> events_;
+  // Races found at the step being recorded (indices of the earlier steps).
+  std::vector<size_t> races_;
+  // The clock of the step just recorded as its races see it: without the
+  // unlock a lock waited for (race_clock_ holds it then).
+  const Clock* later_clock_ = nullptr;
+  Clock race_clock_{};
+  // The probe of the step being recorded, if it is a compare_exchange with one.
+  const ValueProbe* later_probe_ = nullptr;
+  // The last step of the wakeup sequence being inserted (the later step of
+  // the race) as it would run there: its role may differ (see the top).
+  Step later_in_sequence_;
+  // The wakeup sequence being inserted: indices into events_, in order.
+  std::vector<int> sequence_;
+  // Whether sequence_[i] has been matched against the tree (removed).
+  std::vector<uint8_t> consumed_;
+  // next_of_thread_[i]: position in sequence_ of the next step of the same
+  // thread as sequence_[i]; -1 if none.
+  std::vector<int> next_of_thread_;
+  // first_left_[t]: position in sequence_ of thread t's first step not yet
+  // consumed; -1 if none.
+  std::array<int, kMaxThreads> first_left_{};
+  // Threads with steps in sequence_ not yet consumed (empty: all consumed).
+  ThreadSet threads_left_;
+  // Each object the sequence touches, with how its steps not yet consumed
+  // touch it.
+  struct ObjectRoles {
+    const void* object;
+    // left[r]: steps left with Role r on the object.
+    std::array<uint32_t, 8> left;
+  };
+  std::vector<ObjectRoles> sequence_objects_;
+  // Threads that steps of the whole sequence join, and that have steps in it.
+  ThreadSet sequence_joins_;
+  ThreadSet sequence_threads_;
+  // Objects touched in the current execution (few: a linear scan is fastest).
+  std::vector<LastTouch> last_touch_;
+  // Per-thread latest reads of each variable (see LastTouch::reads).
+  std::vector<std::array<int, kMaxThreads>> last_reads_;
+  // last_event_[t]: thread t's latest step in events_, or the step that
+  // spawned it before its first; -1 if neither. Its clock is t's
+  // happens-before frontier.
+  std::array<int, kMaxThreads> last_event_{};
+  // The clock of a thread with no step before it.
+  Clock zero_clock_{};
+  // Threads seen live in the current execution.
+  ThreadSet known_;
+  // Clock entries in use: 1 + the highest thread number seen.
+  int width_ = 0;
+  // The step the current execution has reached.
+  size_t depth_ = 0;
+  // Steps from here on are new in this execution (races not yet analysed).
+  size_t first_new_ = 0;
+  // Whether begin_execution() has been called before.
+  bool started_ = false;
+  // Whether begin_execution() has found nothing left to explore.
+  bool finished_ = false;
+  // Planned steps that turned out not runnable (or asleep) when reached.
+  uint64_t unrunnable_plans_ = 0;
+  // The planned step the step being chosen follows, if following_plan_.
+  Step planned_step_;
+  bool following_plan_ = false;
+  // See mislabelled_plans().
+  uint64_t mislabelled_plans_ = 0;
+};
+
+}  // namespace interleave

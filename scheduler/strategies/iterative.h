@@ -1,0 +1,50 @@
+// Iterative preemption bounding: bounded DFS with K = 0, then 1, 2, ...,
+// until a bug is found or a round cuts no schedule (then every schedule of
+// the model has been explored). Every schedule with fewer preemptions has
+// passed before a round with K preemptions starts, so the first failure has
+// the fewest preemptions any failing schedule has: the simplest
+// counterexample, with the fewest context switches to follow.
+//
+// Each round starts over, so schedules with fewer than K preemptions are run
+// again in round K; the repetition costs little, because the number of
+// schedules grows quickly with K. The explorer stops at the first failure;
+// with `all` (count every failing execution) rounds would count the same
+// failing schedule again, so make_strategy() rejects that combination.
+#pragma once
+
+#include "scheduler/strategies/bounded.h"
+#include "scheduler/strategies/strategy.h"
+
+namespace interleave {
+
+class IterativeStrategy final : public Strategy {
+ public:
+  // max_bound: the largest K to try; -1 for no limit.
+  explicit IterativeStrategy(int max_bound = -1);
+
+  std::string_view name() const override { return "iterative"; }
+  bool begin_execution() override;
+  ThreadId pick(const SchedulingPoint& point) override;
+  void end_execution() override { round_.end_execution(); }
+  // True when a round cut no schedule: all were explored.
+  bool exhaustive() const override { return error().empty() && exhausted_; }
+
+  // The bound of the current (last) round.
+  int bound() const { return round_.bound(); }
+  int preemption_bound() const override { return bound(); }
+  std::string coverage(uint64_t executions) const override;
+  // The largest bound to try, -1 for none.
+  int max_bound() const { return max_bound_; }
+  // No covered_fraction(): the current round's would be a fraction of that
+  // round only, and how many rounds follow is unknown, so no total can be
+  // estimated honestly.
+
+ private:
+  int max_bound_;
+  // The current round: bounded DFS with K = bound().
+  BoundedStrategy round_;
+  // Whether a round finished without cutting a schedule.
+  bool exhausted_ = false;
+};
+
+}  // namespace interleave
