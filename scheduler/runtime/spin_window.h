@@ -41,9 +41,9 @@ namespace interleave {
 // Execution::schedule_fields on every step (a few stores) and hashed only
 // when a pending operation repeats one of its window.
 struct CallerState {
-  // The caller's callee-saved registers (x86-64: rbx, r12-r15, rbp); the
-  // model's locals that live in registers across the call.
-  // A plain array: the capture addresses it with no call, even at -O0.
+  // The caller's callee-saved registers (x86-64: rbx, r12-r15 as the
+  // prologue saved them, then rbp); the model's locals that live in
+  // registers across the call.
   uint64_t registers[6] = {};
   // The return address into model code: the call site.
   const void* return_address = nullptr;
