@@ -327,5 +327,16 @@ class thread {
   ThreadId id() const { return kNoThread; }
 };
 
+// yield(): Relacy's own yield, a scheduling point that lowers the thread's
+// priority (Relacy's fair scheduling of spin loops).
+inline void yield(std::source_location location = std::source_location::current()) {
+  rl::yield(1, detail::where("yield", location));
+}
+namespace this_thread {
+inline void yield(std::source_location location = std::source_location::current()) {
+  interleave::relacy_api::yield(location);
+}
+}  // namespace this_thread
+
 }  // namespace relacy_api
 }  // namespace interleave

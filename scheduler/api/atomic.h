@@ -55,8 +55,12 @@ class atomic {
   T exchange(T value, std::memory_order order = std::memory_order_seq_cst,
              Location location = Location::current()) {
     if (Execution* ex = detail::scheduling()) {
+      // Lives while this thread waits at the scheduling point; knows the
+      // value written, so an exchange that rewrites the value already there
+      // is seen to change nothing (spin detection).
+      ValueProbe probe{&current_bits, 0, bits_of(value), kProbed};
       ex->schedule(Operation{OpKind::kExchange, this, name_, location, nullptr, kNoThread, -1,
-                             write_probe()});
+                             kProbed ? &probe : nullptr});
       T old = value_.exchange(value, std::memory_order_relaxed);
       detail::record_read(ex, old);
       detail::record_written(ex, value);
@@ -71,7 +75,7 @@ class atomic {
                                Location location = Location::current()) {
     if (Execution* ex = detail::scheduling()) {
       // Lives while this thread waits at the scheduling point.
-      ValueProbe probe{&current_bits, 0};
+      ValueProbe probe{&current_bits, 0, bits_of(desired), kProbed};
       if constexpr (kProbed) probe.expected = bits_of(expected);
       ex->schedule(Operation{OpKind::kCompareExchange, this, name_, location, nullptr, kNoThread,
                              -1, kProbed ? &probe : nullptr});

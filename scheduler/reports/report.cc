@@ -88,7 +88,8 @@ std::string found_with(const CheckResult& r) {
 namespace {
 
 // The trace with the marks of `failure`'s explanation (see explain.h) in a
-// column after the source: "->" a context switch, "*" a key access. A legend
+// column after the source: "->" a context switch, "*" a key access, "~" a
+// step of a spin loop (TraceStep::spin). A legend
 // line follows when any step is marked. Unless `full_trace`, the runs of
 // fold_ranges() are one line each.
 std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* failure,
@@ -99,6 +100,7 @@ std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* fai
   std::vector<std::string> lines;
   size_t width = 0;
   bool marked = false;
+  bool spins = false;
   for (size_t i = 0; i < trace.size(); ++i) {
     std::string line = format_step(std::to_string(i + 1), trace[i]);
     line.pop_back();  // the newline
@@ -106,6 +108,7 @@ std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* fai
     width = std::max(width, line.size());
     lines.push_back(std::move(line));
     marked = marked || e.marks[i].context_switch || e.marks[i].key;
+    spins = spins || trace[i].spin;
   }
   std::string out = fmt::format("  {:>4}  {:<6} {:<10} {:<16} {:<12} {}\n", "step", "thread",
                                 "operation", "object", "value", "source");
@@ -119,8 +122,8 @@ std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* fai
       ++fold;
       continue;
     }
-    std::string marks = fmt::format("{:<2} {}", e.marks[i].context_switch ? "->" : "",
-                                    e.marks[i].key ? "*" : "");
+    std::string marks = fmt::format("{:<2} {}{}", e.marks[i].context_switch ? "->" : "",
+                                    e.marks[i].key ? "*" : "", trace[i].spin ? "~" : "");
     while (!marks.empty() && marks.back() == ' ') marks.pop_back();
     if (marks.empty()) {
       out += lines[i] + "\n";
@@ -138,6 +141,10 @@ std::string marked_trace(const std::vector<TraceStep>& trace, const Failure* fai
                ? "  marks: -> context switch, * the racing accesses\n"
                : "  marks: -> context switch, * conflicting access behind the failure\n";
     if (!e.summary.empty()) out += fmt::format("  why: {}\n", e.summary);
+  }
+  if (spins) {
+    out += "  ~ a spin: a loop iteration repeated in the same state, reading only values nobody "
+           "wrote since; the thread was then held until a write\n";
   }
   return out;
 }

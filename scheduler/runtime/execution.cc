@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -88,6 +89,8 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   failure_.reset();
   error_.clear();
   live_ = enabled_ = blocked_forever_ = ThreadSet();
+  with_window_ = has_pending_state_ = awaiting_ = yielded_ = yield_held_ = ThreadSet();
+  spin_waker_.fill(-1);
   running_ = last_ = next_ = kNoThread;
   thread_count_ = 0;
   starts_ = 0;  // (reusable_[t] is cleared when thread t starts)
@@ -188,6 +191,8 @@ void Execution::start_thread(ThreadId id, int32_t after_step) {
   reusable_[id] = ThreadSet();
   pending_[id] = Operation{};
   pending_[id].waker_step = after_step;
+  windows_[id].clear();
+  spin_waker_[id] = -1;
   if (limits_.detect_races) races_.start_thread(id, running_);
   live_.insert(id);
   enabled_.insert(id);
@@ -229,6 +234,8 @@ void Execution::thread_main(ThreadId id) {
   live_.erase(id);
   enabled_.erase(id);
   unblock(threads_[id].joiners);
+  with_window_.erase(id);
+  if (!trace_.empty()) release_yielders(id, static_cast<uint32_t>(trace_.size() - 1));
   if (!starting_) next_ = choose_next();
 }
 
@@ -236,6 +243,33 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
                                 std::source_location location, bool can_run,
                                 const void* object2, ThreadId joined,
                                 const ValueProbe* probe, bool plain) {
+#if defined(__x86_64__)
+  // The caller's state. An empty asm that clobbers the callee-saved
+  // registers makes the prologue save all five (rbx, r12-r15) right under
+  // the saved frame pointer, before any use: those slots hold the caller's
+  // values (checked in the disassembly at -O0 and -O2; LookThrice in
+  // tests/spin_wait_test.cc fails if a loop counter kept in one were lost).
+  asm volatile("" ::: "rbx", "r12", "r13", "r14", "r15");
+  const char* frame = static_cast<const char*>(__builtin_frame_address(0));
+  std::memcpy(caller_.registers, frame - 5 * sizeof(uint64_t), 5 * sizeof(uint64_t));
+  caller_.registers[5] = *reinterpret_cast<const uint64_t*>(frame);  // the caller's rbp
+  caller_.stack = frame + 2 * sizeof(void*);  // above the saved rbp and the return address
+  caller_.return_address = __builtin_return_address(0);
+#else
+  caller_.stack = nullptr;  // no capture here: nothing is held as a spin
+  caller_.return_address = nullptr;
+#endif
+  schedule_step(kind, object, name, location, can_run, object2, joined, probe, plain);
+}
+
+void Execution::yield(std::source_location location) {
+  schedule(Operation{OpKind::kYield, nullptr, "", location});
+}
+
+void Execution::schedule_step(OpKind kind, const void* object, const char* name,
+                              std::source_location location, bool can_run,
+                              const void* object2, ThreadId joined,
+                              const ValueProbe* probe, bool plain) {
   if (tearing_down_) return;
   ThreadId self = running_;
   Operation& pending = pending_[self];
@@ -247,7 +281,11 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
   pending.joined = joined;
   pending.probe = probe;
   pending.plain = plain;
-  if (!can_run) enabled_.erase(self);
+  if (!can_run) {
+    enabled_.erase(self);
+  } else if (limits_.detect_spins) {
+    hold_if_spinning(self, pending);
+  }
   if (!starting_) {
     ThreadId next = choose_next();
     if (next == self) {
@@ -264,6 +302,13 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
 
 ThreadId Execution::choose_next() {
   if (failure_ || !error_.empty()) return kNoThread;
+  if (enabled_.empty() && !yield_held_.empty()) {
+    // Threads held after a yield wait for others' progress; with nobody
+    // else to run they go on (and a loop of theirs that reads only unchanged
+    // values is soon held as a spin).
+    unblock(yield_held_);
+    yield_held_ = ThreadSet();
+  }
   if (enabled_.empty()) {
     if (!live_.empty() && !pruned_) fail_deadlock();
     return kNoThread;
@@ -277,7 +322,8 @@ ThreadId Execution::choose_next() {
     return kNoThread;
   }
   if (!pruned_) {
-    ThreadId t = strategy_->pick(SchedulingPoint{enabled_, last_, live_, pending_.data()});
+    ThreadId t = strategy_->pick(
+        SchedulingPoint{enabled_, last_, live_, pending_.data(), spin_waker_.data()});
     if (t >= 0 && t < kMaxThreads && enabled_.contains(t)) return t;
     if (!strategy_->error().empty()) return kNoThread;
     // Pruned: finish the execution quietly rather than unwind every fiber
@@ -295,6 +341,7 @@ void Execution::begin_step(ThreadId t, const Operation& op) {
   TraceStep& step = trace_.emplace_back();
   step.thread = t;
   step.op = op;
+  if (limits_.detect_spins) track_spins(t, op, static_cast<uint32_t>(trace_.size() - 1));
   if (limits_.detect_races) {
     const bool acquires = op.kind == OpKind::kTryLock &&
                           static_cast<const LockState*>(op.object)->owner == kNoThread;
@@ -302,6 +349,77 @@ void Execution::begin_step(ThreadId t, const Operation& op) {
         races_.on_step(t, op, static_cast<uint32_t>(trace_.size() - 1), acquires);
     if (earlier >= 0 && !pruned_) [[unlikely]] fail_data_race(static_cast<size_t>(earlier));
   }
+}
+
+void Execution::hold_if_spinning(ThreadId self, const Operation& op) {
+  pending_return_[self] = caller_.return_address;
+  has_pending_state_.erase(self);
+  const SpinWindow& window = windows_[self];
+  if (!window.empty() && caller_.stack != nullptr && read_like(op)) {
+    const int i = window.find(op.kind, op.object, caller_.return_address);
+    if (i >= 0) {
+      // A repetition: where was the thread one iteration ago?
+      const uint64_t state = fingerprint(caller_, stacks_.stack(self).sp);
+      const void* object = window.single_object(i, op.object);
+      if (window[i].has_state && window[i].state == state && object != SpinWindow::kMixed) {
+        // Back in the same state, every value it read still current: held.
+        for (int j = i; j < window.size(); ++j) trace_[window[j].step].spin = true;
+        enabled_.erase(self);
+        awaiting_.insert(self);
+        awaited_object_[self] = object;
+        yielded_.erase(self);
+        return;
+      }
+      pending_state_[self] = state;
+      has_pending_state_.insert(self);
+    }
+  }
+  if (yielded_.contains(self)) {
+    yielded_.erase(self);
+    enabled_.erase(self);
+    yield_held_.insert(self);
+  }
+}
+
+void Execution::track_spins(ThreadId t, const Operation& op, uint32_t step) {
+  spin_waker_[t] = -1;
+  if (read_like(op)) {
+    windows_[t].push(SpinWindow::Entry{op.object, pending_return_[t], step, op.kind,
+                                       has_pending_state_.contains(t), pending_state_[t]});
+    with_window_.insert(t);
+    if (op.kind == OpKind::kYield) yielded_.insert(t);
+    return;
+  }
+  windows_[t].clear();
+  with_window_.erase(t);
+  release_yielders(t, step);
+  for (const void* object : {op.object, op.object2}) {
+    if (object == nullptr) continue;
+    ThreadSet others = with_window_;
+    others.erase(t);
+    for (ThreadId u = others.lowest(); u != kNoThread; u = others.next_after(u)) {
+      if (windows_[u].drop_through(object) && windows_[u].empty()) with_window_.erase(u);
+    }
+    for (ThreadId u = awaiting_.lowest(); u != kNoThread; u = awaiting_.next_after(u)) {
+      if (awaited_object_[u] != object || u == t) continue;
+      awaiting_.erase(u);
+      spin_waker_[u] = static_cast<int32_t>(step);
+      ThreadSet woken;
+      woken.insert(u);
+      unblock(woken);
+    }
+  }
+}
+
+void Execution::release_yielders(ThreadId progressing, uint32_t step) {
+  ThreadSet released = yield_held_;
+  released.erase(progressing);
+  if (released.empty()) return;
+  yield_held_.erase_all(released);
+  for (ThreadId u = released.lowest(); u != kNoThread; u = released.next_after(u)) {
+    spin_waker_[u] = static_cast<int32_t>(step);
+  }
+  unblock(released);
 }
 
 void Execution::abandon_thread() {
@@ -406,7 +524,13 @@ void Execution::take_escape() {
 }
 
 void Execution::fail_deadlock() {
-  std::string message = "deadlock:";
+  ThreadSet held = awaiting_;
+  held.insert_all(yield_held_);
+  held.erase_all(blocked_forever_);
+  const bool livelock = (held.bits() & live_.bits()) != 0;
+  std::string message = livelock ? "livelock: every thread spins waiting for a write no other "
+                                   "thread will make:"
+                                 : "deadlock:";
   std::vector<TraceStep> blocked;
   bool first = true;
   for (ThreadId t = live_.lowest(); t != kNoThread; t = live_.next_after(t)) {
@@ -414,7 +538,13 @@ void Execution::fail_deadlock() {
     blocked.push_back(TraceStep{t, op});
     message += first ? " " : ", ";
     first = false;
-    if (op.kind == OpKind::kLock) {
+    if (awaiting_.contains(t)) {
+      message += fmt::format("T{} spins on {} {}", t, op_name(op.kind), op.name);
+      if (op.location.line() != 0) message += " at " + short_location(op.location);
+    } else if (yield_held_.contains(t)) {
+      message += fmt::format("T{} yields", t);
+      if (op.location.line() != 0) message += " before " + short_location(op.location);
+    } else if (op.kind == OpKind::kLock) {
       const auto* lock = static_cast<const LockState*>(op.object);
       message += fmt::format("T{} waits to lock {}", t, op.name);
       if (lock->owner != kNoThread) message += fmt::format(" (held by T{})", lock->owner);
@@ -426,7 +556,10 @@ void Execution::fail_deadlock() {
       message += fmt::format("T{} waits at {} {}", t, op_name(op.kind), op.name);
     }
   }
-  record_failure(FailureKind::kDeadlock, std::move(message), kNoThread);
+  if (!record_failure(livelock ? FailureKind::kLivelock : FailureKind::kDeadlock,
+                      std::move(message), kNoThread)) {
+    return;
+  }
   failure_->blocked = std::move(blocked);
 }
 
@@ -533,6 +666,27 @@ void Execution::teardown() {
   main_ = ctx::fiber();
 }
 
+uint64_t fingerprint(const CallerState& state, const void* top) {
+  // FNV-style mixing of 64-bit words with a final avalanche (splitmix64).
+  uint64_t h = 0x9e3779b97f4a7c15ull;
+  auto mix = [&h](uint64_t word) {
+    h ^= word;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+  };
+  for (uint64_t r : state.registers) mix(r);
+  mix(reinterpret_cast<uintptr_t>(state.return_address));
+  const char* end = static_cast<const char*>(top);
+  for (const char* p = state.stack; p + sizeof(uint64_t) <= end; p += sizeof(uint64_t)) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    mix(word);
+  }
+  h ^= h >> 31;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 32);
+}
+
 std::string_view op_name(OpKind kind) {
   switch (kind) {
     case OpKind::kLoad: return "load";
@@ -558,6 +712,7 @@ std::string_view failure_kind_name(FailureKind kind) {
     case FailureKind::kCheck: return "check failed";
     case FailureKind::kInvariant: return "invariant failed";
     case FailureKind::kDeadlock: return "deadlock";
+    case FailureKind::kLivelock: return "livelock";
     case FailureKind::kStepBound: return "possible livelock";
     case FailureKind::kException: return "exception";
     case FailureKind::kCrash: return "crash";

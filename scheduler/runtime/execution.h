@@ -38,6 +38,7 @@
 #include "scheduler/runtime/failure.h"
 #include "scheduler/runtime/operation.h"
 #include "scheduler/runtime/race_detector.h"
+#include "scheduler/runtime/spin_window.h"
 #include "scheduler/runtime/stack_pool.h"
 #include "scheduler/strategies/strategy.h"
 #include "scheduler/runtime/thread_set.h"
@@ -85,6 +86,11 @@ struct ExecutionLimits {
   // Not a bound but how each execution is checked: whether a data race on a
   // shared<T> fails it (race_detector.h). Off for models that race on purpose.
   bool detect_races = true;
+  // Whether a thread found spinning (a loop iteration repeated in the same
+  // state, reading only values nobody has written since; spin_window.h) is
+  // held until another thread writes what it reads, rather than run on.
+  // Off: spins run until max_steps, as before spin detection.
+  bool detect_spins = true;
 };
 
 // How an execution ended.
@@ -128,17 +134,24 @@ class Execution {
 
   // The scheduling point before `op` on the running thread. `can_run` says
   // whether the operation could be performed now; if not, the thread stays
-  // blocked until another thread's action unblock()s it. Returns when the
-  // thread has been chosen to perform `op` (recorded as the next step).
+  // blocked until another thread's action unblock()s it. A thread found
+  // spinning, or whose last step was a yield, is held too (spin_window.h).
+  // Returns when the thread has been chosen to perform `op` (recorded as the
+  // next step).
   // Inline so the caller's Operation temporary is scalarised and its fields
   // travel in registers: no store-then-wider-load of a fresh stack temporary.
   void schedule(const Operation& op, bool can_run = true) {
     schedule_fields(op.kind, op.object, op.name, op.location, can_run, op.object2, op.joined,
                     op.probe, op.plain);
   }
-  void schedule_fields(OpKind kind, const void* object, const char* name,
-                       std::source_location location, bool can_run, const void* object2,
-                       ThreadId joined, const ValueProbe* probe = nullptr, bool plain = false);
+  // Out of line, so that it can capture its caller's state (CallerState).
+  [[gnu::noinline]] void schedule_fields(OpKind kind, const void* object, const char* name,
+                                         std::source_location location, bool can_run,
+                                         const void* object2, ThreadId joined,
+                                         const ValueProbe* probe = nullptr, bool plain = false);
+  // yield(): a visible operation with no effect, after which the running
+  // thread is held until another thread performs an effective step.
+  void yield(std::source_location location);
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;
@@ -237,8 +250,24 @@ class Execution {
   // checks the invariant.
   void run_threads_and_invariant();
   void thread_main(ThreadId id);
-  // Asks the strategy for the next thread; detects deadlock and the step
-  // bound. kNoThread ends the execution.
+  // schedule_fields() once the caller's state is captured.
+  void schedule_step(OpKind kind, const void* object, const char* name,
+                     std::source_location location, bool can_run, const void* object2,
+                     ThreadId joined, const ValueProbe* probe, bool plain);
+  // At the scheduling point of thread `self`, runnable as far as its
+  // operation goes: holds it if its pending operation repeats a spin
+  // iteration (awaiting_) or follows a yield (yield_held_).
+  void hold_if_spinning(ThreadId self, const Operation& op);
+  // Spin bookkeeping for step `step` of thread `t` (begin_step): a read-like
+  // step joins t's window; an effective one clears it, wakes the threads
+  // awaiting a write to its objects, drops their stale window entries and
+  // releases the threads held after a yield.
+  void track_spins(ThreadId t, const Operation& op, uint32_t step);
+  // Releases the threads held after a yield (another thread progressed at
+  // step `step`), except `progressing`.
+  void release_yielders(ThreadId progressing, uint32_t step);
+  // Asks the strategy for the next thread; detects deadlock, livelock and the
+  // step bound. kNoThread ends the execution.
   ThreadId choose_next();
   // Records the chosen thread's pending operation as the next step.
   void begin_step(ThreadId t, const Operation& op);
@@ -252,6 +281,7 @@ class Execution {
   void record_error(std::string message);
   // After a resume that an escape() ended: records its failure.
   void take_escape();
+  // No thread can run: a deadlock, or a livelock when some are held as spins.
   void fail_deadlock();
   // Fails the execution with the data race between the last step and the
   // earlier step `earlier`.
@@ -338,6 +368,32 @@ class Execution {
   bool stopped_ = false;
   // Happens-before of this execution, when limits_.detect_races.
   RaceDetector races_;
+
+  // Spin detection (spin_window.h), when limits_.detect_spins.
+  // The running thread's state at its call into schedule_fields().
+  CallerState caller_;
+  // Each thread's read-like steps since its last effective step, still current.
+  std::array<SpinWindow, kMaxThreads> windows_;
+  // Threads whose window is not empty (the ones an effective step looks at).
+  ThreadSet with_window_;
+  // Per thread, the call site of its pending operation, and (when
+  // has_pending_state_ contains it) its fingerprint there, for the window
+  // entry its step will make.
+  std::array<const void*, kMaxThreads> pending_return_{};
+  std::array<uint64_t, kMaxThreads> pending_state_{};
+  ThreadSet has_pending_state_;
+  // Threads held as spins, and the object whose write wakes each (nullptr:
+  // a loop that reads nothing, which nothing wakes).
+  ThreadSet awaiting_;
+  std::array<const void*, kMaxThreads> awaited_object_{};
+  // Threads whose last step was a yield (held at their next scheduling
+  // point), and threads held after a yield until another thread's effective
+  // step.
+  ThreadSet yielded_;
+  ThreadSet yield_held_;
+  // Per thread: the step (0-based) that woke it from a hold, until its next
+  // step is recorded; -1 otherwise (SchedulingPoint::spin_waker).
+  std::array<int32_t, kMaxThreads> spin_waker_;
 };
 
 }  // namespace interleave

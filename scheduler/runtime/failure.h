@@ -17,6 +17,7 @@ enum class FailureKind {
   kCheck,      // a check() in a thread body failed
   kInvariant,  // the model's final invariant failed
   kDeadlock,   // live threads remain and none can run
+  kLivelock,   // live threads remain, none can run, and some are held as spins (spin_window.h)
   kStepBound,  // the execution exceeded its step bound: possible livelock
   kException,  // an exception escaped a thread body (or a noexcept function)
   kCrash,      // the model crashed: a fatal signal or a stack overflow (crash.h)
@@ -37,7 +38,8 @@ struct Failure {
   std::source_location location;
   // Steps performed before the failure.
   size_t step = 0;
-  // For a deadlock: each blocked thread and the operation it waits to perform.
+  // For a deadlock or livelock: each blocked (or held) thread and the
+  // operation it waits to perform.
   std::vector<TraceStep> blocked;
   // For a crash: the signal (SIGSEGV, ...) and the address of the faulting
   // instruction. The message names the step, which shrinking changes, so two

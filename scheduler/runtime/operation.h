@@ -43,6 +43,12 @@ struct ValueProbe {
   // For a compare_exchange: `expected`, represented the same way (it
   // succeeds iff current(object) == expected). 0 for other operations.
   uint64_t expected = 0;
+  // For an exchange or compare_exchange: the value it writes (`desired`),
+  // represented the same way, so that one that would write the value already
+  // there is seen to change nothing (spin detection, spin_window.h). 0 for
+  // other operations, with `knows_desired` false.
+  uint64_t desired = 0;
+  bool knows_desired = false;
 };
 
 // What a thread is about to do at a scheduling point, before it does it.
@@ -81,6 +87,11 @@ struct TraceStep {
   bool has_read = false;
   // The value written by the operation, when it writes one that can be shown.
   bool has_written = false;
+  // Whether the step belongs to a spin: a loop iteration its thread then
+  // repeated in the same state, having read only values nobody had written
+  // since, after which the thread was held until a write (spin_window.h).
+  // Traces mark such steps "~".
+  bool spin = false;
   int64_t read = 0;
   int64_t written = 0;
 };

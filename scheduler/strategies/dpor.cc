@@ -297,6 +297,11 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   if (op.waker_step >= 0 && op.waker_step < index) {
     join_into(e.clock, events_[op.waker_step].clock);
   }
+  // A thread held as a spin (or after a yield) until step `woken_by_` comes
+  // after it, and could not have come before: ordered, not a race.
+  woken_by_ = point.spin_waker != nullptr ? point.spin_waker[p] : -1;
+  if (woken_by_ >= index) woken_by_ = -1;
+  if (woken_by_ >= 0) join_into(e.clock, events_[woken_by_].clock);
 
   // The sleep set of the state after this step: threads asleep here, or
   // explored first from here before, whose next step is independent of it.
@@ -350,7 +355,7 @@ void DporStrategy::record_variable_access(Event& e, int index) {
   if (e.step.access.role[0] == Role::kRead) {
     e.previous[0] = reads[p];
     reads[p] = index;
-    if (touch.step >= 0) consider(e, touch.step);
+    if (touch.step >= 0 && touch.step != woken_by_) consider(e, touch.step);
   } else {
     // The reads since the latest write, latest first (insertion sort: few).
     std::array<int, kMaxThreads> since;
@@ -363,7 +368,7 @@ void DporStrategy::record_variable_access(Event& e, int index) {
       since[i] = r;
     }
     for (int i = 0; i < n; ++i) consider(e, since[i]);
-    if (touch.step >= 0) consider(e, touch.step);
+    if (touch.step >= 0 && touch.step != woken_by_) consider(e, touch.step);
     e.previous[0] = touch.step;
     touch.step = index;
   }

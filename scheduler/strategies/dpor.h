@@ -35,6 +35,16 @@
 // an unlock followed by a lock of the same mutex cannot (the lock was
 // blocked), so that pair orders but never races.
 //
+// Spins (scheduler/runtime/spin_window.h): a thread held as a spin waits
+// for a write to the one object its loop reads; the write that wakes it is
+// dependent with its reads (a write and a read of one object), so race
+// reversal places it before each of the thread's earlier reads of the object
+// as usual. The step the woken thread then performs cannot move before the
+// write that woke it (the thread was held there): like a lock after the
+// unlock it waited for, the pair is ordered (its clock joins the waker's)
+// but is no race. A thread held after yield() is woken by any other
+// thread's effective step, ordered the same way.
+//
 // Atomic read-modify-writes: exchange and fetch_add write (they conflict
 // with every access to the location). A compare_exchange is recorded at
 // pick time, before it runs, by what it will do: under sequential
@@ -276,6 +286,10 @@ class DporStrategy final : public Strategy {
   // unlock a lock waited for (race_clock_ holds it then).
   const Clock* later_clock_ = nullptr;
   Clock race_clock_{};
+  // The step that woke the step being recorded from a spin hold (or a hold
+  // after a yield), which it cannot precede: its clock is joined and it is
+  // no race (as the unlock a lock waited for). -1: none.
+  int woken_by_ = -1;
   // The probe of the step being recorded, if it is a compare_exchange with one.
   const ValueProbe* later_probe_ = nullptr;
   // The last step of the wakeup sequence being inserted (the later step of

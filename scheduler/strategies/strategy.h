@@ -26,6 +26,10 @@ struct SchedulingPoint {
   ThreadSet live;
   // next[t]: the operation live thread t performs when it is next chosen.
   const Operation* next = nullptr;
+  // spin_waker[t]: for a thread held as a spin (or after a yield) and since
+  // woken, the step (0-based) that woke it: its next step cannot come before
+  // that one. -1 otherwise; nullptr: no thread was ever held.
+  const int32_t* spin_waker = nullptr;
 };
 
 // Builds the estimate Strategy::covered_fraction() describes, one node of
