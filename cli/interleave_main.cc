@@ -5,9 +5,9 @@
 //                 [--strategy dpor|dfs|bounded|iterative|random|pct] [--preemptions K]
 //                 [--seed S] [--depth d] [--executions N] [--seconds S]
 //                 [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
-//                 [--no-race-detection]
+//                 [--no-race-detection] [--no-spin-detection] [--no-probes]
 //   PROGRAM replay SCHEDULE [--max-steps N] [--full-trace] [--json FILE]
-//                  [--no-race-detection]
+//                  [--no-race-detection] [--no-spin-detection]
 //   check and replay also take --stack-size BYTES and --watchdog SECONDS
 //   (docs/robustness.md).
 //   PROGRAM native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
@@ -248,6 +248,16 @@ int interleave_main(const Program& program, int argc, char** argv) {
   constexpr const char* kNoRaceDetection =
       "do not fail on data races (unordered conflicting accesses to a shared<T>)";
   check->add_flag("--no-race-detection", no_race_detection, kNoRaceDetection);
+  // Spin loops held until a write (docs/spin_waits.md): on unless turned off.
+  bool no_spin_detection = false;
+  constexpr const char* kNoSpinDetection =
+      "run spin loops to --max-steps instead of holding a thread that repeats a loop "
+      "iteration in the same state until another thread writes what it reads";
+  check->add_flag("--no-spin-detection", no_spin_detection, kNoSpinDetection);
+  bool no_probes = false;
+  check->add_flag("--no-probes", no_probes,
+                  "dpor, dfs: run only the exhaustive search, without the random probes mixed "
+                  "in after its first 100 executions to find shallow bugs early");
 
   bool full_trace = false;
   check->add_flag("--full-trace", full_trace,
@@ -271,6 +281,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
   cli::add_seconds(replay, "--watchdog", watchdog, kWatchdogHelp, 0, 1e6);
   replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
   replay->add_flag("--no-race-detection", no_race_detection, kNoRaceDetection);
+  replay->add_flag("--no-spin-detection", no_spin_detection, kNoSpinDetection);
   std::string replay_json_file;
   cli::add_output_file(replay, "--json", replay_json_file,
                        "also write the replay as JSON to FILE (docs/json.md)");
@@ -323,6 +334,8 @@ int interleave_main(const Program& program, int argc, char** argv) {
   options.limits.stack_size = stack_size;
   options.limits.watchdog_seconds = watchdog;
   options.limits.detect_races = !no_race_detection;
+  options.limits.detect_spins = !no_spin_detection;
+  options.probes = !no_probes;
   options.full_trace = full_trace;
   options.replay_command = command + " replay";
 

@@ -1,6 +1,7 @@
 #include "models/builtin.h"
 
 #include "models/counter.h"
+#include "models/crowd.h"
 #include "models/list.h"
 #include "models/litmus.h"
 #include "models/queue.h"
@@ -32,6 +33,8 @@ const interleave::Registry& builtin() {
     r.add<Inc>();
     r.add<Readers>();
     r.add<LastZero>();
+    r.add<CrowdRacy>();
+    r.add<CrowdLocked>();
     // Bugs that need relaxed memory: found by Relacy, not under sequential consistency.
     r.add<MessagePassingRelaxed>();
     r.add<MessagePassingAcqRel>();

@@ -69,6 +69,9 @@ std::string coverage_table(const CheckResult& r) {
   if (!r.coverage.empty()) row("covered", "covered", r.coverage);
   row("executions", "executions", group_thousands(r.executions));
   if (r.found_bug()) row("failing", "failing executions", group_thousands(r.failing_executions));
+  if (r.probe_executions != 0) {
+    row("probes", "random probes beside the search", group_thousands(r.probe_executions));
+  }
   if (r.pruned_executions != 0) {
     row("pruned", "pruned (sleep-set-blocked)", group_thousands(r.pruned_executions));
   }

@@ -97,6 +97,7 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"executions", r.executions},
       {"failing_executions", r.failing_executions},
       {"pruned_executions", r.pruned_executions},
+      {"probe_executions", r.probe_executions},
       {"total_steps", r.total_steps},
       {"seconds", r.seconds},
       {"exhaustive", r.exhaustive},
@@ -117,6 +118,7 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       ordered[key] = value;
       if (key == "location") {
         ordered["execution"] = f.execution;
+        ordered["by_probe"] = f.by_probe;
         ordered["preemptions"] = f.preemptions;
       }
     }

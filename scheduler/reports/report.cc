@@ -213,6 +213,7 @@ std::string replay_command(const Schedule& schedule, const CheckOptions& options
     cmd += fmt::format(" --watchdog {:g}", options.limits.watchdog_seconds);
   }
   if (!options.limits.detect_races) cmd += " --no-race-detection";
+  if (!options.limits.detect_spins) cmd += " --no-spin-detection";
   return cmd;
 }
 
@@ -227,15 +228,27 @@ std::string describe_failure(const Failure& f) {
   return fmt::format("{}   ({})", f.message, where);
 }
 
+namespace {
+
+// "1527 random probes, " when probes ran beside the exhaustive search
+// (portfolio.h), else "".
+std::string probes_counted(const CheckResult& r) {
+  if (r.probe_executions == 0) return "";
+  return fmt::format("{} random probe{}, ", r.probe_executions,
+                     r.probe_executions == 1 ? "" : "s");
+}
+
+}  // namespace
+
 std::string format_check(const CheckResult& r, const CheckOptions& options) {
   std::string out = fmt::format("{}  {}  strategy={} (sequentially consistent interleavings)\n",
                                 r.model, r.params.describe(), r.strategy);
-  std::string counts = fmt::format("{} execution{}, {}{} steps, {}", r.executions,
+  std::string counts = fmt::format("{} execution{}, {}{}{} steps, {}", r.executions,
                                    r.executions == 1 ? "" : "s",
                                    r.pruned_executions == 0
                                        ? ""
                                        : fmt::format("{} sleep-set-blocked, ", r.pruned_executions),
-                                   r.total_steps, format_duration(r.seconds));
+                                   probes_counted(r), r.total_steps, format_duration(r.seconds));
   if (!r.error.empty()) {
     out += fmt::format("ERROR {}  (after {})\n", r.error, counts);
   }
@@ -247,7 +260,9 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
                          r.failing_executions, r.executions,
                          r.exhaustive ? " (all schedules explored)" : "", f.execution, counts);
     } else {
-      out += fmt::format("  found in execution {} ({})\n", f.execution, counts);
+      out += fmt::format("  found in execution {}{} ({})\n", f.execution,
+                         f.by_probe ? ", a random probe beside the exhaustive search" : "",
+                         counts);
     }
     out += found_with(r);
     if (shrink_changed(f)) {
@@ -291,8 +306,9 @@ std::string pass_verdict(const CheckResult& r) {
     std::string pruned = r.pruned_executions == 0
                              ? ""
                              : fmt::format(" and {} sleep-set-blocked", r.pruned_executions);
-    return fmt::format("PASS no bug found: explored all {} executions{} ({} steps, {})",
-                       r.executions, pruned, r.total_steps, format_duration(r.seconds));
+    return fmt::format("PASS no bug found: explored all {} executions{} ({}{} steps, {})",
+                       r.executions, pruned, probes_counted(r), r.total_steps,
+                       format_duration(r.seconds));
   }
   // What was covered: "in 4 executions within 1 preemption", "in 1000
   // random executions (seed 1)"; then the budget that stopped it, if one did.

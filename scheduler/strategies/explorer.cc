@@ -11,6 +11,7 @@
 #include "scheduler/strategies/dpor.h"
 #include "scheduler/strategies/iterative.h"
 #include "scheduler/strategies/pct.h"
+#include "scheduler/strategies/portfolio.h"
 #include "scheduler/reports/progress.h"
 #include "scheduler/strategies/random.h"
 #include "scheduler/strategies/replay.h"
@@ -130,10 +131,11 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
       break;
     }
     Outcome outcome = execution.run(model, strategy);
-    ++result.executions;
+    uint64_t& counted = strategy.probing() ? result.probe_executions : result.executions;
+    ++counted;
     result.total_steps += execution.steps();
     if (outcome == Outcome::kStopped) {
-      --result.executions;
+      --counted;
       if (!execution.error().empty()) {
         // The model exceeds a limit of the scheduler: a usage error.
         result.error = execution.error();
@@ -155,7 +157,8 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
         found.failure = *execution.failure();
         found.schedule = schedule_of(spec, params, execution.trace());
         found.trace = execution.trace();
-        found.execution = result.executions;
+        found.execution = result.executions + result.probe_executions;
+        found.by_probe = strategy.probing();
         // A stuck execution costs the watchdog's limit each time it runs:
         // it is reported as found, not replayed to count or shrink.
         if (found.failure.kind != FailureKind::kStuck) {
@@ -198,8 +201,13 @@ Expected<std::unique_ptr<Strategy>> make_strategy(const CheckOptions& options) {
   if (name == "dfs" || name == "dpor" || name == "bounded") {
     // A bound given to DFS or DPOR selects bounded DFS.
     if (bounded) return std::unique_ptr<Strategy>(new BoundedStrategy(k));
-    if (name == "dfs") return std::unique_ptr<Strategy>(new DfsStrategy());
-    if (name == "dpor") return std::unique_ptr<Strategy>(new DporStrategy());
+    std::unique_ptr<Strategy> exhaustive;
+    if (name == "dfs") exhaustive.reset(new DfsStrategy());
+    if (name == "dpor") exhaustive.reset(new DporStrategy());
+    if (exhaustive && options.probes && !options.all) {
+      return std::unique_ptr<Strategy>(new PortfolioStrategy(std::move(exhaustive), options.seed));
+    }
+    if (exhaustive) return exhaustive;
     return std::unique_ptr<Strategy>(new BoundedStrategy(CheckOptions::kDefaultPreemptions));
   }
   if (name == "iterative") {

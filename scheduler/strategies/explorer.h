@@ -42,8 +42,16 @@ struct CheckOptions {
   // PCT's bug depth d: d-1 priority change points per execution.
   int pct_depth = 3;
 
+  // Probes (portfolio.h): "dpor" and "dfs" mix randomised executions into
+  // a long exhaustive search, so that a shallow bug among many threads is
+  // found in hundreds of executions rather than after every order of the
+  // other threads. Counts and verdicts of the exhaustive search are
+  // unchanged; off with `all` (failing counts are the search's alone).
+  bool probes = true;
+
   // Budget, honoured by explore() for every strategy: stop after this many
-  // executions / seconds (0: no limit). "random" and "pct" never finish on
+  // executions (of the strategy's own; probes are not counted) / seconds
+  // (0: no limit). "random" and "pct" never finish on
   // their own; without a budget they run kDefaultRandomExecutions.
   uint64_t max_executions = 0;
   double max_seconds = 0;
@@ -73,8 +81,11 @@ struct FoundFailure {
   Schedule schedule;
   // What the failing execution did, step by step.
   std::vector<TraceStep> trace;
-  // Which execution it was (1 = the first explored).
+  // Which execution it was (1 = the first explored, probes included).
   uint64_t execution = 0;
+  // Whether a probe found it (a randomised execution beside the exhaustive
+  // search; portfolio.h), not the strategy's own search.
+  bool by_probe = false;
   // Preemptions in the schedule: steps by another thread while the thread
   // of the previous step could have gone on. Counted by replaying the
   // schedule; -1 if the replay did not reproduce the failure.
@@ -103,7 +114,10 @@ struct CheckResult {
   // Executions the strategy cut short because they could only repeat
   // explored ones (DPOR's sleep-set-blocked executions); not in `executions`.
   uint64_t pruned_executions = 0;
-  // Steps (visible operations) over all executions.
+  // Randomised executions run beside the exhaustive search to find shallow
+  // bugs early (CheckOptions::probes); not in `executions`.
+  uint64_t probe_executions = 0;
+  // Steps (visible operations) over all executions, probes included.
   uint64_t total_steps = 0;
   // Wall time of the exploration.
   double seconds = 0;

@@ -77,6 +77,10 @@ class Strategy {
   // without error, has covered every schedule of the model.
   virtual bool exhaustive() const = 0;
 
+  // True while the current execution is a probe: an extra execution beside
+  // an exhaustive search (portfolio.h) that the search's counts leave out.
+  virtual bool probing() const { return false; }
+
   // --- How reports describe a run (defaults suit exhaustive strategies) ---
 
   // Whether the strategy never runs out of executions by itself (random,
