@@ -351,22 +351,37 @@ void Execution::begin_step(ThreadId t, const Operation& op) {
   }
 }
 
+namespace {
+
+// Whether `op`, about to run now in thread `self`, changes no shared state:
+// read_like() (spin_window.h), or a try_lock of a mutex another thread
+// holds, which fails.
+bool changes_nothing(const Operation& op, ThreadId self) {
+  if (op.kind == OpKind::kTryLock) {
+    const ThreadId owner = static_cast<const LockState*>(op.object)->owner;
+    return owner != kNoThread && owner != self;
+  }
+  return read_like(op);
+}
+
+}  // namespace
+
 void Execution::hold_if_spinning(ThreadId self, const Operation& op) {
   pending_return_[self] = caller_.return_address;
   has_pending_state_.erase(self);
   const SpinWindow& window = windows_[self];
-  if (!window.empty() && caller_.stack != nullptr && read_like(op)) {
+  if (!window.empty() && caller_.stack != nullptr && changes_nothing(op, self)) {
     const int i = window.find(op.kind, op.object, caller_.return_address);
     if (i >= 0) {
       // A repetition: where was the thread one iteration ago?
       const uint64_t state = fingerprint(caller_, stacks_.stack(self).sp);
-      const void* object = window.single_object(i, op.object);
-      if (window[i].has_state && window[i].state == state && object != SpinWindow::kMixed) {
+      const SpinWindow::Awaited awaited = window.objects_read(i, op.object);
+      if (window[i].has_state && window[i].state == state && awaited.count >= 0) {
         // Back in the same state, every value it read still current: held.
         for (int j = i; j < window.size(); ++j) trace_[window[j].step].spin = true;
         enabled_.erase(self);
         awaiting_.insert(self);
-        awaited_object_[self] = object;
+        awaited_[self] = awaited;
         yielded_.erase(self);
         return;
       }
@@ -383,7 +398,7 @@ void Execution::hold_if_spinning(ThreadId self, const Operation& op) {
 
 void Execution::track_spins(ThreadId t, const Operation& op, uint32_t step) {
   spin_waker_[t] = -1;
-  if (read_like(op)) {
+  if (changes_nothing(op, t)) {
     windows_[t].push(SpinWindow::Entry{op.object, pending_return_[t], step, op.kind,
                                        has_pending_state_.contains(t), pending_state_[t]});
     with_window_.insert(t);
@@ -401,7 +416,7 @@ void Execution::track_spins(ThreadId t, const Operation& op, uint32_t step) {
       if (windows_[u].drop_through(object) && windows_[u].empty()) with_window_.erase(u);
     }
     for (ThreadId u = awaiting_.lowest(); u != kNoThread; u = awaiting_.next_after(u)) {
-      if (awaited_object_[u] != object || u == t) continue;
+      if (u == t || !awaited_[u].contains(object)) continue;
       awaiting_.erase(u);
       spin_waker_[u] = static_cast<int32_t>(step);
       ThreadSet woken;

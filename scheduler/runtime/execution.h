@@ -382,10 +382,10 @@ class Execution {
   std::array<const void*, kMaxThreads> pending_return_{};
   std::array<uint64_t, kMaxThreads> pending_state_{};
   ThreadSet has_pending_state_;
-  // Threads held as spins, and the object whose write wakes each (nullptr:
-  // a loop that reads nothing, which nothing wakes).
+  // Threads held as spins, and the objects a write to any of which wakes
+  // each (none: a loop that reads nothing, which nothing wakes).
   ThreadSet awaiting_;
-  std::array<const void*, kMaxThreads> awaited_object_{};
+  std::array<SpinWindow::Awaited, kMaxThreads> awaited_{};
   // Threads whose last step was a yield (held at their next scheduling
   // point), and threads held after a yield until another thread's effective
   // step.

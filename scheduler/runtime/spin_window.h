@@ -17,12 +17,12 @@
 // site) fingerprints its state: its callee-saved registers, the return
 // address into the model, and its stack above the scheduler's frames
 // (CallerState). The first repetition records the fingerprint; a later one
-// with the same fingerprint, where every entry from the recorded one on reads
-// a single object (yields read none), proves the thread is where it was one
-// iteration ago, with the same locals and the same values to read: run alone,
-// it would go round forever. It is *held* until another thread's effective
-// step writes that object (the *waker*), and the steps of the iteration are
-// marked as a spin in the trace.
+// with the same fingerprint, where the entries from the recorded one on read
+// at most kMaxAwaited objects (yields read none), proves the thread is where
+// it was one iteration ago, with the same locals and the same values to
+// read: run alone, it would go round forever. It is *held* until another
+// thread's effective step writes one of those objects (the *waker*), and the
+// steps of the iteration are marked as a spin in the trace.
 //
 // Sound under one assumption, stated in docs/spin_waits.md: the thread's
 // state lives in its registers and stack, and in shared<T>/atomic<T>
@@ -137,21 +137,34 @@ class SpinWindow {
     return true;
   }
 
-  // The one object the entries from `from` on and `also` read (ignoring
-  // yields' nullptr): nullptr if none do, kMixed if they read more than one.
-  static inline const void* const kMixed = reinterpret_cast<const void*>(uintptr_t{1});
-  const void* single_object(int from, const void* also) const {
-    const void* seen = also;
-    for (int i = from; i < size_; ++i) {
-      const void* o = entries_[i].object;
-      if (o == nullptr) continue;
-      if (seen == nullptr) {
-        seen = o;
-      } else if (seen != o) {
-        return kMixed;
+  // The objects the entries from `from` on and `also` read (yields'
+  // nullptr left out), at most kMaxAwaited of them: the ones whose write
+  // can change what the loop sees.
+  static constexpr int kMaxAwaited = 4;
+  struct Awaited {
+    std::array<const void*, kMaxAwaited> objects{};
+    // How many of `objects` are set; -1 when the entries read more.
+    int count = 0;
+    bool contains(const void* o) const {
+      for (int i = 0; i < count; ++i) {
+        if (objects[i] == o) return true;
       }
+      return false;
     }
-    return seen;
+  };
+  Awaited objects_read(int from, const void* also) const {
+    Awaited a;
+    auto add = [&a](const void* o) {
+      if (o == nullptr || a.count < 0 || a.contains(o)) return;
+      if (a.count == kMaxAwaited) {
+        a.count = -1;
+        return;
+      }
+      a.objects[a.count++] = o;
+    };
+    add(also);
+    for (int i = from; i < size_; ++i) add(entries_[i].object);
+    return a;
   }
 
  private:
