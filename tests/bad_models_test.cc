@@ -85,7 +85,7 @@ TEST_CASE("a null dereference in a thread is a crash failure that replays", "[cr
   CHECK(f.signal == SIGSEGV);
   CHECK(f.thread == 1);
   CHECK(f.message == "crash: SIGSEGV in T1 at step 2 (null pointer access, after load x at "
-                     "tests/bad_models.h:34)");
+                     "tests/bad_models.h:40)");
   ordinary_check_still_works();
 }
 

@@ -424,7 +424,7 @@ struct ReadRunsModel {
   }
   int threads, loads;
   bool store_first;
-  int64_t seen[4] = {};
+  uint64_t seen[4] = {};  // digits of the values read (wraps: only compared)
   shared<int> x{"x", 0};
 };
 

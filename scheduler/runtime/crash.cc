@@ -1,5 +1,7 @@
 #include "scheduler/runtime/crash.h"
 
+#include "scheduler/runtime/fiber_sanitizer.h"
+
 #include <cxxabi.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -100,6 +102,10 @@ void forward(int signal, siginfo_t* info, void* ucontext) {
   ::raise(signal);
 }
 
+// Not instrumented by ASan: it runs on the signal stack and may leave by a
+// jump (Execution::escape), which ASan's no-return bookkeeping mistakes for
+// an overflow of the thread's stack.
+INTERLEAVE_NO_SANITIZE_ADDRESS
 void on_signal(int signal, siginfo_t* info, void* ucontext) {
   if (t_counting) siglongjmp(t_counting_escape, 1);
   const int saved_errno = errno;

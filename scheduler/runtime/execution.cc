@@ -12,6 +12,8 @@
 #include <boost/context/preallocated.hpp>
 #include <fmt/format.h>
 
+#include "scheduler/runtime/fiber_sanitizer.h"
+
 namespace interleave {
 
 namespace ctx = boost::context;
@@ -23,6 +25,7 @@ Execution::Execution(ExecutionLimits limits)
       stacks_(StackPool::for_this_thread(limits.stack_size)),
       watched_(Watched::for_this_thread()) {
   crash::prepare_this_thread();
+  fiber_sanitizer::this_thread_stack(&main_stack_bottom_, &main_stack_size_);
   trace_.reserve(256);
 }
 
@@ -151,7 +154,10 @@ void Execution::run_threads_and_invariant() {
     while (next_ != kNoThread) {
       running_ = next_;
       ThreadState& t = threads_[running_];
+      resumed_by_[running_] = kNoThread;
+      leave_for(running_);
       t.fiber = std::move(t.fiber).resume();
+      fiber_sanitizer::arrived();
       if (escaped_) [[unlikely]] take_escape();
     }
     running_ = kNoThread;
@@ -197,10 +203,13 @@ void Execution::start_thread(ThreadId id, int32_t after_step) {
   live_.insert(id);
   enabled_.insert(id);
   ctx::stack_context& stack = stacks_.stack(id);
+  fiber_sanitizer::forget_frames(static_cast<const char*>(stack.sp) - stack.size, stack.size);
   t.fiber = ctx::fiber(std::allocator_arg, ctx::preallocated(stack.sp, stack.size, stack),
                        PooledStackAllocator{}, [this, id](ctx::fiber&& starter) {
+                         fiber_sanitizer::arrived();
                          main_ = std::move(starter);
                          thread_main(id);
+                         leave_for_resumer(id);  // the fiber ends here
                          return std::move(main_);
                        });
   // Run the new thread up to its first visible operation. Called from a model
@@ -208,7 +217,10 @@ void Execution::start_thread(ThreadId id, int32_t after_step) {
   ctx::fiber saved_main = std::move(main_);
   ThreadId parent = std::exchange(running_, id);
   bool was_starting = std::exchange(starting_, true);
+  resumed_by_[id] = parent;
+  leave_for(id);
   t.fiber = std::move(t.fiber).resume();
+  fiber_sanitizer::arrived();
   starting_ = was_starting;
   running_ = parent;
   main_ = std::move(saved_main);
@@ -239,6 +251,8 @@ void Execution::thread_main(ThreadId id) {
   if (!starting_) next_ = choose_next();
 }
 
+// Reads the register saves of its own prologue: not instrumented.
+INTERLEAVE_NO_SANITIZE_ADDRESS
 void Execution::schedule_fields(OpKind kind, const void* object, const char* name,
                                 std::source_location location, bool can_run,
                                 const void* object2, ThreadId joined,
@@ -251,8 +265,9 @@ void Execution::schedule_fields(OpKind kind, const void* object, const char* nam
   // tests/spin_wait_test.cc fails if a loop counter kept in one were lost).
   asm volatile("" ::: "rbx", "r12", "r13", "r14", "r15");
   const char* frame = static_cast<const char*>(__builtin_frame_address(0));
-  std::memcpy(caller_.registers, frame - 5 * sizeof(uint64_t), 5 * sizeof(uint64_t));
-  caller_.registers[5] = *reinterpret_cast<const uint64_t*>(frame);  // the caller's rbp
+  const auto* saved = reinterpret_cast<const uint64_t*>(frame);
+  for (int i = 0; i < 5; ++i) caller_.registers[i] = saved[i - 5];
+  caller_.registers[5] = saved[0];  // the caller's rbp
   caller_.stack = frame + 2 * sizeof(void*);  // above the saved rbp and the return address
   caller_.return_address = __builtin_return_address(0);
 #else
@@ -294,7 +309,9 @@ void Execution::schedule_step(OpKind kind, const void* object, const char* name,
     }
     next_ = next;
   }
+  leave_for_resumer(self);
   main_ = std::move(main_).resume();
+  fiber_sanitizer::arrived();
   // Chosen by the main context: perform the pending operation, which another
   // thread may have changed meanwhile (a notify turns a wait into a relock).
   begin_step(self, pending_[self]);
@@ -441,6 +458,7 @@ void Execution::abandon_thread() {
   blocked_forever_.insert(running_);
   enabled_.erase(running_);
   next_ = kNoThread;
+  leave_for_resumer(running_);
   main_ = std::move(main_).resume();
   // Only reached if resumed, which an abandoned thread never is.
   std::terminate();
@@ -469,6 +487,10 @@ void Execution::record_error(std::string message) {
   next_ = kNoThread;
 }
 
+// Runs in a signal handler, on its own stack, and leaves by a jump: not
+// instrumented (ASan's bookkeeping for calls that do not return would take
+// the signal stack for the thread's).
+INTERLEAVE_NO_SANITIZE_ADDRESS
 void Execution::escape(const Escape& e, const void* sp) noexcept {
   escape_ = e;
   escaped_ = true;
@@ -477,6 +499,7 @@ void Execution::escape(const Escape& e, const void* sp) noexcept {
     // The model's constructor, invariant or destructor: back into run().
     escape_thread_ = kNoThread;
     main_escape_armed_ = false;
+    fiber_sanitizer::forget_frames(main_stack_bottom_, main_stack_size_);
     __builtin_longjmp(main_escape_, 1);
   }
   // A model thread: abandon its fiber, and go on where it was resumed from.
@@ -485,6 +508,7 @@ void Execution::escape(const Escape& e, const void* sp) noexcept {
   blocked_forever_.insert(running_);
   enabled_.erase(running_);
   next_ = kNoThread;
+  leave_for_resumer(escape_thread_);
   main_ = std::move(main_).resume();
   std::abort();  // an abandoned fiber is never resumed
 }
@@ -641,6 +665,20 @@ void Execution::join(ThreadId t, std::source_location location) {
   reusable_[running_].insert_all(reusable_[t]);
 }
 
+void Execution::leave_for(ThreadId t) {
+  const ctx::stack_context& stack = stacks_.stack(t);
+  fiber_sanitizer::leaving(static_cast<const char*>(stack.sp) - stack.size, stack.size);
+}
+
+void Execution::leave_for_resumer(ThreadId t) {
+  const ThreadId resumer = resumed_by_[t];
+  if (resumer == kNoThread) {
+    fiber_sanitizer::leaving(main_stack_bottom_, main_stack_size_);
+  } else {
+    leave_for(resumer);
+  }
+}
+
 void Execution::teardown() {
   tearing_down_ = true;
   // The suspended threads, latest started first. (A finished thread's body
@@ -666,10 +704,14 @@ void Execution::teardown() {
       // operations have no effect while tearing down. An unwind that reaches
       // a noexcept frame, or that crashes, comes back abandoned (escape()).
       running_ = order[i];
+      resumed_by_[running_] = kNoThread;
+      leave_for(running_);
       t.fiber = std::move(t.fiber).resume_with([this](ctx::fiber&& caller) -> ctx::fiber {
+        fiber_sanitizer::arrived();
         main_ = std::move(caller);
         throw FiberTeardown{};
       });
+      fiber_sanitizer::arrived();
       running_ = kNoThread;
       if (escaped_) take_escape();
     }
@@ -681,6 +723,9 @@ void Execution::teardown() {
   main_ = ctx::fiber();
 }
 
+// Reads the model's frames whole, AddressSanitizer's redzones between its
+// locals included: not instrumented.
+INTERLEAVE_NO_SANITIZE_ADDRESS
 uint64_t fingerprint(const CallerState& state, const void* top) {
   // FNV-style mixing of 64-bit words with a final avalanche (splitmix64).
   uint64_t h = 0x9e3779b97f4a7c15ull;
@@ -693,9 +738,7 @@ uint64_t fingerprint(const CallerState& state, const void* top) {
   mix(reinterpret_cast<uintptr_t>(state.return_address));
   const char* end = static_cast<const char*>(top);
   for (const char* p = state.stack; p + sizeof(uint64_t) <= end; p += sizeof(uint64_t)) {
-    uint64_t word;
-    std::memcpy(&word, p, sizeof word);
-    mix(word);
+    mix(*reinterpret_cast<const uint64_t*>(p));  // 8-aligned, as frame addresses are
   }
   h ^= h >> 31;
   h *= 0x94d049bb133111ebull;

@@ -243,6 +243,10 @@ class Execution {
   // (a crash in f does not return: escape() jumps back into run()).
   template <class F>
   bool on_main(const char* what, F&& f);
+  // Fiber switches told to AddressSanitizer (fiber_sanitizer.h): about to
+  // resume thread t; about to switch from thread t back to its resumer.
+  void leave_for(ThreadId t);
+  void leave_for_resumer(ThreadId t);
   // `after_step`: for a thread whose id is reused, the spawn step (its first
   // operation happens after it, see Operation::waker_step); -1 otherwise.
   void start_thread(ThreadId id, int32_t after_step = -1);
@@ -302,6 +306,14 @@ class Execution {
   // Thread ids used in this execution: 0..thread_count_-1 (an id is used
   // again once its thread has finished and been joined, see reusable_).
   int thread_count_ = 0;
+  // resumed_by_[t]: whom thread t switches to when it gives up control: the
+  // main context (kNoThread), or, until its first visible operation, the
+  // thread that spawned it. Only AddressSanitizer's annotations need it.
+  std::array<ThreadId, kMaxThreads> resumed_by_{};
+  // The stack of the OS thread that runs executions: the main context's
+  // (fiber_sanitizer.h; stays null without ASan).
+  const void* main_stack_bottom_ = nullptr;
+  size_t main_stack_size_ = 0;
   // Threads started so far (ThreadState::start_order).
   uint32_t starts_ = 0;
   // For each thread, the ids it may give a thread it spawns: threads that
