@@ -204,6 +204,7 @@ void Execution::start_thread(ThreadId id, int32_t after_step) {
   enabled_.insert(id);
   ctx::stack_context& stack = stacks_.stack(id);
   fiber_sanitizer::forget_frames(static_cast<const char*>(stack.sp) - stack.size, stack.size);
+  if (limits_.detect_spins) stacks_.scrub(id);
   t.fiber = ctx::fiber(std::allocator_arg, ctx::preallocated(stack.sp, stack.size, stack),
                        PooledStackAllocator{}, [this, id](ctx::fiber&& starter) {
                          fiber_sanitizer::arrived();
@@ -392,6 +393,7 @@ void Execution::hold_if_spinning(ThreadId self, const Operation& op) {
     if (i >= 0) {
       // A repetition: where was the thread one iteration ago?
       const uint64_t state = fingerprint(caller_, stacks_.stack(self).sp);
+      stacks_.note_hashed(self, caller_.stack);
       const SpinWindow::Awaited awaited = window.objects_read(i, op.object);
       if (window[i].has_state && window[i].state == state && awaited.count >= 0) {
         // Back in the same state, every value it read still current: held.

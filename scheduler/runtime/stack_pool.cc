@@ -3,6 +3,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstddef>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <vector>
@@ -64,6 +66,17 @@ boost::context::stack_context& StackPool::allocate(size_t index) {
     ++allocated_;
   }
   return stacks_[index];
+}
+
+void StackPool::scrub(size_t index) {
+  const char* lowest = lowest_hashed_[index];
+  if (lowest == nullptr) return;
+  char* top = static_cast<char*>(stacks_[index].sp);
+  char* bottom = top - stack_size_;  // the usable part, above the guard
+  char* from = lowest - bottom > static_cast<ptrdiff_t>(kScrubMargin)
+                   ? const_cast<char*>(lowest) - kScrubMargin
+                   : bottom;
+  std::memset(from, 0, static_cast<size_t>(top - from));
 }
 
 bool StackPool::contains(size_t index, const void* address) const {

@@ -54,6 +54,21 @@ class StackPool {
   bool in_guard_or_below(size_t index, const void* address) const;
   static constexpr size_t kBelowGuard = 16 * 1024 * 1024;
 
+  // Spin detection fingerprints a thread's stack frames (spin_window.h), and
+  // a slot a frame leaves unwritten still holds what an earlier execution on
+  // this stack put there; holding a spin would then depend on that history.
+  // note_hashed() records the deepest address fingerprinted on stack
+  // `index`; scrub() zeroes the stack from kScrubMargin below it up to the
+  // top (no-op for a stack never fingerprinted), before the stack serves a
+  // new thread. The margin covers the scheduler's and the model's deeper
+  // frames that ran below the fingerprinted ones.
+  void note_hashed(size_t index, const void* address) {
+    const char* a = static_cast<const char*>(address);
+    if (lowest_hashed_[index] == nullptr || a < lowest_hashed_[index]) lowest_hashed_[index] = a;
+  }
+  void scrub(size_t index);
+  static constexpr size_t kScrubMargin = 16 * 1024;
+
   // Usable bytes per stack (without the guard region).
   size_t stack_size() const { return stack_size_; }
   // How many stacks have been allocated so far.
@@ -69,6 +84,8 @@ class StackPool {
   // never reallocated, so a signal handler can read it at any moment.
   std::array<boost::context::stack_context, kMaxThreads> stacks_{};
   size_t allocated_ = 0;
+  // Per stack, the deepest address a fingerprint has read; null if none.
+  std::array<const char*, kMaxThreads> lowest_hashed_{};
 };
 
 // A Boost.Context stack allocator for fibers built on a pooled stack: the
