@@ -10,23 +10,14 @@
 
 #include "scheduler/api/interleave.h"
 #include "scheduler/strategies/explorer.h"
+#include "tests/strategy_helpers.h"
 
 namespace {
 
 using namespace interleave;
 
-const std::vector<std::string> kStrategies = {"dfs",       "dpor",   "bounded",
-                                              "iterative", "random", "pct"};
-
-template <Model M>
-CheckResult run(const std::string& strategy) {
-  auto params = make_params<M>({});
-  REQUIRE(params.ok());
-  CheckOptions options;
-  options.strategy = strategy;
-  options.progress = false;
-  return check_model<M>(*params, options);
-}
+using test::check_with;
+using test::kEveryStrategy;
 
 // Peterson's mutual exclusion for two threads, around a load-then-store
 // increment. `Broken`: turn is given away before the own flag is raised
@@ -130,13 +121,13 @@ struct TryLockSpin {
 
 template <class Correct, class Broken>
 void classic(const std::vector<std::string>& messages) {
-  for (const std::string& strategy : kStrategies) {
+  for (const std::string& strategy : kEveryStrategy) {
     CAPTURE(strategy);
-    CheckResult ok = run<Correct>(strategy);
+    CheckResult ok = check_with<Correct>(strategy);
     if (ok.found_bug()) FAIL(ok.first_failure->failure.message);
     CHECK(ok.error.empty());
     CHECK(ok.limit.empty());
-    CheckResult bad = run<Broken>(strategy);
+    CheckResult bad = check_with<Broken>(strategy);
     REQUIRE(bad.found_bug());
     const std::string& found = bad.first_failure->failure.message;
     CAPTURE(found);

@@ -19,27 +19,15 @@
 #include "scheduler/strategies/dfs.h"
 #include "scheduler/strategies/dpor.h"
 #include "scheduler/strategies/explorer.h"
+#include "tests/strategy_helpers.h"
 
 namespace {
 
 using namespace interleave;
 using Catch::Matchers::Contains;
 
-// Every strategy the explorer offers, but replay (tested on the schedules
-// the others find).
-const std::vector<std::string> kStrategies = {"dfs",    "dpor", "bounded",
-                                              "iterative", "random", "pct"};
-
-template <Model M>
-CheckResult run(const std::string& strategy, ExecutionLimits limits = {}) {
-  auto params = make_params<M>({});
-  REQUIRE(params.ok());
-  CheckOptions options;
-  options.strategy = strategy;
-  options.limits = limits;
-  options.progress = false;
-  return check_model<M>(*params, options);
-}
+using test::check_with;
+using test::kEveryStrategy;
 
 ExecutionLimits without_spin_detection() {
   ExecutionLimits limits;
@@ -168,9 +156,9 @@ struct LookThrice {
 
 TEST_CASE("a flag spin-wait: every strategy finds the real assertion, not a livelock",
           "[spin]") {
-  for (const std::string& strategy : kStrategies) {
+  for (const std::string& strategy : kEveryStrategy) {
     CAPTURE(strategy);
-    CheckResult r = run<FlagWait<true, false>>(strategy);
+    CheckResult r = check_with<FlagWait<true, false>>(strategy);
     REQUIRE(r.found_bug());
     CHECK(r.first_failure->failure.kind == FailureKind::kCheck);
     CHECK_THAT(r.first_failure->failure.message, Contains("T0 saw ready before the data"));
@@ -181,7 +169,7 @@ TEST_CASE("a flag spin-wait: every strategy finds the real assertion, not a live
     CHECK(replayed->failure->message == r.first_failure->failure.message);
   }
   // Without spin detection DFS runs T0 first, spinning, until the bound.
-  CheckResult old = run<FlagWait<true, false>>("dfs", without_spin_detection());
+  CheckResult old = check_with<FlagWait<true, false>>("dfs", without_spin_detection());
   REQUIRE(old.found_bug());
   CHECK(old.first_failure->failure.kind == FailureKind::kStepBound);
 }
@@ -193,25 +181,25 @@ TEST_CASE("a flag spin-wait done right passes exhaustively, with exact counts", 
   // in k + 1 ways; after b it loads 1 and the data (T1 has finished): DFS
   // runs 1 + 2 + 3 = 6 executions. DPOR: a commutes with T0's loads of
   // ready, so the classes are the three values of k: 3 executions.
-  CheckResult dfs = run<FlagWait<false, false>>("dfs");
+  CheckResult dfs = check_with<FlagWait<false, false>>("dfs");
   require_pass(dfs);
   CHECK(dfs.exhaustive);
   CHECK(dfs.executions == 6);
-  CheckResult dpor = run<FlagWait<false, false>>("dpor");
+  CheckResult dpor = check_with<FlagWait<false, false>>("dpor");
   require_pass(dpor);
   CHECK(dpor.exhaustive);
   CHECK(dpor.executions == 3);
   CHECK(dpor.pruned_executions == 0);
-  for (const std::string& strategy : kStrategies) require_pass(run<FlagWait<false, false>>(strategy));
+  for (const std::string& strategy : kEveryStrategy) require_pass(check_with<FlagWait<false, false>>(strategy));
 }
 
 TEST_CASE("an explicit yield() spin: the bug is found, the correct twin passes", "[spin][yield]") {
-  for (const std::string& strategy : kStrategies) {
+  for (const std::string& strategy : kEveryStrategy) {
     CAPTURE(strategy);
-    CheckResult r = run<FlagWait<true, true>>(strategy);
+    CheckResult r = check_with<FlagWait<true, true>>(strategy);
     REQUIRE(r.found_bug());
     CHECK(r.first_failure->failure.kind == FailureKind::kCheck);
-    require_pass(run<FlagWait<false, true>>(strategy));
+    require_pass(check_with<FlagWait<false, true>>(strategy));
   }
   // After a yield T0 is held until T1 progresses (a or b) or has finished.
   // T0's iterations are l (load ready) then y (yield). Before a, T0 runs
@@ -221,10 +209,10 @@ TEST_CASE("an explicit yield() spin: the bug is found, the correct twin passes",
   // 3 + 2 + 3 = 8 executions. DPOR: yields touch nothing and a touches only
   // data, so an execution's class is the number n of T0's loads of 0
   // (0, 1 or 2): 3 executions.
-  CheckResult dfs = run<FlagWait<false, true>>("dfs");
+  CheckResult dfs = check_with<FlagWait<false, true>>("dfs");
   require_pass(dfs);
   CHECK(dfs.executions == 8);
-  CheckResult dpor = run<FlagWait<false, true>>("dpor");
+  CheckResult dpor = check_with<FlagWait<false, true>>("dpor");
   require_pass(dpor);
   CHECK(dpor.executions == 3);
   CHECK(dpor.executions <= dfs.executions);
@@ -232,16 +220,16 @@ TEST_CASE("an explicit yield() spin: the bug is found, the correct twin passes",
 
 TEST_CASE("a test-and-set spin lock protects a counter; unlocking early loses an update",
           "[spin]") {
-  for (const std::string& strategy : kStrategies) {
+  for (const std::string& strategy : kEveryStrategy) {
     CAPTURE(strategy);
-    require_pass(run<TasLock<false>>(strategy));
-    CheckResult broken = run<TasLock<true>>(strategy);
+    require_pass(check_with<TasLock<false>>(strategy));
+    CheckResult broken = check_with<TasLock<true>>(strategy);
     REQUIRE(broken.found_bug());
     CHECK(broken.first_failure->failure.kind == FailureKind::kInvariant);
     CHECK_THAT(broken.first_failure->failure.message, Contains("lost update"));
   }
-  CheckResult dfs = run<TasLock<false>>("dfs");
-  CheckResult dpor = run<TasLock<false>>("dpor");
+  CheckResult dfs = check_with<TasLock<false>>("dfs");
+  CheckResult dpor = check_with<TasLock<false>>("dpor");
   CHECK(dfs.exhaustive);
   CHECK(dpor.exhaustive);
   CHECK(dpor.executions <= dfs.executions);
@@ -252,8 +240,8 @@ TEST_CASE("a compare_exchange retry loop is never a spin: the same counts with d
           "[spin][cas]") {
   for (const std::string strategy : {"dfs", "dpor"}) {
     CAPTURE(strategy);
-    CheckResult on = run<CasRetry>(strategy);
-    CheckResult off = run<CasRetry>(strategy, without_spin_detection());
+    CheckResult on = check_with<CasRetry>(strategy);
+    CheckResult off = check_with<CasRetry>(strategy, without_spin_detection());
     require_pass(on);
     require_pass(off);
     CHECK(on.exhaustive);
@@ -266,12 +254,12 @@ TEST_CASE("a compare_exchange retry loop is never a spin: the same counts with d
   // dependent orders on x: l0 c0 before l1 (T1 sees 1), l1 c1 before l0,
   // and both loads first with c0 winning or c1 winning (the loser retries):
   // 4 DPOR executions.
-  CHECK(run<CasRetry>("dpor").executions == 4);
+  CHECK(check_with<CasRetry>("dpor").executions == 4);
 }
 
 TEST_CASE("a bounded loop of reads is not a spin", "[spin]") {
   for (const std::string strategy : {"dfs", "dpor"}) {
-    CheckResult r = run<LookThrice>(strategy);
+    CheckResult r = check_with<LookThrice>(strategy);
     require_pass(r);
     CHECK(r.executions == 1);
     CHECK(r.total_steps == 3);
@@ -280,9 +268,9 @@ TEST_CASE("a bounded loop of reads is not a spin", "[spin]") {
 
 TEST_CASE("threads that each wait for the other's write: a livelock, with the loop marked",
           "[spin][livelock]") {
-  for (const std::string& strategy : kStrategies) {
+  for (const std::string& strategy : kEveryStrategy) {
     CAPTURE(strategy);
-    CheckResult r = run<WaitForEachOther>(strategy);
+    CheckResult r = check_with<WaitForEachOther>(strategy);
     REQUIRE(r.found_bug());
     const FoundFailure& f = *r.first_failure;
     CHECK(f.failure.kind == FailureKind::kLivelock);
@@ -304,7 +292,7 @@ TEST_CASE("threads that each wait for the other's write: a livelock, with the lo
     CHECK(replayed->failure->kind == FailureKind::kLivelock);
   }
   // The report says so, and marks the loop's steps.
-  CheckResult r = run<WaitForEachOther>("dfs");
+  CheckResult r = check_with<WaitForEachOther>("dfs");
   const std::string report = format_check(r, CheckOptions{});
   CHECK_THAT(report, Contains("FAIL livelock: every thread spins"));
   CHECK_THAT(report, Contains("~ a spin"));
@@ -313,7 +301,7 @@ TEST_CASE("threads that each wait for the other's write: a livelock, with the lo
 TEST_CASE("a loop that writes forever still ends at the step bound", "[spin][stepbound]") {
   ExecutionLimits limits;
   limits.max_steps = 100;
-  CheckResult r = run<BusyWriter>("dfs", limits);
+  CheckResult r = check_with<BusyWriter>("dfs", limits);
   REQUIRE(r.found_bug());
   CHECK(r.first_failure->failure.kind == FailureKind::kStepBound);
   CHECK_THAT(r.first_failure->failure.message, Contains("possible livelock"));

@@ -667,18 +667,23 @@ void Execution::join(ThreadId t, std::source_location location) {
   reusable_[running_].insert_all(reusable_[t]);
 }
 
-void Execution::leave_for(ThreadId t) {
+// Both are empty without ASan: no stack lookup on the switch path.
+void Execution::leave_for([[maybe_unused]] ThreadId t) {
+#if defined(INTERLEAVE_ASAN)
   const ctx::stack_context& stack = stacks_.stack(t);
   fiber_sanitizer::leaving(static_cast<const char*>(stack.sp) - stack.size, stack.size);
+#endif
 }
 
-void Execution::leave_for_resumer(ThreadId t) {
+void Execution::leave_for_resumer([[maybe_unused]] ThreadId t) {
+#if defined(INTERLEAVE_ASAN)
   const ThreadId resumer = resumed_by_[t];
   if (resumer == kNoThread) {
     fiber_sanitizer::leaving(main_stack_bottom_, main_stack_size_);
   } else {
     leave_for(resumer);
   }
+#endif
 }
 
 void Execution::teardown() {

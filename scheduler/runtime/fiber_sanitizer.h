@@ -49,12 +49,10 @@ inline void leaving([[maybe_unused]] const void* bottom, [[maybe_unused]] size_t
 #endif
 }
 
-// Now running on the stack switched to; *from_bottom and *from_size (when
-// not null) receive the stack switched from.
-inline void arrived([[maybe_unused]] const void** from_bottom = nullptr,
-                    [[maybe_unused]] size_t* from_size = nullptr) {
+// Now running on the stack switched to.
+inline void arrived() {
 #if defined(INTERLEAVE_ASAN)
-  __sanitizer_finish_switch_fiber(nullptr, from_bottom, from_size);
+  __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
 #endif
 }
 

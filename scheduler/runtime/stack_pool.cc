@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -73,9 +74,8 @@ void StackPool::scrub(size_t index) {
   if (lowest == nullptr) return;
   char* top = static_cast<char*>(stacks_[index].sp);
   char* bottom = top - stack_size_;  // the usable part, above the guard
-  char* from = lowest - bottom > static_cast<ptrdiff_t>(kScrubMargin)
-                   ? const_cast<char*>(lowest) - kScrubMargin
-                   : bottom;
+  const ptrdiff_t margin = static_cast<ptrdiff_t>(kScrubMargin);
+  char* from = bottom + std::max<ptrdiff_t>(0, (lowest - bottom) - margin);
   std::memset(from, 0, static_cast<size_t>(top - from));
 }
 

@@ -36,10 +36,10 @@
 // blocked), so that pair orders but never races.
 //
 // Spins (scheduler/runtime/spin_window.h): a thread held as a spin waits
-// for a write to the one object its loop reads; the write that wakes it is
-// dependent with its reads (a write and a read of one object), so race
-// reversal places it before each of the thread's earlier reads of the object
-// as usual. The step the woken thread then performs cannot move before the
+// for a write to one of the objects its loop reads; the write that wakes it
+// is dependent with its reads of that object, so race reversal places it
+// before each of the thread's earlier reads of the object as usual (a loop
+// over several objects can leave a plan unrunnable: docs/spin_waits.md). The step the woken thread then performs cannot move before the
 // write that woke it (the thread was held there): like a lock after the
 // unlock it waited for, the pair is ordered (its clock joins the waker's)
 // but is no race. A thread held after yield() is woken by any other
