@@ -291,7 +291,12 @@ void check_row(const Measured& m, uint64_t budget) {
   }
   if (dfs.state == Run::kDone) {
     if (!dfs.exhaustive) fail(m, "DFS finished but says it is not exhaustive");
-    if (dfs.pruned != 0) fail(m, fmt::format("DFS pruned {} executions", dfs.pruned));
+    // DFS cuts short only executions where a spurious wakeup led back to the
+    // same wait unchanged (condition_variable.h); DPOR cuts those too.
+    if (dpor.state == Run::kDone && dfs.pruned > dpor.pruned) {
+      fail(m, fmt::format("DFS cut {} executions short, more than DPOR's {}", dfs.pruned,
+                          dpor.pruned));
+    }
     if (row.dfs != 0 && dfs.executions != row.dfs) {
       fail(m, fmt::format("DFS explored {} executions, the interleavings number {}",
                           interleave::group_thousands(dfs.executions), interleave::group_thousands(row.dfs)));
@@ -530,7 +535,7 @@ int main(int argc, char** argv) {
   };
 
   std::printf(
-      "| model | parameters | DFS executions | DFS time | DPOR executions | DPOR sleep-set-blocked "
+      "| model | parameters | DFS executions | DFS time | DPOR executions | DPOR cut short "
       "| DPOR time | bounded (%d preemptions) executions | bounded time | bounded exhaustive "
       "| published | DPOR ns per execution (DFS; ratio) |\n",
       kBoundedPreemptions);
@@ -589,7 +594,7 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "DFS and bounded run within a budget of %s executions (\"> N\": the budget stopped them, "
-      "after the time shown). \"sleep-set-blocked\": DPOR executions cut short, not counted as "
+      "after the time shown). \"cut short\": executions DPOR cut short as repeats (sleep-set-blocked, or a spurious wakeup that changed nothing), not counted as "
       "executions; DPOR's ns per execution counts them. \"bounded exhaustive: no: cut\": some "
       "schedule needs more than %d preemptions. Times: median of %d runs for runs under "
       "%.0f ms, else one run.\n",

@@ -5,9 +5,10 @@
 //                 [--strategy dpor|dfs|bounded|iterative|random|pct] [--preemptions K]
 //                 [--seed S] [--depth d] [--executions N] [--seconds S]
 //                 [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
-//                 [--no-race-detection] [--no-spin-detection] [--no-probes]
+//                 [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
+//                 [--no-probes]
 //   PROGRAM replay SCHEDULE [--max-steps N] [--full-trace] [--json FILE]
-//                  [--no-race-detection] [--no-spin-detection]
+//                  [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
 //   check and replay also take --stack-size BYTES and --watchdog SECONDS
 //   (docs/robustness.md).
 //   PROGRAM native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
@@ -254,6 +255,11 @@ int interleave_main(const Program& program, int argc, char** argv) {
       "run spin loops to --max-steps instead of holding a thread that repeats a loop "
       "iteration in the same state until another thread writes what it reads";
   check->add_flag("--no-spin-detection", no_spin_detection, kNoSpinDetection);
+  // Spurious wakeups of waits without a predicate (docs/condition_variables.md).
+  bool no_spurious_wakeups = false;
+  constexpr const char* kNoSpuriousWakeups =
+      "never let a condition-variable wait without a predicate wake up without a notify";
+  check->add_flag("--no-spurious-wakeups", no_spurious_wakeups, kNoSpuriousWakeups);
   bool no_probes = false;
   check->add_flag("--no-probes", no_probes,
                   "dpor, dfs: run only the exhaustive search, without the random probes mixed "
@@ -282,6 +288,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
   replay->add_flag("--full-trace", full_trace, "print every step of a failing trace");
   replay->add_flag("--no-race-detection", no_race_detection, kNoRaceDetection);
   replay->add_flag("--no-spin-detection", no_spin_detection, kNoSpinDetection);
+  replay->add_flag("--no-spurious-wakeups", no_spurious_wakeups, kNoSpuriousWakeups);
   std::string replay_json_file;
   cli::add_output_file(replay, "--json", replay_json_file,
                        "also write the replay as JSON to FILE (docs/json.md)");
@@ -335,6 +342,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
   options.limits.watchdog_seconds = watchdog;
   options.limits.detect_races = !no_race_detection;
   options.limits.detect_spins = !no_spin_detection;
+  options.limits.spurious_wakeups = !no_spurious_wakeups;
   options.probes = !no_probes;
   options.full_trace = full_trace;
   options.replay_command = command + " replay";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "models/builtin.h"
 #include "models/counter.h"
@@ -40,6 +41,11 @@ class Recorder final : public Strategy {
     ThreadId t = inner_->pick(point);
     log_->back() += static_cast<char>('0' + t);
     return t;
+  }
+  int choose(const ChoicePoint& point) override {
+    const int taken = inner_->choose(point);
+    log_->back() += fmt::format("/{}", taken);
+    return taken;
   }
   void end_execution() override { inner_->end_execution(); }
   bool exhaustive() const override { return inner_->exhaustive(); }

@@ -50,6 +50,7 @@ class FixedFraction final : public Strategy {
   std::string_view name() const override { return "fixed"; }
   bool begin_execution() override { return false; }
   ThreadId pick(const SchedulingPoint& point) override { return point.runnable.lowest(); }
+  int choose(const ChoicePoint&) override { return 0; }
   bool exhaustive() const override { return false; }
   std::optional<double> covered_fraction() const override { return f_; }
 

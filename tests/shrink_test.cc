@@ -136,8 +136,8 @@ TEST_CASE("shrink() on its own: deterministic, never longer", "[shrink]") {
   auto resolved = models::builtin().resolve(c.model, c.params);
   REQUIRE(resolved.ok());
   auto runner = resolved->model->make_runner(resolved->params);
-  ShrinkResult a = shrink(*runner, f.schedule.choices, f.failure);
-  ShrinkResult b = shrink(*runner, f.schedule.choices, f.failure);
+  ShrinkResult a = shrink(*runner, f.trace, f.failure);
+  ShrinkResult b = shrink(*runner, f.trace, f.failure);
   REQUIRE(a.reproduced);
   CHECK(a.choices == b.choices);
   CHECK(a.executions == b.executions);
@@ -147,14 +147,14 @@ TEST_CASE("shrink() on its own: deterministic, never longer", "[shrink]") {
               ShrinkCost{a.preemptions, a.choices.size()});
   CHECK(a.failure.same_as(f.failure));
   // A cap of one execution replays the original and keeps it.
-  ShrinkResult capped = shrink(*runner, f.schedule.choices, f.failure, {}, 1);
+  ShrinkResult capped = shrink(*runner, f.trace, f.failure, {}, 1);
   CHECK(capped.reproduced);
   CHECK(capped.choices == f.schedule.choices);
   CHECK(capped.executions == 1);
   // A failure the schedule does not produce is not reproduced.
   Failure other = f.failure;
   other.message += " (not this one)";
-  ShrinkResult missed = shrink(*runner, f.schedule.choices, other);
+  ShrinkResult missed = shrink(*runner, f.trace, other);
   CHECK_FALSE(missed.reproduced);
   CHECK(missed.choices == f.schedule.choices);
 }

@@ -5,19 +5,44 @@
 #include <fmt/format.h>
 
 #include "scheduler/api/shown_value.h"
+#include "scheduler/runtime/fiber_sanitizer.h"
 
 namespace interleave {
 
-void condition_variable::wait(unique_lock& lock, Location location) {
+// Reads the register saves of its own prologue: not instrumented.
+INTERLEAVE_NO_SANITIZE_ADDRESS
+void condition_variable::wait_step(unique_lock& lock, bool may_wake_spuriously,
+                                   Location location) {
+  CallerState model;  // the model's state at the call, for Execution::note_wait
+#if defined(__x86_64__)
+  // As in Execution::schedule_fields: the prologue saves the caller's
+  // callee-saved registers (rbx, r12-r15) right under the saved frame
+  // pointer, so the model's state is the stack from those saves up: its
+  // registers, its frames. (This function's own frame below is left out: its
+  // stale slots differ from call to call.)
+  asm volatile("" ::: "rbx", "r12", "r13", "r14", "r15");
+  model.stack = static_cast<const char*>(__builtin_frame_address(0)) - 5 * sizeof(void*);
+  model.return_address = __builtin_return_address(0);
+#endif
   mutex& m = lock.mutex();
   if (Execution* ex = detail::scheduling()) {
     ThreadId self = ex->running_thread();
+    if (may_wake_spuriously) ex->note_wait(this, model);
     ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_});
     if (m.state_.owner != self) {
       ex->fail(FailureKind::kCheck,
                fmt::format("T{} waits on {} without holding {}", self, name_, m.name()), location);
     }
-    // Release the mutex and sleep until a notify makes the relock runnable.
+    if (may_wake_spuriously && ex->limits().spurious_wakeups && !woke_spuriously_.contains(self) &&
+        ex->choose(2) == 1) {
+      // Alternative 1: a spurious wakeup, at once: the wait returns with the
+      // mutex retaken before any other thread could take it, the state as
+      // the thread left it.
+      woke_spuriously_.insert(self);
+      ex->woke_spuriously();
+      return;
+    }
+    // Release the mutex, and sleep until a notify makes the relock runnable.
     m.state_.owner = kNoThread;
     ex->unblock(m.state_.waiters);
     waiting_[waiting_count_++] = self;
@@ -59,8 +84,11 @@ void condition_variable::notify_one(Location location) {
   if (Execution* ex = detail::scheduling()) {
     ex->schedule(Operation{OpKind::kNotify, this, name_, location});
     if (waiting_count_ > 0) {
-      ThreadId t = waiting_[0];
-      for (int i = 1; i < waiting_count_; ++i) waiting_[i - 1] = waiting_[i];
+      // Any waiter; alternative i wakes the i-th longest waiting (0: the
+      // longest, which earlier versions always woke).
+      const int woken = ex->choose(waiting_count_);
+      ThreadId t = waiting_[woken];
+      for (int i = woken + 1; i < waiting_count_; ++i) waiting_[i - 1] = waiting_[i];
       --waiting_count_;
       wake(*ex, t);
       ex->record_written(t);

@@ -4,9 +4,22 @@
 // thread to sleep (it is not runnable), and after a notify, "lock" takes the
 // mutex back. A notify with nobody waiting is lost, as on real hardware, so a
 // missed wakeup shows up as a deadlock naming the condition variable.
-// notify_one wakes the thread that has waited longest. Spurious wakeups are
-// not simulated, so a wait without a predicate loop is only caught when a
-// notify really races with the state change.
+//
+// As C++ specifies, and explored as the step's alternatives (every strategy
+// that explores exhaustively tries each; see Execution::choose()):
+// - notify_one wakes any one of the waiting threads, not necessarily the one
+//   that has waited longest (alternative 0);
+// - wait(lock) without a predicate may return without a notify (a spurious
+//   wakeup): its wait step may return at once, the mutex released and
+//   retaken before any other thread could take it, so the thread finds the
+//   state as it left it (the `if (!ready) wait(lock);` bug). At most once per
+//   thread and condition variable in an execution, so that a
+//   `while (!ready) wait(lock)` loop stays finite; off with
+//   ExecutionLimits::spurious_wakeups (--no-spurious-wakeups). Not explored:
+//   a spurious wakeup whose relock comes after other threads' critical
+//   sections (docs/condition_variables.md says why). A wait with a predicate
+//   re-checks it after every wakeup, so a spurious one changes nothing there
+//   and is not explored.
 #pragma once
 
 #include <array>
@@ -30,16 +43,20 @@ class condition_variable {
   condition_variable(const condition_variable&) = delete;
   condition_variable& operator=(const condition_variable&) = delete;
 
-  // Releases `lock`'s mutex, sleeps until notified, and takes the mutex back.
-  void wait(unique_lock& lock, Location location = Location::current());
+  // Releases `lock`'s mutex, sleeps until notified (or a spurious wakeup),
+  // and takes the mutex back.
+  void wait(unique_lock& lock, Location location = Location::current()) {
+    wait_step(lock, /*may_wake_spuriously=*/true, location);
+  }
 
   // Waits until `ready()` holds, re-checking it after every wakeup.
   template <class Predicate>
   void wait(unique_lock& lock, Predicate ready, Location location = Location::current()) {
-    while (!ready()) wait(lock, location);
+    while (!ready()) wait_step(lock, /*may_wake_spuriously=*/false, location);
   }
 
-  // Wakes the longest-waiting thread, if any; otherwise the notify is lost.
+  // Wakes one waiting thread, any of them, if there is one; otherwise the
+  // notify is lost.
   void notify_one(Location location = Location::current());
   // Wakes every waiting thread.
   void notify_all(Location location = Location::current());
@@ -47,6 +64,8 @@ class condition_variable {
   const char* name() const { return name_; }
 
  private:
+  // One wait: release, sleep (or, if allowed, wake spuriously), retake.
+  void wait_step(unique_lock& lock, bool may_wake_spuriously, Location location);
   void wake(Execution& ex, ThreadId t);
 
   // Name in traces.
@@ -57,6 +76,8 @@ class condition_variable {
   int waiting_count_ = 0;
   // For each waiting thread, the mutex it takes back when woken.
   std::array<mutex*, kMaxThreads> relock_{};
+  // Threads that have woken spuriously from this variable in this execution.
+  ThreadSet woke_spuriously_;
   // The real condition variable, used on native threads.
   std::condition_variable native_;
 };

@@ -73,7 +73,7 @@ std::string coverage_table(const CheckResult& r) {
     row("probes", "random probes beside the search", group_thousands(r.probe_executions));
   }
   if (r.pruned_executions != 0) {
-    row("pruned", "pruned (sleep-set-blocked)", group_thousands(r.pruned_executions));
+    row("pruned", "cut short as repeats", group_thousands(r.pruned_executions));
   }
   row("steps", "steps", group_thousands(r.total_steps));
   row("time", "time", format_duration(r.seconds));

@@ -37,7 +37,13 @@ std::string format_value_of(const TraceStep& step) {
   switch (step.op.kind) {
     case OpKind::kSpawn: return "";  // the new thread is shown as the object
     case OpKind::kNotify:
-      return step.has_written ? fmt::format("wakes T{}", step.written) : "nobody waits";
+      if (!step.has_written) return "nobody waits";
+      if (step.alternatives > 1) {
+        return fmt::format("wakes T{} (any of {} waiting)", step.written, step.alternatives);
+      }
+      return fmt::format("wakes T{}", step.written);
+    case OpKind::kWait:
+      return step.alternatives > 1 && step.alternative == 1 ? "wakes spuriously" : "";
     case OpKind::kNotifyAll:
       return step.written == 0 ? "nobody waits" : fmt::format("wakes {}", step.written);
     case OpKind::kTryLock: return step.read != 0 ? "acquired" : "busy";
@@ -214,6 +220,7 @@ std::string replay_command(const Schedule& schedule, const CheckOptions& options
   }
   if (!options.limits.detect_races) cmd += " --no-race-detection";
   if (!options.limits.detect_spins) cmd += " --no-spin-detection";
+  if (!options.limits.spurious_wakeups) cmd += " --no-spurious-wakeups";
   return cmd;
 }
 
@@ -247,7 +254,7 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
                                    r.executions == 1 ? "" : "s",
                                    r.pruned_executions == 0
                                        ? ""
-                                       : fmt::format("{} sleep-set-blocked, ", r.pruned_executions),
+                                       : fmt::format("{} cut short as repeats, ", r.pruned_executions),
                                    probes_counted(r), r.total_steps, format_duration(r.seconds));
   if (!r.error.empty()) {
     out += fmt::format("ERROR {}  (after {})\n", r.error, counts);
@@ -305,7 +312,7 @@ std::string pass_verdict(const CheckResult& r) {
   if (r.exhaustive) {
     std::string pruned = r.pruned_executions == 0
                              ? ""
-                             : fmt::format(" and {} sleep-set-blocked", r.pruned_executions);
+                             : fmt::format(" and {} cut short as repeats", r.pruned_executions);
     return fmt::format("PASS no bug found: explored all {} executions{} ({}{} steps, {})",
                        r.executions, pruned, probes_counted(r), r.total_steps,
                        format_duration(r.seconds));

@@ -94,6 +94,7 @@ Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   live_ = enabled_ = blocked_forever_ = ThreadSet();
   with_window_ = has_pending_state_ = awaiting_ = yielded_ = yield_held_ = ThreadSet();
   spin_waker_.fill(-1);
+  spurious_step_.fill(-1);
   running_ = last_ = next_ = kNoThread;
   thread_count_ = 0;
   starts_ = 0;  // (reusable_[t] is cleared when thread t starts)
@@ -318,8 +319,54 @@ void Execution::schedule_step(OpKind kind, const void* object, const char* name,
   begin_step(self, pending_[self]);
 }
 
+void Execution::note_wait(const void* condition, const CallerState& model) {
+  if (tearing_down_ || !limits_.spurious_wakeups || model.stack == nullptr) return;
+  const ThreadId self = running_;
+  wait_state_[self] = fingerprint(model, stacks_.stack(self).sp);
+  wait_return_[self] = model.return_address;
+  stacks_.note_hashed(self, model.stack);
+  const int32_t woke = spurious_step_[self];
+  if (woke < 0) return;
+  spurious_step_[self] = -1;
+  if (pruned_ || trace_[woke].op.object != condition || spurious_state_[self] != wait_state_[self] ||
+      spurious_return_[self] != wait_return_[self]) {
+    return;
+  }
+  for (size_t i = static_cast<size_t>(woke) + 1; i < trace_.size(); ++i) {
+    const OpKind k = trace_[i].op.kind;
+    if (trace_[i].thread == self && k != OpKind::kLoad && k != OpKind::kYield) return;
+  }
+  // Back at the same wait in the same state: this execution goes on as the
+  // one where the thread slept at its first wait.
+  pruned_ = true;
+}
+
+void Execution::woke_spuriously() {
+  const ThreadId self = running_;
+  if (tearing_down_ || pruned_ || wait_return_[self] == nullptr) return;
+  spurious_step_[self] = static_cast<int32_t>(trace_.size()) - 1;
+  spurious_state_[self] = wait_state_[self];
+  spurious_return_[self] = wait_return_[self];
+}
+
+int Execution::choose(int alternatives) {
+  if (alternatives <= 1 || tearing_down_ || pruned_ || trace_.empty()) return 0;
+  TraceStep& step = trace_.back();
+  const int taken = strategy_->choose(ChoicePoint{step.thread, trace_.size() - 1, alternatives});
+  if (taken < 0 || taken >= alternatives) {
+    // The strategy ends the execution at the next scheduling point: with its
+    // error (a schedule that does not fit says why), or else as pruned.
+    if (strategy_->error().empty()) pruned_ = true;
+    return 0;
+  }
+  step.alternatives = static_cast<uint8_t>(alternatives);
+  step.alternative = static_cast<uint8_t>(taken);
+  return taken;
+}
+
 ThreadId Execution::choose_next() {
   if (failure_ || !error_.empty()) return kNoThread;
+  if (!strategy_->error().empty()) return kNoThread;  // e.g. set by choose()
   if (enabled_.empty() && !yield_held_.empty()) {
     // Threads held after a yield wait for others' progress; with nobody
     // else to run they go on (and a loop of theirs that reads only unchanged

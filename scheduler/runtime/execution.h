@@ -91,6 +91,10 @@ struct ExecutionLimits {
   // held until another thread writes what it reads, rather than run on.
   // Off: spins run until max_steps, as before spin detection.
   bool detect_spins = true;
+  // Whether a condition-variable wait without a predicate may wake up with
+  // no notify (once per thread and condition variable in an execution), as
+  // C++ allows: an alternative of the wait step (Execution::choose()).
+  bool spurious_wakeups = true;
 };
 
 // How an execution ended.
@@ -152,6 +156,27 @@ class Execution {
   // yield(): a visible operation with no effect, after which the running
   // thread is held until another thread performs an effective step.
   void yield(std::source_location location);
+  // The outcome of the running thread's current operation, when it can have
+  // `alternatives` (>= 1) outcomes: a notify_one with several waiters wakes
+  // any one, a wait may wake spuriously. Asks the strategy (an exhaustive one
+  // explores each) and records the answer in the step. Returns 0 when there
+  // is nothing to choose (alternatives <= 1), during teardown and in a pruned
+  // execution; when the strategy's answer is out of range (a schedule that
+  // does not fit) the execution is stopped after this step and 0 returned.
+  int choose(int alternatives);
+  // The running thread's current step, a condition-variable wait, took its
+  // spurious-wakeup outcome and returns at once. If the thread's next
+  // visible operation is a wait on the same variable, from the same call
+  // site, in the same state (spin_window.h's fingerprint: registers and
+  // stack), with only loads and yields in between, the wakeup changed
+  // nothing: that execution repeats the one where the thread slept, and is
+  // pruned there.
+  void woke_spuriously();
+  // Before the running thread's wait on `condition`: the model's state at
+  // its call into the wait (`model`, captured at the wait function's entry;
+  // its stack nullptr where capture is not supported). Prunes the execution
+  // if a spurious wakeup led back here unchanged (see woke_spuriously()).
+  void note_wait(const void* condition, const CallerState& model);
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;
@@ -406,6 +431,16 @@ class Execution {
   // Per thread: the step (0-based) that woke it from a hold, until its next
   // step is recorded; -1 otherwise (SchedulingPoint::spin_waker).
   std::array<int32_t, kMaxThreads> spin_waker_;
+
+  // Spurious wakeups (woke_spuriously()), when limits_.spurious_wakeups.
+  // Per thread: the fingerprint and call site of its latest wait (note_wait()).
+  std::array<uint64_t, kMaxThreads> wait_state_{};
+  std::array<const void*, kMaxThreads> wait_return_{};
+  // Per thread: the wait step (0-based) it woke spuriously from, until its
+  // next wait; -1 otherwise. Its state there is in spurious_state_/_return_.
+  std::array<int32_t, kMaxThreads> spurious_step_;
+  std::array<uint64_t, kMaxThreads> spurious_state_{};
+  std::array<const void*, kMaxThreads> spurious_return_{};
 };
 
 }  // namespace interleave

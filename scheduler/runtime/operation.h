@@ -92,6 +92,11 @@ struct TraceStep {
   // since, after which the thread was held until a write (spin_window.h).
   // Traces mark such steps "~".
   bool spin = false;
+  // For an operation with several possible outcomes (Execution::choose(): a
+  // notify_one with several waiters, a wait that may wake spuriously): how
+  // many it had, and the one taken (0-based). 0 and 0 for other operations.
+  uint8_t alternatives = 0;
+  uint8_t alternative = 0;
   int64_t read = 0;
   int64_t written = 0;
 };

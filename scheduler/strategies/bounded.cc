@@ -20,11 +20,16 @@ bool BoundedStrategy::begin_execution() {
   // by the bound takes it; everything below it is explored afresh.
   while (!path_.empty()) {
     Branch& b = path_.back();
+    if (b.outcome + 1 < b.outcomes) {
+      ++b.outcome;  // the same thread, its operation's next outcome
+      return true;
+    }
     ThreadSet untried = b.runnable;
     untried.erase_all(b.tried);
     if (!untried.empty()) {
       b.chosen = untried.lowest();
       b.tried.insert(b.chosen);
+      b.outcomes = b.outcome = 0;
       return true;
     }
     path_.pop_back();
@@ -62,6 +67,18 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
   return b.chosen;
 }
 
+int BoundedStrategy::choose(const ChoicePoint& point) {
+  Branch& b = path_[depth_ - 1];  // the branch of the step that chooses
+  if (b.outcomes == 0) {
+    b.outcomes = point.alternatives;  // first time here: its first outcome
+    b.outcome = 0;
+  } else if (b.outcomes != point.alternatives) {
+    set_not_deterministic(depth_);
+    return -1;
+  }
+  return b.outcome;
+}
+
 std::optional<double> BoundedStrategy::covered_fraction() const {
   if (finished_) return 1.0;
   CoveredFraction fraction;
@@ -71,6 +88,7 @@ std::optional<double> BoundedStrategy::covered_fraction() const {
     // Alternatives finished before the current one: those neither current
     // nor still to come.
     fraction.add_node(b.alternatives, b.alternatives - 1 - static_cast<int>(untried.size()));
+    if (b.outcomes > 1) fraction.add_node(b.outcomes, b.outcome);
   }
   return fraction.value();
 }

@@ -36,6 +36,9 @@ class BoundedStrategy : public Strategy {
   std::string_view name() const override { return "bounded"; }
   bool begin_execution() override;
   ThreadId pick(const SchedulingPoint& point) override;
+  // Every alternative of a step, in order, before the next thread at its
+  // branch; never a preemption.
+  int choose(const ChoicePoint& point) override;
   bool exhaustive() const override { return error().empty() && !cut_; }
 
   // The bound K.
@@ -66,6 +69,11 @@ class BoundedStrategy : public Strategy {
     // How many threads the search runs at this step over all executions:
     // runnable.size(), or 1 where the bound rules the others out.
     int alternatives;
+    // The outcomes of the chosen thread's operation (Execution::choose()):
+    // how many (0 until it chooses, and for an operation that does not),
+    // and the one taken in the current execution.
+    int outcomes = 0;
+    int outcome = 0;
   };
 
   // Whether choosing `t` at branch `b` is a preemption.

@@ -128,9 +128,19 @@ bool DporStrategy::begin_execution() {
     next_asleep_.clear();
     return true;
   }
-  // Backtrack to the deepest state with a planned branch still to explore.
+  // Backtrack to the deepest state with an outcome or a planned branch still
+  // to explore.
   while (!path_.empty()) {
     Node& n = path_.back();
+    if (n.outcome + 1 < n.outcomes) {
+      // The same step, its next outcome: a fresh subtree under it.
+      ++n.outcome;
+      asleep_.pop_back();  // the step's own entry, which it records again
+      following_plan_ = false;
+      first_new_ = path_.size() - 1;
+      restore_prefix_state();
+      return true;
+    }
     while (n.wakeup != -1) {
       const WakeupNode w = take_first(n.wakeup);
       const ThreadId t = w.step.thread;
@@ -140,6 +150,8 @@ bool DporStrategy::begin_execution() {
         continue;
       }
       n.chosen = t;
+      n.outcomes = n.outcome = 0;
+      n.first_outcome = w.step.outcome;
       n.done.insert(t);
       planned_step_ = w.step;
       following_plan_ = true;
@@ -163,6 +175,7 @@ std::optional<double> DporStrategy::covered_fraction() const {
     for (int w = n.wakeup; w != -1; w = wakeup_pool_[w].next_sibling) ++planned;
     const int explored = static_cast<int>(n.done.size());
     fraction.add_node(explored + planned, explored - 1);
+    if (n.outcomes > 1) fraction.add_node(n.outcomes, n.outcome);
   }
   return fraction.value();
 }
@@ -221,6 +234,7 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
       chosen = w.step.thread;
       planned_step_ = w.step;
       following_plan_ = true;
+      n.first_outcome = w.step.outcome;
       n.wakeup = pending_;
       pending_ = w.first_child;
     }
@@ -235,6 +249,23 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
   record_step(point, chosen);
   ++depth_;
   return chosen;
+}
+
+int DporStrategy::choose(const ChoicePoint& point) {
+  Node& n = path_[depth_ - 1];  // the state the choosing step left
+  if (n.outcomes == 0) {
+    n.outcomes = static_cast<uint8_t>(point.alternatives);  // new: its first outcome
+    n.outcome = 0;
+    if (n.first_outcome >= n.outcomes) n.first_outcome = 0;
+  } else if (n.outcomes != point.alternatives) {
+    set_not_deterministic(depth_);
+    return -1;
+  }
+  // The n.outcome-th along first_outcome, then the others ascending.
+  int taken = n.first_outcome;
+  if (n.outcome > 0) taken = n.outcome - 1 < n.first_outcome ? n.outcome - 1 : n.outcome;
+  events_[depth_ - 1].step.outcome = static_cast<uint8_t>(taken);
+  return taken;
 }
 
 void DporStrategy::restore_prefix_state() {

@@ -45,6 +45,19 @@
 // but is no race. A thread held after yield() is woken by any other
 // thread's effective step, ordered the same way.
 //
+// Operations with several outcomes (Execution::choose(): a notify_one wakes
+// any waiter, a wait may wake spuriously) are a local choice of the step, not
+// a race: every outcome is explored at every state where the step runs, one
+// after the other, the same thread chosen, before the state's next branch.
+// Each outcome starts a fresh subtree (no plan is carried into it; races
+// found there plan as usual). An outcome changes what the step does to its
+// own objects, never which objects and roles it touches, so dependence, sleep
+// sets and race reversal are as for any step; a sleeping thread carried past
+// such a step was explored, with that step later, at an earlier state, where
+// the step's outcomes were all explored too. Which thread a notify_one's
+// outcome wakes depends on the order of the waits, but the outcomes range
+// over every waiter whatever the order.
+//
 // Atomic read-modify-writes: exchange and fetch_add write (they conflict
 // with every access to the location). A compare_exchange is recorded at
 // pick time, before it runs, by what it will do: under sequential
@@ -94,6 +107,9 @@ class DporStrategy final : public Strategy {
   std::string_view name() const override { return "dpor"; }
   bool begin_execution() override;
   ThreadId pick(const SchedulingPoint& point) override;
+  // Every outcome of a step, in order, before the next branch of its state;
+  // see the top.
+  int choose(const ChoicePoint& point) override;
   bool exhaustive() const override { return error().empty(); }
   // The alternatives at a state are its branches explored so far plus those
   // still planned; plans found later make the estimate grow as it goes.
@@ -142,6 +158,9 @@ class DporStrategy final : public Strategy {
     // For a join: the thread joined.
     ThreadId joined = kNoThread;
     Access access;
+    // The outcome the step's operation took (Execution::choose()), when it
+    // had several; a planned step is explored with it first.
+    uint8_t outcome = 0;
   };
 
   // A planned step in a wakeup tree. The children of a state are the
@@ -167,6 +186,15 @@ class DporStrategy final : public Strategy {
     ThreadSet done;
     // The thread chosen here in the current execution.
     ThreadId chosen = kNoThread;
+    // The outcomes of the chosen thread's operation (Execution::choose()):
+    // how many (0 until it chooses, and for an operation that does not),
+    // and the one taken in the current execution.
+    uint8_t outcomes = 0;
+    uint8_t outcome = 0;
+    // The outcome explored first: the planned one when the chosen step
+    // follows a plan (outcomes are tried in the order first_outcome, then
+    // the others ascending; `outcome` counts along that order).
+    uint8_t first_outcome = 0;
     // Threads seen live by the time of this step.
     ThreadSet known;
     // The wakeup tree's branches not yet explored from here, in order

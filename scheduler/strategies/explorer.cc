@@ -37,6 +37,9 @@ class PreemptionCounter final : public Strategy {
     }
     return t;
   }
+  int choose(const ChoicePoint& point) override {
+    return point.step < trace_.size() ? trace_[point.step].alternative : -1;
+  }
   bool exhaustive() const override { return false; }
   int preemptions() const { return preemptions_; }
 
@@ -60,7 +63,7 @@ int count_preemptions(ModelRunner& model, Execution& execution, const FoundFailu
 void shrink_failure(const ModelSpec& spec, const Params& params, ModelRunner& model,
                     const ExecutionLimits& limits, FoundFailure& found) {
   if (found.preemptions < 0) return;
-  ShrinkResult shrunk = shrink(model, found.schedule.choices, found.failure, limits);
+  ShrinkResult shrunk = shrink(model, found.trace, found.failure, limits);
   if (!shrunk.reproduced) return;
   found.shrunk = true;
   found.original_schedule = found.schedule.to_string();
@@ -82,6 +85,12 @@ Schedule schedule_of(const ModelSpec& spec, const Params& params,
   s.params = params.keyed();
   s.choices.reserve(trace.size());
   for (const TraceStep& step : trace) s.choices.push_back(step.thread);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    if (trace[i].alternative != 0) {
+      s.alternatives.resize(i + 1, 0);
+      s.alternatives[i] = trace[i].alternative;
+    }
+  }
   return s;
 }
 
@@ -277,7 +286,7 @@ Expected<ReplayResult> replay(const ModelSpec& spec, const Params& params, Model
     return Error{fmt::format("schedule parameters do not match: it has '{}', the check has '{}'",
                              schedule.to_string(), expected.to_string())};
   }
-  ReplayStrategy strategy(schedule.choices);
+  ReplayStrategy strategy(schedule.choices, schedule.alternatives);
   Execution execution(limits);
   strategy.begin_execution();
   Outcome outcome = execution.run(model, strategy);

@@ -111,8 +111,10 @@ struct CheckResult {
   // Executions run to the end (or to a failure), and how many failed.
   uint64_t executions = 0;
   uint64_t failing_executions = 0;
-  // Executions the strategy cut short because they could only repeat
-  // explored ones (DPOR's sleep-set-blocked executions); not in `executions`.
+  // Executions cut short because they could only repeat explored ones: the
+  // strategy's (DPOR's sleep-set-blocked executions), and executions where a
+  // spurious wakeup led back to the same wait unchanged
+  // (Execution::woke_spuriously()); not in `executions`.
   uint64_t pruned_executions = 0;
   // Randomised executions run beside the exhaustive search to find shallow
   // bugs early (CheckOptions::probes); not in `executions`.

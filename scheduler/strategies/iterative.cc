@@ -29,6 +29,12 @@ ThreadId IterativeStrategy::pick(const SchedulingPoint& point) {
   return t;
 }
 
+int IterativeStrategy::choose(const ChoicePoint& point) {
+  const int taken = round_.choose(point);
+  if (!round_.error().empty()) set_error(round_.error());
+  return taken;
+}
+
 std::string IterativeStrategy::coverage(uint64_t executions) const {
   const int k = bound();
   const std::string word = fmt::format("{} preemption{}", k, k == 1 ? "" : "s");

@@ -25,6 +25,7 @@ class IterativeStrategy final : public Strategy {
   std::string_view name() const override { return "iterative"; }
   bool begin_execution() override;
   ThreadId pick(const SchedulingPoint& point) override;
+  int choose(const ChoicePoint& point) override;
   void end_execution() override { round_.end_execution(); }
   // True when a round cut no schedule: all were explored.
   bool exhaustive() const override { return error().empty() && exhausted_; }

@@ -36,6 +36,10 @@ class PctStrategy final : public Strategy {
   std::string_view name() const override { return "pct"; }
   bool begin_execution() override;
   ThreadId pick(const SchedulingPoint& point) override;
+  // Uniform among the alternatives (priorities order threads, not outcomes).
+  int choose(const ChoicePoint& point) override {
+    return static_cast<int>(rng_.below(static_cast<uint64_t>(point.alternatives)));
+  }
   void end_execution() override;
   bool exhaustive() const override { return false; }
 

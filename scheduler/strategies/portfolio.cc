@@ -41,6 +41,12 @@ ThreadId PortfolioStrategy::pick(const SchedulingPoint& point) {
   return t;
 }
 
+int PortfolioStrategy::choose(const ChoicePoint& point) {
+  const int taken = current_->choose(point);
+  if (!current_->error().empty()) set_error(current_->error());
+  return taken;
+}
+
 void PortfolioStrategy::end_execution() { current_->end_execution(); }
 
 }  // namespace interleave

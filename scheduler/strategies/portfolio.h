@@ -51,6 +51,7 @@ class PortfolioStrategy final : public Strategy {
   std::string_view name() const override { return exhaustive_->name(); }
   bool begin_execution() override;
   ThreadId pick(const SchedulingPoint& point) override;
+  int choose(const ChoicePoint& point) override;
   void end_execution() override;
   bool exhaustive() const override { return exhaustive_->exhaustive(); }
   bool probing() const override { return current_ != exhaustive_.get(); }

@@ -39,6 +39,10 @@ class RandomStrategy final : public Strategy {
   std::string_view name() const override { return "random"; }
   bool begin_execution() override { return error().empty(); }
   ThreadId pick(const SchedulingPoint& point) override { return rng_.pick_from(point.runnable); }
+  // Uniform among the alternatives.
+  int choose(const ChoicePoint& point) override {
+    return static_cast<int>(rng_.below(static_cast<uint64_t>(point.alternatives)));
+  }
   bool exhaustive() const override { return false; }
 
   bool endless() const override { return true; }

@@ -17,7 +17,17 @@ std::string list_threads(ThreadSet s) {
 
 }  // namespace
 
-ReplayStrategy::ReplayStrategy(std::vector<ThreadId> choices) : choices_(std::move(choices)) {}
+ReplayStrategy::ReplayStrategy(std::vector<ThreadId> choices, std::vector<uint8_t> alternatives)
+    : choices_(std::move(choices)), alternatives_(std::move(alternatives)) {}
+
+namespace {
+
+// The outcome the schedule gives step `step` (0-based).
+int alternative_at(const std::vector<uint8_t>& alternatives, size_t step) {
+  return step < alternatives.size() ? alternatives[step] : 0;
+}
+
+}  // namespace
 
 bool ReplayStrategy::begin_execution() {
   if (started_) return false;
@@ -25,8 +35,21 @@ bool ReplayStrategy::begin_execution() {
   return true;
 }
 
+// A step the schedule gives an outcome other than 0, whose operation had no
+// choice to make: the schedule belongs to another execution.
+bool ReplayStrategy::outcome_unused() {
+  if (next_ == 0 || chose_ || alternative_at(alternatives_, next_ - 1) == 0) return false;
+  mismatched_ = true;
+  set_error(fmt::format("schedule does not fit: step {} takes outcome {}, but its operation has "
+                        "only one",
+                        next_, alternative_at(alternatives_, next_ - 1)));
+  return true;
+}
+
 ThreadId ReplayStrategy::pick(const SchedulingPoint& point) {
   const ThreadSet runnable = point.runnable;
+  if (outcome_unused()) return kNoThread;
+  chose_ = false;
   if (next_ >= choices_.size()) {
     mismatched_ = true;
     set_error(fmt::format("schedule does not fit: it ends after {} steps but the execution goes on "
@@ -45,7 +68,21 @@ ThreadId ReplayStrategy::pick(const SchedulingPoint& point) {
   return t;
 }
 
+int ReplayStrategy::choose(const ChoicePoint& point) {
+  chose_ = true;
+  const int taken = alternative_at(alternatives_, point.step);
+  if (taken >= point.alternatives) {
+    mismatched_ = true;
+    set_error(fmt::format("schedule does not fit: step {} takes outcome {}, but its operation has "
+                          "{} (0 to {})",
+                          point.step + 1, taken, point.alternatives, point.alternatives - 1));
+    return -1;
+  }
+  return taken;
+}
+
 void ReplayStrategy::end_execution() {
+  if (!mismatched_) outcome_unused();
   if (!mismatched_ && next_ < choices_.size()) {
     set_error(fmt::format("schedule does not fit: the execution ended after {} steps but the "
                           "schedule has {}",

@@ -42,10 +42,18 @@ std::string Schedule::to_string() const {
     out += fmt::format("{}{}", params[i].first, params[i].second);
   }
   out += fmt::format(":v{}:", kFormatVersion);
+  auto outcome = [&](size_t step) { return step < alternatives.size() ? alternatives[step] : 0; };
   for (size_t i = 0; i < choices.size();) {
-    size_t run = 1;
-    while (i + run < choices.size() && choices[i + run] == choices[i]) ++run;
     char digit = thread_digit(choices[i]);
+    if (outcome(i) != 0) {
+      out += fmt::format("{}/{}", digit, thread_digit(outcome(i)));
+      ++i;
+      continue;
+    }
+    size_t run = 1;
+    while (i + run < choices.size() && choices[i + run] == choices[i] && outcome(i + run) == 0) {
+      ++run;
+    }
     if (run >= 5) {
       out += fmt::format("{}{{{}}}", digit, run);
     } else {
@@ -133,6 +141,17 @@ Expected<Schedule> Schedule::parse(std::string_view text) {
       }
       count = static_cast<size_t>(n);
       next = close + 1;
+    } else if (next < choices.size() && choices[next] == '/') {
+      const ThreadId taken = next + 1 < choices.size() ? parse_thread_digit(choices[next + 1])
+                                                       : kNoThread;
+      if (taken == kNoThread || taken == 0) {
+        return Error{fmt::format("malformed schedule: bad outcome after '{}/' at choice position "
+                                 "{} (a base-36 digit 1-9, a-z)",
+                                 escape_control(choices.substr(i, 1)), i)};
+      }
+      s.alternatives.resize(s.choices.size() + 1, 0);
+      s.alternatives.back() = static_cast<uint8_t>(taken);
+      next += 2;
     }
     if (s.choices.size() + count > kMaxChoices) {
       return Error{"malformed schedule: more than 10,000,000 choices"};

@@ -8,8 +8,11 @@
 //                           one base-36 digit per step (0-9, a-z)
 //
 // A run of n >= 5 steps by one thread is written with a count: "0{12}" is
-// thread 0 for twelve steps. Parameters are (short key, value) pairs in the
-// model's declaration order.
+// thread 0 for twelve steps. A step whose operation took an outcome other
+// than its first (Execution::choose(): a notify_one that woke another waiter
+// than the longest, a spurious wakeup) has it after a slash: "2/1" is thread
+// 2, outcome 1. Parameters are (short key, value) pairs in the model's
+// declaration order.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +35,9 @@ struct Schedule {
   std::vector<std::pair<std::string, int64_t>> params;
   // The thread that performs each step, in order.
   std::vector<ThreadId> choices;
+  // The outcome each step's operation took (0 for most); shorter than
+  // `choices` (or empty) when the steps beyond have outcome 0.
+  std::vector<uint8_t> alternatives;
 
   std::string to_string() const;
 

@@ -1,5 +1,6 @@
 #include "scheduler/strategies/shrink.h"
 
+#include <array>
 #include <optional>
 #include <set>
 #include <utility>
@@ -8,13 +9,28 @@ namespace interleave {
 
 namespace {
 
+// The outcomes each thread's choosing steps took in `trace`, in order
+// (Execution::choose()).
+using OutcomesByThread = std::array<std::vector<uint8_t>, kMaxThreads>;
+OutcomesByThread outcomes_of(const std::vector<TraceStep>& trace) {
+  OutcomesByThread out;
+  for (const TraceStep& step : trace) {
+    if (step.alternatives > 0) out[step.thread].push_back(step.alternative);
+  }
+  return out;
+}
+
 // Follows a list of choices; where a choice cannot run, or the list has run
 // out, the current thread goes on if it can, else the lowest runnable thread.
+// A thread's k-th operation with several outcomes takes the outcome its k-th
+// one took in the failing execution (0 where that does not fit): edits move
+// steps between threads, not a thread's own sequence of operations.
 // Counts preemptions as the explorer does: a step by another thread while the
 // thread of the previous step could have gone on.
 class GuidedStrategy final : public Strategy {
  public:
-  explicit GuidedStrategy(const std::vector<ThreadId>& choices) : choices_(choices) {}
+  GuidedStrategy(const std::vector<ThreadId>& choices, const OutcomesByThread& outcomes)
+      : choices_(choices), outcomes_(outcomes) {}
   std::string_view name() const override { return "shrink"; }
   bool begin_execution() override { return true; }
   ThreadId pick(const SchedulingPoint& point) override {
@@ -28,11 +44,19 @@ class GuidedStrategy final : public Strategy {
     if (current_runnable && t != point.current) ++preemptions_;
     return t;
   }
+  int choose(const ChoicePoint& point) override {
+    const std::vector<uint8_t>& taken = outcomes_[point.thread];
+    const size_t k = chosen_[point.thread]++;
+    return k < taken.size() && taken[k] < point.alternatives ? taken[k] : 0;
+  }
   bool exhaustive() const override { return false; }
   int preemptions() const { return preemptions_; }
 
  private:
   const std::vector<ThreadId>& choices_;
+  const OutcomesByThread& outcomes_;
+  // Per thread, its operations with several outcomes so far.
+  std::array<size_t, kMaxThreads> chosen_{};
   size_t next_ = 0;
   int preemptions_ = 0;
 };
@@ -122,19 +146,23 @@ std::vector<std::vector<ThreadId>> candidates(const std::vector<ThreadId>& c) {
 
 }  // namespace
 
-ShrinkResult shrink(ModelRunner& model, const std::vector<ThreadId>& choices,
+ShrinkResult shrink(ModelRunner& model, const std::vector<TraceStep>& trace,
                     const Failure& failure, const ExecutionLimits& limits,
                     size_t max_executions) {
   ShrinkResult result;
-  result.choices = choices;
+  for (const TraceStep& step : trace) result.choices.push_back(step.thread);
+  const std::vector<ThreadId> choices = result.choices;
+  result.trace = trace;
   result.failure = failure;
   result.original_steps = choices.size();
+  // The outcomes of the best execution so far, which candidates follow.
+  OutcomesByThread outcomes = outcomes_of(trace);
 
   Execution execution(limits);
   // Runs `c`; the cost if it fails the same way.
   auto attempt = [&](const std::vector<ThreadId>& c) -> std::optional<ShrinkCost> {
     ++result.executions;
-    GuidedStrategy guided(c);
+    GuidedStrategy guided(c, outcomes);
     Outcome outcome = execution.run(model, guided);
     if (outcome != Outcome::kFailed || !execution.failure()->same_as(failure)) {
       return std::nullopt;
@@ -147,6 +175,7 @@ ShrinkResult shrink(ModelRunner& model, const std::vector<ThreadId>& choices,
     result.trace = execution.trace();
     result.failure = *execution.failure();
     result.preemptions = preemptions;
+    outcomes = outcomes_of(result.trace);
   };
 
   std::optional<ShrinkCost> best = attempt(choices);

@@ -50,10 +50,10 @@ struct ShrinkCost {
 
 inline constexpr size_t kDefaultShrinkExecutions = 2000;
 
-// Shrinks the failing schedule `choices` (the thread of each step) of `model`,
-// whose execution failed with `failure`. Runs at most `max_executions`
+// Shrinks the failing execution `trace` of `model` (its steps' threads and
+// outcomes), which failed with `failure`. Runs at most `max_executions`
 // executions.
-ShrinkResult shrink(ModelRunner& model, const std::vector<ThreadId>& choices,
+ShrinkResult shrink(ModelRunner& model, const std::vector<TraceStep>& trace,
                     const Failure& failure, const ExecutionLimits& limits = {},
                     size_t max_executions = kDefaultShrinkExecutions);
 

@@ -32,6 +32,19 @@ struct SchedulingPoint {
   const int32_t* spin_waker = nullptr;
 };
 
+// What a strategy sees when the operation of the step it just picked has
+// several possible outcomes (Execution::choose()).
+struct ChoicePoint {
+  // The thread performing the step (the one pick() returned last).
+  ThreadId thread = kNoThread;
+  // The step (0-based) whose operation chooses.
+  size_t step = 0;
+  // How many outcomes it can have (>= 2); the strategy returns one of
+  // 0..alternatives-1. Alternative 0 is what the operation did before it
+  // had a choice (e.g. notify_one waking the longest waiter).
+  int alternatives = 2;
+};
+
 // Builds the estimate Strategy::covered_fraction() describes, one node of
 // the current path at a time, root first.
 class CoveredFraction {
@@ -69,6 +82,14 @@ class Strategy {
   // rest of this execution repeats one it has explored, e.g. DPOR's
   // sleep-set-blocked executions).
   virtual ThreadId pick(const SchedulingPoint& point) = 0;
+
+  // Chooses the outcome of the operation of the step just picked, when it
+  // has several (a notify_one with several waiters wakes any one of them; a
+  // wait may wake spuriously). An exhaustive strategy explores every
+  // alternative of every such step. Returning a value outside
+  // 0..alternatives-1 ends the execution, like pick() returning a thread
+  // that cannot run.
+  virtual int choose(const ChoicePoint& point) = 0;
 
   // Called when an execution has ended, however it ended.
   virtual void end_execution() {}
