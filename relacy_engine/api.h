@@ -16,8 +16,9 @@
 //                       to rl::mo_*); compare_exchange_weak may fail spuriously.
 //   mutex               Relacy's mutex; try_lock never fails spuriously and a
 //                       second lock by the owner is RECURSION ON NON-RECURSIVE MUTEX.
-//   condition_variable  Relacy's condition variable with spurious wakeups off,
-//                       as under the scheduler: a lost notify is a DEADLOCK.
+//   condition_variable  Relacy's condition variable with spurious wakeups off
+//                       (the scheduler explores them; Relacy's full search with
+//                       them runs far longer): a lost notify is a DEADLOCK.
 //   check(), fail()     fail the Relacy test (USER ASSERT FAILED) with the
 //                       formatted message at the check's source line.
 //   thread              not available: Relacy fixes every test's thread count at
@@ -279,7 +280,7 @@ class condition_variable {
   using Location = std::source_location;
 
   explicit condition_variable(const char* name = "condition_variable") : name_(name) {
-    // No spurious wakeups: the scheduler simulates none either.
+    // No spurious wakeups (docs/condition_variables.md says why).
     impl_.init(false, rl::debug_info(name_, "constructor", 0));
   }
   ~condition_variable() { impl_.deinit(rl::debug_info(name_, "destructor", 0)); }
