@@ -621,5 +621,24 @@ checks=$((checks + 1))
 [[ "$(wc -l <"$TMP/err")" -eq 1 ]] && grep -qF "the scheduler runs at most 36 at once" "$TMP/err" ||
   fail "$last_cmd: stderr is not the one-line thread limit: $(cat "$TMP/err")"
 
+# --- condition variables: outcomes in schedule strings (docs/condition_variables.md).
+# T1 locks, sees an empty queue, and its `if`-guarded wait wakes spuriously
+# (outcome 1, written "1/1": thread 1, outcome 1): it takes from the empty queue.
+run replay 'queue.missed_wakeup:i1:v1:111/11'
+expect_rc 1
+expect_out "wait       queue.not_empty  wakes spuriously"
+expect_out "FAIL a consumer took an item from an empty queue"
+expect_out "replay 'queue.missed_wakeup:i1:v1:111/11'"
+run replay 'queue.missed_wakeup:i1:v1:111/11' --no-spurious-wakeups
+expect_usage_error "schedule does not fit: step 3 takes outcome 1, but its operation has only one"
+run replay 'queue.missed_wakeup:i1:v1:111/2'
+expect_usage_error "schedule does not fit: step 3 takes outcome 2, but its operation has 2 (0 to 1)"
+run replay 'queue.missed_wakeup:i1:v1:111/'
+expect_usage_error "malformed schedule: bad outcome after '1/' at choice position 2"
+run check queue.missed_wakeup --param items=1 --strategy dfs --all --no-spurious-wakeups
+expect_rc 1
+expect_out "4 of 6 executions fail"
+expect_out "--no-spurious-wakeups"
+
 echo "$checks checks, $failures failures"
 [[ "$failures" -eq 0 ]]
