@@ -232,7 +232,7 @@ TEST_CASE("notify_one may wake any waiter: the wrong-waiter deadlock is found by
     REQUIRE(replayed->failure.has_value());
     CHECK(replayed->failure->same_as(f.failure));
   }
-  for (const std::string& strategy : {"dfs", "dpor", "iterative"}) {
+  for (const char* strategy : {"dfs", "dpor", "iterative"}) {
     INFO(strategy);
     CheckResult fixed = test::check_with<WrongWaiter<true>>(strategy);
     INFO(format_check(fixed, {}));
