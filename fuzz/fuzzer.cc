@@ -12,7 +12,9 @@
 // ASAN_OPTIONS=... (as in tools/fuzz.sh) fuzzer -close_fd_mask=3 INPUT.
 // An unknown or missing target name ends the program with status 2 before
 // any input runs. The cli target runs in a new temporary directory (under
-// $TMPDIR, else /tmp), where its --json / --html files go.
+// $TMPDIR, else /tmp), where its --json / --html files go; it changes to it
+// before libFuzzer reads its arguments, so give it absolute paths (corpus,
+// inputs, -artifact_prefix).
 #include <unistd.h>
 
 #include <cstddef>

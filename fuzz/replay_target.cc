@@ -24,6 +24,7 @@
 //   - a bug: the report's verdict is FAIL, its `replay:` line holds the
 //     schedule given and the limits it ran with, and replaying that schedule
 //     again fails in the same way with the same FAIL line.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>

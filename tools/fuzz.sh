@@ -6,7 +6,9 @@
 # discovers go to a temporary copy): input and replay for a third of SECONDS
 # each, cli for the rest (default 60 in all). Exits non-zero on a build
 # failure, a crash, a hang, a sanitizer report or a broken contract, leaving
-# the input that did it in fuzz-artifacts/. Prints one
+# the input that did it and the binary in fuzz-artifacts/ (with the command
+# that reproduces it). `sources` follows the BUILD files of the libraries the
+# fuzzer links: a .cc file added there and missing here fails the link. Prints one
 # "consumer: fuzz ... PASSED|FAILED" line for the build and one per target,
 # which .ci/run counts.
 #
@@ -29,7 +31,11 @@ report() {
 export ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=0:alloc_dealloc_mismatch=0:detect_stack_use_after_return=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The slowest compiles first (cli/interleave_main.cc, CLI11, takes about 20 s
+# alone), so that two at a time end together.
 sources=(
+  cli/interleave_main.cc models/builtin.cc scheduler/reports/json_report.cc
+  scheduler/reports/progress.cc fuzz/replay_target.cc fuzz/cli_target.cc
   scheduler/runtime/crash.cc scheduler/runtime/execution.cc scheduler/runtime/race_detector.cc
   scheduler/runtime/stack_pool.cc scheduler/runtime/watchdog.cc
   scheduler/api/check.cc scheduler/api/condition_variable.cc scheduler/api/model.cc
@@ -38,11 +44,9 @@ sources=(
   scheduler/strategies/iterative.cc scheduler/strategies/pct.cc scheduler/strategies/portfolio.cc
   scheduler/strategies/random.cc scheduler/strategies/replay.cc scheduler/strategies/schedule.cc
   scheduler/strategies/shrink.cc scheduler/strategies/strategy.cc
-  scheduler/reports/explain.cc scheduler/reports/progress.cc scheduler/reports/report.cc
-  scheduler/reports/json_report.cc scheduler/reports/html_report.cc
-  native/engine.cc relacy_engine/format.cc cli/numeric.cc cli/interleave_main.cc
-  models/builtin.cc
-  fuzz/fuzzer.cc fuzz/input_target.cc fuzz/replay_target.cc fuzz/cli_target.cc
+  scheduler/reports/explain.cc scheduler/reports/report.cc scheduler/reports/html_report.cc
+  native/engine.cc relacy_engine/format.cc cli/numeric.cc
+  fuzz/fuzzer.cc fuzz/input_target.cc
 )
 # -fsanitize=fuzzer on every object gives libFuzzer coverage of all of them;
 # vptr is off as in .bazelrc's build:asan; source_location_clang14.h gives clang
@@ -85,7 +89,12 @@ for target in input replay cli; do
   status=$?
   grep -E "^Done [0-9]+ runs" "$run_log" | tail -n 1 | sed "s/^/$target: /"
   report "$target for ${budget} s ($what)" $status "$run_log"
-  [ $status -eq 0 ] || failed=$((failed + 1))
+  if [ $status -ne 0 ]; then
+    failed=$((failed + 1))
+    cp "$tmp/fuzzer" fuzz-artifacts/fuzzer
+    echo "    reproduce: INTERLEAVE_FUZZ_TARGET=$target ASAN_OPTIONS=$ASAN_OPTIONS" \
+      "$root/fuzz-artifacts/fuzzer -close_fd_mask=3 $root/fuzz-artifacts/$target-<file>"
+  fi
 done
 [ $failed -eq 0 ] && rmdir fuzz-artifacts 2>/dev/null
 [ $failed -eq 0 ]
