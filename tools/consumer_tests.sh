@@ -9,7 +9,8 @@
 #     through find_package, and a program built with pkg-config alone;
 #   - examples/consumer_cmake again through add_subdirectory;
 #   - the README's quick start, followed literally (tools/readme_quickstart_test.sh);
-#   - a 60-second libFuzzer run over the input parsers (tools/fuzz.sh).
+#   - a 60-second libFuzzer run (tools/fuzz.sh): input parsers, replay of
+#     fuzzed schedules, the command line.
 # Prints one line per result, "consumer: NAME PASSED" or "consumer: NAME FAILED"
 # (with the end of its log), which .ci/run counts; exits 1 if any failed.
 #

@@ -1,7 +1,6 @@
-// libFuzzer target over the text a user types or pastes: schedule strings
-// (Schedule::parse) and numeric option values (cli/numeric.h).
-//
-//   tools/fuzz.sh [SECONDS]      build with clang (ASan + UBSan) and run
+// The fuzz target over the text a user types or pastes: schedule strings
+// (Schedule::parse) and numeric option values (cli/numeric.h). Part of
+// fuzz/fuzzer.cc (INTERLEAVE_FUZZ_TARGET=input); tools/fuzz.sh runs it.
 //
 // Besides "no crash, no hang, no sanitizer report", it checks the contracts:
 //   - a schedule that parses prints (to_string) as a string that parses to
@@ -14,23 +13,17 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "cli/numeric.h"
+#include "fuzz/contract.h"
+#include "fuzz/targets.h"
 #include "scheduler/strategies/schedule.h"
 
+namespace interleave::fuzz {
+
 namespace {
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-
-void require_one_line(const std::string& message) {
-  require(!message.empty());
-  for (unsigned char c : message) require(c >= 0x20 && c != 0x7f);
-}
 
 void schedule_round_trip(std::string_view text) {
   auto parsed = interleave::Schedule::parse(text);
@@ -49,8 +42,8 @@ void schedule_round_trip(std::string_view text) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0) return 0;
+void fuzz_input(const uint8_t* data, size_t size) {
+  if (size == 0) return;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 5) {
     case 0:
@@ -90,5 +83,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
   }
-  return 0;
 }
+
+}  // namespace interleave::fuzz

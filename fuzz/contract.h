@@ -1,0 +1,23 @@
+// What every fuzz target of fuzz/fuzzer.cc checks besides "no crash, no hang,
+// no sanitizer report": a broken contract aborts, which libFuzzer reports as
+// a crash and saves the input for.
+#pragma once
+
+#include <cstdlib>
+#include <string_view>
+
+namespace interleave::fuzz {
+
+// Aborts unless `condition` holds.
+inline void require(bool condition) {
+  if (!condition) std::abort();
+}
+
+// A message meant to be one line: not empty, no control character (so input
+// echoed in it can neither split the line nor drive a terminal).
+inline void require_one_line(std::string_view message) {
+  require(!message.empty());
+  for (unsigned char c : message) require(c >= 0x20 && c != 0x7f);
+}
+
+}  // namespace interleave::fuzz
