@@ -97,6 +97,29 @@ TEST_CASE("parse reads what to_string writes", "[schedule]") {
   }
 }
 
+TEST_CASE("outcomes: written after a slash, never inside a run, and read back", "[schedule]") {
+  Schedule s = make("m", {}, concat({repeat(0, 6), {1, 1}, repeat(2, 5)}));
+  s.alternatives = {0, 0, 0, 0, 0, 0, 0, 2};  // step 8 (T1) took outcome 2
+  CHECK(s.to_string() == "m::v1:0{6}11/22{5}");
+  s.alternatives = {0, 0, 1};  // inside the run of T0: it splits there
+  CHECK(s.to_string() == "m::v1:000/1000112{5}");
+  s.alternatives.assign(13, 0);
+  s.alternatives[12] = 35;
+  CHECK(s.to_string() == "m::v1:0{6}1122222/z");
+  for (const char* text : {"m::v1:0{6}11/22{5}", "m::v1:000/1000112{5}", "m::v1:0{6}1122222/z"}) {
+    CAPTURE(text);
+    auto parsed = Schedule::parse(text);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->choices.size() == 13);
+    CHECK(parsed->to_string() == text);
+  }
+  // A slash needs one digit 1-z after it, and follows a single step.
+  CHECK_THAT(Schedule::parse("m::v1:01/").error(), Contains("bad outcome after '1/'"));
+  CHECK_THAT(Schedule::parse("m::v1:01/0").error(), Contains("bad outcome after '1/'"));
+  CHECK_THAT(Schedule::parse("m::v1:01/!").error(), Contains("bad outcome after '1/'"));
+  CHECK_THAT(Schedule::parse("m::v1:0{5}/1").error(), Contains("is not a thread digit"));
+}
+
 TEST_CASE("parse expands counts and tolerates quotes and whitespace", "[schedule]") {
   auto p = Schedule::parse("m:t2:v1:0{12}1");
   REQUIRE(p.ok());
@@ -183,6 +206,11 @@ TEST_CASE("Registry::replay rejects missing, unknown and out-of-range parameters
 
   std::string unknown = replay_error("counter.racy:t2,i1,x3:v1:0110");
   CHECK_THAT(unknown, Contains("no parameter 'x'"));
+  // A name with a control character is echoed escaped, on one line (found by
+  // the replay fuzzer).
+  std::string control = replay_error("counter.racy:t4,i\x03" "1:v1:00001");
+  CHECK_THAT(control, Contains("no parameter 'i\\x03'"));
+  for (char c : control) CHECK(static_cast<unsigned char>(c) >= 0x20);
 
   std::string range = replay_error("counter.racy:t9,i1:v1:0110");
   CHECK_THAT(range, Contains("threads=9"));

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "scheduler/runtime/escape.h"
+
 namespace interleave {
 
 ParamSpec threads_param(int64_t default_value, int64_t max) {
@@ -39,9 +41,9 @@ Expected<Params> Params::build(const std::string& model, const std::vector<Param
     size_t i = 0;
     while (i < specs.size() && (by_key ? specs[i].key : specs[i].name) != name) ++i;
     if (i == specs.size()) {
-      return Error{fmt::format("{} has no parameter '{}'", model, name)};
+      return Error{fmt::format("{} has no parameter '{}'", model, echo_input(name))};
     }
-    if (given[i]) return Error{fmt::format("parameter '{}' given twice", name)};
+    if (given[i]) return Error{fmt::format("parameter '{}' given twice", echo_input(name))};
     given[i] = true;
     const ParamSpec& spec = specs[i];
     if (value < spec.min || value > spec.max) {
