@@ -9,8 +9,12 @@
 #     through find_package, and a program built with pkg-config alone;
 #   - examples/consumer_cmake again through add_subdirectory;
 #   - the README's quick start, followed literally (tools/readme_quickstart_test.sh);
-#   - a 60-second libFuzzer run (tools/fuzz.sh): input parsers, replay of
+#   - a 30-second libFuzzer run (tools/fuzz.sh): input parsers, replay of
 #     fuzzed schedules, the command line.
+# The Bazel consumer and the Bazel quick start share a disk cache
+# (INTERLEAVE_CI_DISK_CACHE): both compile @interleave with the same actions,
+# so the second reuses the first's objects (CI time only; each still starts
+# from a fresh output base).
 # Prints one line per result, "consumer: NAME PASSED" or "consumer: NAME FAILED"
 # (with the end of its log), which .ci/run counts; exits 1 if any failed.
 #
@@ -21,6 +25,7 @@ root=$PWD
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 jobs=${CONSUMER_JOBS:-2}
+export INTERLEAVE_CI_DISK_CACHE=${INTERLEAVE_CI_DISK_CACHE:-$tmp/bazel-disk-cache}
 failed=0
 
 # result NAME STATUS [LOG]: reports one result.
@@ -95,7 +100,8 @@ ctest_results() {
 
 bazel_consumer() {
   local dir=examples/consumer_bazel log="$tmp/bazel_consumer.log"
-  (cd "$dir" && bazel test --nosandbox_debug --test_output=errors //...) >"$log" 2>&1
+  (cd "$dir" && bazel test --nosandbox_debug --disk_cache="$INTERLEAVE_CI_DISK_CACHE" \
+                 --test_output=errors //...) >"$log" 2>&1
   local status=$?
   local lines
   lines=$(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)' "$log")
@@ -109,7 +115,7 @@ bazel_consumer() {
     [ "$status" -eq 0 ] || result "bazel consumer test" "$status" "$log"
   fi
   replay_check bazel_replay "$dir" "torn read" \
-    bazel run --nosandbox_debug //:rwlock_racy_as_if_correct
+    bazel run --nosandbox_debug --disk_cache="$INTERLEAVE_CI_DISK_CACHE" //:rwlock_racy_as_if_correct
   (cd "$dir" && bazel shutdown) >/dev/null 2>&1
 }
 
@@ -166,7 +172,7 @@ for part in "${parts[@]}"; do
     bazel) bazel_consumer ;;
     cmake) cmake_builds ;;
     quickstart) tools/readme_quickstart_test.sh || failed=$((failed + 1)) ;;
-    fuzz) tools/fuzz.sh 60 || failed=$((failed + 1)) ;;
+    fuzz) tools/fuzz.sh 30 || failed=$((failed + 1)) ;;
     *) echo "usage: tools/consumer_tests.sh [bazel|cmake|quickstart|fuzz]..." >&2; exit 2 ;;
   esac
 done
