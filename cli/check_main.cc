@@ -14,6 +14,7 @@
 //                    [--watchdog SECONDS]   (bazel run //pkg:test -- replay '...')
 // Numbers are read as cli/numeric.h says.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,6 +98,21 @@ int main(int argc, char** argv) {
     values.push_back(std::move(*param));
   }
   options.strategy = strategy;
+  // A sharded test (interleave_test's shard_count): Bazel says which part.
+  if (const char* total = std::getenv("TEST_TOTAL_SHARDS")) {
+    const char* index = std::getenv("TEST_SHARD_INDEX");
+    auto shard = interleave::cli::parse_shard(fmt::format("{}/{}", index ? index : "", total));
+    if (!shard) return usage_error(fmt::format("Bazel's test sharding: {}", shard.error()));
+    if (shard->second > 1 && expect != "pass") {
+      return usage_error("a sharded check must expect pass: a bug lies in one shard's part only");
+    }
+    options.shard_index = shard->first;
+    options.shard_count = shard->second;
+    // Tells Bazel this test understands sharding.
+    if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) {
+      if (std::FILE* f = std::fopen(status, "w")) std::fclose(f);
+    }
+  }
   auto result = interleave_models().check(model, values, options);
   if (!result) return usage_error(result.error());
   fmt::print("{}", interleave::format_check(*result, options));

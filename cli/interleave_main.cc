@@ -6,7 +6,7 @@
 //                 [--seed S] [--depth d] [--executions N] [--seconds S]
 //                 [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
 //                 [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
-//                 [--no-probes]
+//                 [--no-probes] [--shard I/K]
 //   PROGRAM replay SCHEDULE [--max-steps N] [--full-trace] [--json FILE]
 //                  [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
 //   check and replay also take --stack-size BYTES and --watchdog SECONDS
@@ -260,6 +260,11 @@ int interleave_main(const Program& program, int argc, char** argv) {
   constexpr const char* kNoSpuriousWakeups =
       "never let a condition-variable wait without a predicate wake up without a notify";
   check->add_flag("--no-spurious-wakeups", no_spurious_wakeups, kNoSpuriousWakeups);
+  int shard_index = 0;
+  int shard_count = 1;
+  cli::add_shard(check, shard_index, shard_count,
+                 "dfs, bounded: explore part I (0-based) of K disjoint parts of the search; the "
+                 "parts' counts add up to the whole (docs/reference.md, \"Sharded checks\")");
   bool no_probes = false;
   check->add_flag("--no-probes", no_probes,
                   "dpor, dfs: run only the exhaustive search, without the random probes mixed "
@@ -344,6 +349,8 @@ int interleave_main(const Program& program, int argc, char** argv) {
   options.limits.detect_spins = !no_spin_detection;
   options.limits.spurious_wakeups = !no_spurious_wakeups;
   options.probes = !no_probes;
+  options.shard_index = shard_index;
+  options.shard_count = shard_count;
   options.full_trace = full_trace;
   options.replay_command = command + " replay";
 

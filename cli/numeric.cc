@@ -159,6 +159,18 @@ Expected<std::pair<std::string, int64_t>> parse_param(std::string_view text) {
   return std::pair<std::string, int64_t>(std::string(name), *value);
 }
 
+Expected<std::pair<int, int>> parse_shard(std::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    return Error{fmt::format("--shard '{}' is not I/K (shard I of K, from 0)", echo_input(text))};
+  }
+  auto count = parse_count("--shard's K", text.substr(slash + 1), 1, kMaxShards);
+  if (!count) return Error{count.error()};
+  auto index = parse_count("--shard's I", text.substr(0, slash), 0, *count - 1);
+  if (!index) return Error{index.error()};
+  return std::pair<int, int>(static_cast<int>(*index), static_cast<int>(*count));
+}
+
 Expected<std::string> parse_output_file(std::string_view option, std::string_view text) {
   if (text.empty()) return empty_value(option, "a file name");
   return std::string(text);

@@ -55,6 +55,11 @@ Expected<double> parse_seconds(std::string_view option, std::string_view text,
 // an integer VALUE (parse_integer's rules; the model checks its range).
 Expected<std::pair<std::string, int64_t>> parse_param(std::string_view text);
 
+// "--shard I/K": part I (0-based) of K parts of the search, 0 <= I < K,
+// 1 <= K <= kMaxShards, both decimal (parse_count's rules).
+inline constexpr uint64_t kMaxShards = 1'000'000;
+Expected<std::pair<int, int>> parse_shard(std::string_view text);
+
 // A file to write (--json, --html): any non-empty name.
 Expected<std::string> parse_output_file(std::string_view option, std::string_view text);
 

@@ -66,4 +66,19 @@ inline CLI::Option* add_output_file(CLI::App* app, const std::string& name, std:
       ->type_name("FILE");
 }
 
+// --shard I/K (parse_shard) into `index` and `count`.
+inline CLI::Option* add_shard(CLI::App* app, int& index, int& count, const std::string& help) {
+  return app
+      ->add_option_function<std::string>(
+          "--shard",
+          [&index, &count](const std::string& text) {
+            auto value = parse_shard(text);
+            if (!value) throw CLI::ValidationError(value.error());
+            index = value->first;
+            count = value->second;
+          },
+          help)
+      ->type_name("I/K");
+}
+
 }  // namespace interleave::cli

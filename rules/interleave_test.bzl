@@ -22,10 +22,25 @@ the command that replays the failing schedule locally:
 before it has explored every schedule fails the test, with a line naming the
 budget to raise: an incomplete check neither passes nor finds the bug.
 `max_steps` (0: the default) bounds each execution.
+
+`shard_count = K` splits the exhaustive search into K disjoint parts that
+Bazel runs as K shards of the test, in parallel locally or on remote
+executors (Bazel's TEST_TOTAL_SHARDS / TEST_SHARD_INDEX protocol; each shard
+is `check --shard I/K`). The parts' executions add up to the unsharded count.
+It needs `strategy = "dfs"` or `"bounded"` (DPOR cannot be sharded yet) and
+`expect = "pass"` (a bug lies in one shard's part only).
 """
 
 def interleave_test(name, model, registry, params = {}, strategy = "dpor", expect = "pass",
-                    executions = 0, seconds = 0, max_steps = 0, **kwargs):
+                    executions = 0, seconds = 0, max_steps = 0, shard_count = 0, **kwargs):
+    if shard_count:
+        if strategy not in ["dfs", "bounded"]:
+            fail("interleave_test %s: shard_count needs strategy = \"dfs\" or \"bounded\" " % name +
+                 "(DPOR cannot be sharded yet), not \"%s\"" % strategy)
+        if expect != "pass":
+            fail("interleave_test %s: shard_count needs expect = \"pass\" " % name +
+                 "(a bug lies in one shard's part only)")
+        kwargs["shard_count"] = shard_count
     args = ["--model", model, "--strategy", strategy, "--expect", expect]
     for key, value in params.items():
         args += ["--param", "%s=%d" % (key, value)]

@@ -640,5 +640,23 @@ expect_rc 1
 expect_out "4 of 6 executions fail"
 expect_out "--no-spurious-wakeups"
 
+# --- sharded checks: parts that add up (docs/reference.md, "Sharded checks").
+total=0
+for i in 0 1 2; do
+  run check counter.locked --threads 3 --iters 2 --strategy dfs --shard "$i/3"
+  expect_rc 0
+  expect_out "of shard $i/3"
+  n=$(sed -n 's/^PASS no bug found: explored all \([0-9]*\) executions of shard.*/\1/p' <<<"$out")
+  total=$((total + ${n:-0}))
+done
+checks=$((checks + 1))
+[[ "$total" -eq 90 ]] || fail "the three shards of counter.locked 3x2 explored $total executions, not 90"
+for bad in "3/3" "1/0" "a/2" "1" "-1/2" "" "0/1000001"; do
+  run check counter.locked --strategy dfs --shard "$bad"
+  expect_usage_error "--shard"
+done
+run check counter.locked --shard 0/2
+expect_usage_error "--shard works with --strategy dfs or bounded, not dpor"
+
 echo "$checks checks, $failures failures"
 [[ "$failures" -eq 0 ]]

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "scheduler/reports/explain.h"
@@ -98,6 +99,9 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"failing_executions", r.failing_executions},
       {"pruned_executions", r.pruned_executions},
       {"probe_executions", r.probe_executions},
+      {"shard", r.shard_count > 1 ? json(fmt::format("{}/{}", r.shard_index, r.shard_count))
+                                  : json(nullptr)},
+      {"other_shards", r.other_shards},
       {"total_steps", r.total_steps},
       {"seconds", r.seconds},
       {"exhaustive", r.exhaustive},

@@ -11,6 +11,9 @@ BoundedStrategy::BoundedStrategy(int max_preemptions) : bound_(max_preemptions) 
 bool BoundedStrategy::begin_execution() {
   depth_ = 0;
   preemptions_ = 0;
+  branchings_ = 0;
+  shard_hash_ = 0x9e3779b97f4a7c15ull;
+  skipped_ = false;
   if (!error().empty()) return false;
   if (!started_) {
     started_ = true;
@@ -47,6 +50,7 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
       return kNoThread;
     }
     if (preempts(b, b.chosen)) ++preemptions_;
+    if (!in_shard(b, depth_ - 1)) return kNoThread;
     return b.chosen;
   }
   const bool can_continue = point.current != kNoThread && runnable.contains(point.current);
@@ -62,9 +66,30 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
   }
   path_.push_back(b);
   ++depth_;
+  if (!in_shard(b, depth_ - 1)) return kNoThread;
   // The first choice continues the previous thread when it can: never a
   // preemption.
   return b.chosen;
+}
+
+bool BoundedStrategy::in_shard(const Branch& b, size_t depth) {
+  if (shard_count_ == 1 || b.alternatives < 2 || branchings_ >= kShardDepth) return true;
+  // SplitMix64-style mixing of (depth, thread) into the hash.
+  uint64_t x = shard_hash_ ^ ((static_cast<uint64_t>(depth) << 8) | static_cast<uint64_t>(b.chosen));
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  shard_hash_ = x ^ (x >> 31);
+  if (++branchings_ < kShardDepth) return true;
+  // The part is decided: below here, every execution is this part's or none is.
+  skipped_ = static_cast<int>(shard_hash_ % static_cast<uint64_t>(shard_count_)) != shard_index_;
+  return !skipped_;
+}
+
+void BoundedStrategy::end_execution() {
+  // An execution with fewer branching steps: decided by the ones it had.
+  if (shard_count_ > 1 && branchings_ < kShardDepth) {
+    skipped_ = static_cast<int>(shard_hash_ % static_cast<uint64_t>(shard_count_)) != shard_index_;
+  }
 }
 
 int BoundedStrategy::choose(const ChoicePoint& point) {

@@ -45,6 +45,22 @@ class BoundedStrategy : public Strategy {
   int bound() const { return bound_; }
   int preemption_bound() const override { return bound_; }
   std::string coverage(uint64_t executions) const override;
+
+  // Sharding: splits the search into `count` disjoint parts and explores
+  // part `index` (0-based) only. An execution's part is a hash of the threads
+  // chosen at its first kShardDepth branching steps (steps with more than one
+  // thread to run), so it is decided a few steps in: an execution that
+  // reaches a branching step of another part is cut there (skipped(), the
+  // part below left to that shard), and one that ends sooner is skipped if
+  // its choices hash to another part. Every execution of the unsharded search
+  // falls in exactly one part: the parts' counts add up to the whole.
+  void set_shard(int index, int count) {
+    shard_index_ = index;
+    shard_count_ = count;
+  }
+  static constexpr int kShardDepth = 6;
+  bool skipped() const override { return skipped_; }
+  void end_execution() override;
   // Whether some schedule was left out because it needs more than K
   // preemptions (so far, over every execution explored).
   bool cut() const { return cut_; }
@@ -93,6 +109,18 @@ class BoundedStrategy : public Strategy {
   bool started_ = false;
   // Whether begin_execution() has found nothing left to explore.
   bool finished_ = false;
+
+  // Sharding (set_shard()): this search's part and the number of parts.
+  int shard_index_ = 0;
+  int shard_count_ = 1;
+  // The current execution's branching steps so far (up to kShardDepth) and
+  // the hash of their choices; whether it belongs to another part.
+  int branchings_ = 0;
+  uint64_t shard_hash_ = 0;
+  bool skipped_ = false;
+  // Folds branch `b`, at depth `depth`, into the current execution's part;
+  // false once the execution turns out to belong to another part.
+  bool in_shard(const Branch& b, size_t depth);
 };
 
 }  // namespace interleave

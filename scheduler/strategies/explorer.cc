@@ -100,6 +100,8 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   result.model = spec.name;
   result.params = params;
   result.strategy = std::string(strategy.name());
+  result.shard_index = options.shard_index;
+  result.shard_count = options.shard_count;
   result.error = spec_problem(spec);
   if (!result.error.empty()) return result;
 
@@ -140,9 +142,13 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
       break;
     }
     Outcome outcome = execution.run(model, strategy);
+    result.total_steps += execution.steps();
+    if (strategy.skipped()) {
+      ++result.other_shards;  // another shard's execution: not counted here
+      continue;
+    }
     uint64_t& counted = strategy.probing() ? result.probe_executions : result.executions;
     ++counted;
-    result.total_steps += execution.steps();
     if (outcome == Outcome::kStopped) {
       --counted;
       if (!execution.error().empty()) {
@@ -207,6 +213,27 @@ Expected<std::unique_ptr<Strategy>> make_strategy(const CheckOptions& options) {
   const int k = options.preemptions;
   if (k < -1) return Error{fmt::format("preemption bound {} must not be negative", k)};
   const bool bounded = k >= 0;
+  if (options.shard_count < 1 || options.shard_index < 0 ||
+      options.shard_index >= options.shard_count) {
+    return Error{fmt::format("shard {}/{} does not exist: shards are 0/K to K-1/K",
+                             options.shard_index, options.shard_count)};
+  }
+  if (options.shard_count > 1) {
+    // Sharded: a plain tree search, no probes (each shard would repeat them).
+    if (name != "dfs" && name != "bounded" && !(name == "dpor" && bounded)) {
+      return Error{fmt::format("--shard works with --strategy dfs or bounded, not {} (sharding "
+                               "DPOR is not built yet)",
+                               name)};
+    }
+    std::unique_ptr<BoundedStrategy> tree;
+    if (name == "dfs" && !bounded) {
+      tree.reset(new DfsStrategy());
+    } else {
+      tree.reset(new BoundedStrategy(bounded ? k : CheckOptions::kDefaultPreemptions));
+    }
+    tree->set_shard(options.shard_index, options.shard_count);
+    return std::unique_ptr<Strategy>(std::move(tree));
+  }
   if (name == "dfs" || name == "dpor" || name == "bounded") {
     // A bound given to DFS or DPOR selects bounded DFS.
     if (bounded) return std::unique_ptr<Strategy>(new BoundedStrategy(k));

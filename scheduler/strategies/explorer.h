@@ -49,6 +49,13 @@ struct CheckOptions {
   // unchanged; off with `all` (failing counts are the search's alone).
   bool probes = true;
 
+  // Sharding (--shard I/K): explore part `shard_index` (0-based) of
+  // `shard_count` disjoint parts of the search (BoundedStrategy::set_shard);
+  // the parts' execution counts add up to the unsharded count. "dfs" and
+  // "bounded" only, without probes.
+  int shard_index = 0;
+  int shard_count = 1;
+
   // Budget, honoured by explore() for every strategy: stop after this many
   // executions (of the strategy's own; probes are not counted) / seconds
   // (0: no limit). "random" and "pct" never finish on
@@ -116,6 +123,12 @@ struct CheckResult {
   // spurious wakeup led back to the same wait unchanged
   // (Execution::woke_spuriously()); not in `executions`.
   uint64_t pruned_executions = 0;
+  // In a sharded search (CheckOptions::shard_count > 1): the shard, and the
+  // executions cut or skipped because they belong to another shard's part
+  // (not in `executions`; each cut one stands for a subtree of that part).
+  int shard_index = 0;
+  int shard_count = 1;
+  uint64_t other_shards = 0;
   // Randomised executions run beside the exhaustive search to find shallow
   // bugs early (CheckOptions::probes); not in `executions`.
   uint64_t probe_executions = 0;

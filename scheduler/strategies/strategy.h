@@ -98,6 +98,11 @@ class Strategy {
   // without error, has covered every schedule of the model.
   virtual bool exhaustive() const = 0;
 
+  // True when the execution just run belongs to another shard of a sharded
+  // search (bounded.h's set_shard()): it is not counted, and its failures are
+  // that shard's to report. Asked after the execution has ended.
+  virtual bool skipped() const { return false; }
+
   // True while the current execution is a probe: an extra execution beside
   // an exhaustive search (portfolio.h) that the search's counts leave out.
   virtual bool probing() const { return false; }
