@@ -3,8 +3,9 @@
 #   - examples/consumer_bazel: a separate Bazel workspace (local_repository +
 #     interleave_dependencies()): its tests, and a failing check whose printed
 #     replay command, pasted, reproduces the failure;
-#   - the CMake build of interleave itself (every test of the BUILD files, and
-#     the checks of checks/BUILD), with the same sources as Bazel's;
+#   - the CMake build of interleave itself, with the same sources as Bazel's
+#     (it configures every test of the BUILD files; it builds and runs those
+#     that exercise what only CMake wires up: Bazel runs the whole suite);
 #   - `cmake --install` to a temporary prefix, then examples/consumer_cmake
 #     through find_package, and a program built with pkg-config alone;
 #   - examples/consumer_cmake again through add_subdirectory;
@@ -41,10 +42,11 @@ result() {
 
 # step NAME COMMAND...: runs the command (output in $tmp/NAME.log), reports it.
 step() {
-  local name=$1 log="$tmp/${1//[^A-Za-z0-9_.-]/_}.log"
+  local name=$1 log="$tmp/${1//[^A-Za-z0-9_.-]/_}.log" start=$SECONDS
   shift
   "$@" >"$log" 2>&1
   result "$name" $? "$log"
+  echo "  ($name: $((SECONDS - start)) s)"
   return 0
 }
 
@@ -80,10 +82,11 @@ replay_check() {
   result "$name" $? "$log"
 }
 
-# ctest_results NAME BUILD_DIR: runs ctest there; one result per test.
+# ctest_results NAME BUILD_DIR [REGEX]: runs ctest there (the tests whose
+# names match REGEX, if given); one result per test.
 ctest_results() {
   local name=$1 dir=$2 log="$tmp/$1.ctest.log"
-  ctest --test-dir "$dir" -j"$jobs" --output-on-failure >"$log" 2>&1
+  ctest --test-dir "$dir" -j"$jobs" --output-on-failure ${3:+-R "$3"} >"$log" 2>&1
   local status=$?
   local lines
   lines=$(grep -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: ' "$log")
@@ -122,8 +125,18 @@ bazel_consumer() {
 cmake_builds() {
   local build="$tmp/cmake" prefix="$tmp/prefix"
   step "cmake configure" cmake -S . -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
-  step "cmake build" cmake --build "$build" -j"$jobs"
-  ctest_results cmake "$build"
+  # What the CMake build has of its own, not the whole suite again (Bazel runs
+  # that): the installed libraries and CLI, and the tests that exercise what
+  # only CMake wires up: each link (Catch2, GoogleTest, nlohmann-json, Relacy),
+  # interleave_add_check and interleave_add_binary, a test with its own main.
+  local self_tests="numeric_test schedule_test json_report_test catch2_test gtest_matchers_test
+    relacy_crosscheck_test bank_test bad_models_test check_counter_locked
+    check_counter_racy_finds_bug tickets_fetch_add_check"
+  step "cmake build" cmake --build "$build" -j"$jobs" --target interleave interleave_check_main \
+    interleave_main interleave_relacy_runtime interleave_cli tickets_cli $self_tests
+  local regex
+  regex="^($(tr -s ' \n' '|' <<<"$self_tests" | sed 's/|$//')|user_cli_test)$"
+  ctest_results cmake "$build" "$regex"
 
   # Both builds compile the same .cc files (CMake reads them from the BUILD files).
   step "cmake and bazel compile the same sources" compare_sources "$build/compile_commands.json"
