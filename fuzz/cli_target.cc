@@ -202,18 +202,6 @@ std::vector<std::string> replay_arguments(const std::string& out) {
   return args;
 }
 
-std::string first_line_starting(const std::string& text, std::string_view prefix) {
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + at, end - at);
-    if (line.starts_with(prefix)) return std::string(line);
-    at = end + 1;
-  }
-  return {};
-}
-
 void require_contract(const Captured& run) {
   require(run.status >= 0 && run.status <= 3);
   if (run.status == 2) {
@@ -268,7 +256,7 @@ void fuzz_cli(const uint8_t* data, size_t size) {
     const Captured again = run_captured(replay_arguments(run.out));
     require_contract(again);
     require(again.status == 1);
-    require(first_line_starting(again.out, "FAIL ") == first_line_starting(run.out, "FAIL "));
+    require(line_starting(again.out, "FAIL ") == line_starting(run.out, "FAIL "));
   }
 }
 

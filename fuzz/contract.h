@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 namespace interleave::fuzz {
@@ -18,6 +19,20 @@ inline void require(bool condition) {
 inline void require_one_line(std::string_view message) {
   require(!message.empty());
   for (unsigned char c : message) require(c >= 0x20 && c != 0x7f);
+}
+
+// The first line of `text` that starts with `prefix`, without its newline;
+// empty if there is none (a report's "FAIL ", "PASS " or "replay: " line).
+inline std::string line_starting(const std::string& text, std::string_view prefix) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    if (line.starts_with(prefix)) return std::string(line);
+    at = end + 1;
+  }
+  return {};
 }
 
 }  // namespace interleave::fuzz

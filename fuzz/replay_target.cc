@@ -117,20 +117,6 @@ CheckOptions report_options() {
 // What the report's `replay:` line has after the quoted schedule.
 constexpr std::string_view kReplayOptions = " --max-steps 2000 --watchdog 0.25";
 
-// The line of `report` that starts with `prefix` (the first one), without
-// its newline; empty if there is none.
-std::string line_starting(const std::string& report, std::string_view prefix) {
-  size_t at = 0;
-  while (at < report.size()) {
-    size_t end = report.find('\n', at);
-    if (end == std::string::npos) end = report.size();
-    std::string_view line(report.data() + at, end - at);
-    if (line.starts_with(prefix)) return std::string(line);
-    at = end + 1;
-  }
-  return {};
-}
-
 // The schedule built from the bytes (form 0).
 std::string built_schedule(const uint8_t* data, size_t size) {
   const auto& models = fuzz_registry().models();

@@ -129,14 +129,12 @@ cmake_builds() {
   # that): the installed libraries and CLI, and the tests that exercise what
   # only CMake wires up: each link (Catch2, GoogleTest, nlohmann-json, Relacy),
   # interleave_add_check and interleave_add_binary, a test with its own main.
-  local self_tests="numeric_test schedule_test json_report_test catch2_test gtest_matchers_test
+  local self_tests=(numeric_test schedule_test json_report_test catch2_test gtest_matchers_test
     relacy_crosscheck_test bank_test bad_models_test check_counter_locked
-    check_counter_racy_finds_bug tickets_fetch_add_check"
+    check_counter_racy_finds_bug tickets_fetch_add_check)
   step "cmake build" cmake --build "$build" -j"$jobs" --target interleave interleave_check_main \
-    interleave_main interleave_relacy_runtime interleave_cli tickets_cli $self_tests
-  local regex
-  regex="^($(tr -s ' \n' '|' <<<"$self_tests" | sed 's/|$//')|user_cli_test)$"
-  ctest_results cmake "$build" "$regex"
+    interleave_main interleave_relacy_runtime interleave_cli tickets_cli "${self_tests[@]}"
+  ctest_results cmake "$build" "^($(IFS='|'; echo "${self_tests[*]}")|user_cli_test)$"
 
   # Both builds compile the same .cc files (CMake reads them from the BUILD files).
   step "cmake and bazel compile the same sources" compare_sources "$build/compile_commands.json"

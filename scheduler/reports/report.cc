@@ -310,16 +310,16 @@ std::string pass_verdict(const CheckResult& r) {
                        format_duration(r.seconds));
   }
   if (r.exhaustive) {
-    std::string pruned = r.pruned_executions == 0
-                             ? ""
-                             : fmt::format(" and {} cut short as repeats", r.pruned_executions);
+    std::string besides = r.pruned_executions == 0
+                              ? ""
+                              : fmt::format(" and {} cut short as repeats", r.pruned_executions);
     if (r.shard_count > 1) {
       // What this shard covered: its part; the other parts are other runs'.
-      pruned += fmt::format(" of shard {}/{} ({} left to the other shards)", r.shard_index,
-                            r.shard_count, r.other_shards);
+      besides += fmt::format(" of shard {}/{} ({} left to the other shards)", r.shard_index,
+                             r.shard_count, r.other_shards);
     }
     return fmt::format("PASS no bug found: explored all {} executions{} ({}{} steps, {})",
-                       r.executions, pruned, probes_counted(r), r.total_steps,
+                       r.executions, besides, probes_counted(r), r.total_steps,
                        format_duration(r.seconds));
   }
   // What was covered: "in 4 executions within 1 preemption", "in 1000

@@ -354,9 +354,9 @@ int Execution::choose(int alternatives) {
   TraceStep& step = trace_.back();
   const int taken = strategy_->choose(ChoicePoint{step.thread, trace_.size() - 1, alternatives});
   if (taken < 0 || taken >= alternatives) {
-    // The strategy ends the execution at the next scheduling point: with its
-    // error (a schedule that does not fit says why), or else as pruned.
-    if (strategy_->error().empty()) pruned_ = true;
+    // The strategy ends the execution: it finishes quietly, as pruned, and
+    // the strategy's error (a schedule that does not fit) says why, if any.
+    pruned_ = true;
     return 0;
   }
   step.alternatives = static_cast<uint8_t>(alternatives);
@@ -366,7 +366,6 @@ int Execution::choose(int alternatives) {
 
 ThreadId Execution::choose_next() {
   if (failure_ || !error_.empty()) return kNoThread;
-  if (!strategy_->error().empty()) return kNoThread;  // e.g. set by choose()
   if (enabled_.empty() && !yield_held_.empty()) {
     // Threads held after a yield wait for others' progress; with nobody
     // else to run they go on (and a loop of theirs that reads only unchanged

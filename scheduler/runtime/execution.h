@@ -162,7 +162,8 @@ class Execution {
   // explores each) and records the answer in the step. Returns 0 when there
   // is nothing to choose (alternatives <= 1), during teardown and in a pruned
   // execution; when the strategy's answer is out of range (a schedule that
-  // does not fit) the execution is stopped after this step and 0 returned.
+  // does not fit, with the strategy's error saying so) the rest of the
+  // execution is pruned and 0 returned.
   int choose(int alternatives);
   // The running thread's current step, a condition-variable wait, took its
   // spurious-wakeup outcome and returns at once. If the thread's next

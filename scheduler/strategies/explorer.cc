@@ -84,11 +84,11 @@ Schedule schedule_of(const ModelSpec& spec, const Params& params,
   s.model = spec.name;
   s.params = params.keyed();
   s.choices.reserve(trace.size());
-  for (const TraceStep& step : trace) s.choices.push_back(step.thread);
-  for (size_t i = 0; i < trace.size(); ++i) {
-    if (trace[i].alternative != 0) {
-      s.alternatives.resize(i + 1, 0);
-      s.alternatives[i] = trace[i].alternative;
+  for (const TraceStep& step : trace) {
+    s.choices.push_back(step.thread);
+    if (step.alternative != 0) {
+      s.alternatives.resize(s.choices.size(), 0);
+      s.alternatives.back() = step.alternative;
     }
   }
   return s;
