@@ -8,7 +8,7 @@
 //
 // Usage (the macro passes these as args):
 //   check_main --model NAME [--param NAME=VALUE]... [--strategy S] [--expect pass|bug]
-//              [--max-steps N] [--executions N] [--seconds S]
+//              [--max-steps N] [--executions N] [--seconds S] [--jobs N]
 //              [--replay-command CMD] [--full-trace] [--stack-size BYTES] [--watchdog SECONDS]
 //   check_main replay SCHEDULE [--max-steps N] [--full-trace] [--stack-size BYTES]
 //                    [--watchdog SECONDS]   (bazel run //pkg:test -- replay '...')
@@ -28,6 +28,7 @@
 #include "scheduler/api/registry.h"
 #include "scheduler/reports/report.h"
 #include "scheduler/reports/verdict.h"
+#include "scheduler/strategies/parallel.h"
 
 const interleave::Registry& interleave_models();
 
@@ -54,6 +55,8 @@ int main(int argc, char** argv) {
   uint64_t max_steps = options.limits.max_steps;
   interleave::cli::add_count(&app, "--max-steps", max_steps, 1, 1'000'000'000,
                              "step bound per execution");
+  interleave::cli::add_count(&app, "--jobs", options.jobs, 1, interleave::cli::kMaxJobs,
+                             "dfs, bounded, iterative: explore on N cores (default 1)");
   interleave::cli::add_count(&app, "--executions", options.max_executions, 1,
                              interleave::cli::kMaxCount, "stop after N executions");
   interleave::cli::add_seconds(&app, "--seconds", options.max_seconds, "stop after S seconds");
@@ -98,6 +101,10 @@ int main(int argc, char** argv) {
     values.push_back(std::move(*param));
   }
   options.strategy = strategy;
+  if (options.jobs > 1 && !interleave::runs_in_parallel(options)) {
+    return usage_error(fmt::format("--jobs applies to --strategy dfs, bounded and iterative, not {}",
+                                   strategy));
+  }
   // A sharded test (interleave_test's shard_count): Bazel says which part.
   if (const char* total = std::getenv("TEST_TOTAL_SHARDS")) {
     const char* index = std::getenv("TEST_SHARD_INDEX");

@@ -6,11 +6,12 @@
 //                 [--seed S] [--depth d] [--executions N] [--seconds S]
 //                 [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
 //                 [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
-//                 [--no-probes] [--shard I/K]
+//                 [--no-probes] [--shard I/K] [--jobs N]
 //   PROGRAM replay SCHEDULE [--max-steps N] [--full-trace] [--json FILE]
 //                  [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
 //   check and replay also take --stack-size BYTES and --watchdog SECONDS
 //   (docs/robustness.md).
+//   PROGRAM merge REPORT.json...   (the --json reports of a sharded check's shards)
 //   PROGRAM native MODEL [model options] [--trials T] [--seconds S] [--timeout S]
 //   PROGRAM compare [--seconds S]
 //   PROGRAM relacy MODEL [model options] [--search full|bound|random] [--iterations N]
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <utility>
@@ -38,9 +40,11 @@
 #include "relacy_engine/engine.h"
 #include "scheduler/reports/html_report.h"
 #include "scheduler/reports/json_report.h"
+#include "scheduler/reports/merge.h"
 #include "scheduler/runtime/escape.h"
 #include "scheduler/reports/report.h"
 #include "scheduler/reports/verdict.h"
+#include "scheduler/strategies/parallel.h"
 
 namespace interleave {
 
@@ -265,6 +269,12 @@ int interleave_main(const Program& program, int argc, char** argv) {
   cli::add_shard(check, shard_index, shard_count,
                  "dfs, bounded: explore part I (0-based) of K disjoint parts of the search; the "
                  "parts' counts add up to the whole (docs/reference.md, \"Sharded checks\")");
+  int jobs = 0;
+  CLI::Option* jobs_opt =
+      cli::add_count(check, "--jobs", jobs, 1, interleave::cli::kMaxJobs,
+                     "dfs, bounded, iterative: explore on N cores (default: every core), with "
+                     "the counts and the failure one core gives (docs/reference.md, \"Parallel "
+                     "checks\")");
   bool no_probes = false;
   check->add_flag("--no-probes", no_probes,
                   "dpor, dfs: run only the exhaustive search, without the random probes mixed "
@@ -297,6 +307,12 @@ int interleave_main(const Program& program, int argc, char** argv) {
   std::string replay_json_file;
   cli::add_output_file(replay, "--json", replay_json_file,
                        "also write the replay as JSON to FILE (docs/json.md)");
+
+  CLI::App* merge = app.add_subcommand(
+      "merge", "one verdict from the --json reports of the shards of a sharded check");
+  std::vector<std::string> merge_files;
+  merge->add_option("reports", merge_files, "one `check --shard I/K --json FILE` report per shard")
+      ->required();
 
   CLI::App* native = app.add_subcommand("native", "run a model on real threads, many trials");
   ModelArgs native_args(&registry);
@@ -371,11 +387,24 @@ int interleave_main(const Program& program, int argc, char** argv) {
     options.max_seconds = parsed.max_seconds;
     options.shrink = !no_shrink;
     if (auto made = interleave::make_strategy(options); !made) return usage_error(made.error());
+    if (jobs_opt->count() > 0) {
+      if (jobs > 1 && !interleave::runs_in_parallel(options)) {
+        return usage_error(fmt::format(
+            "--jobs applies to --strategy dfs, bounded and iterative, not {} (it runs on one "
+            "core)",
+            options.preemptions >= 0 ? options.strategy + " with --preemptions" : strategy));
+      }
+      options.jobs = jobs;
+    } else if (interleave::runs_in_parallel(options)) {
+      options.jobs = interleave::cli::available_cores();
+    }
     auto resolved = check_args.resolve();
     if (!resolved) return usage_error(resolved.error());
-    auto runner = resolved->model->make_runner(resolved->params);
-    interleave::CheckResult result =
-        interleave::check(resolved->model->spec, resolved->params, *runner, options);
+    const auto& chosen = *resolved;
+    interleave::CheckResult result = interleave::check(
+        chosen.model->spec, chosen.params,
+        interleave::RunnerFactory([&chosen] { return chosen.model->make_runner(chosen.params); }),
+        options);
     fmt::print("{}", interleave::format_check(result, options, resolved->model->spec));
     if (!json_file.empty() &&
         !write_file(json_file, interleave::check_json(result, options), "--json")) {
@@ -426,6 +455,19 @@ int interleave_main(const Program& program, int argc, char** argv) {
 
   if (compare_cmd->parsed()) {
     return compare(registry, compare_seconds);
+  }
+
+  if (merge->parsed()) {
+    std::vector<interleave::ReportFile> reports;
+    for (const std::string& path : merge_files) {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) return usage_error(fmt::format("merge: cannot read {}", path));
+      reports.push_back({path, std::string(std::istreambuf_iterator<char>(in), {})});
+    }
+    auto merged = interleave::merge_check_reports(reports);
+    if (!merged) return usage_error(fmt::format("merge: {}", merged.error()));
+    fmt::print("{}", interleave::format_merged(*merged));
+    return interleave::exit_status(merged->verdict);
   }
 
   auto result = registry.replay(schedule, options.limits);

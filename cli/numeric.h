@@ -58,6 +58,9 @@ Expected<std::pair<std::string, int64_t>> parse_param(std::string_view text);
 // "--shard I/K": part I (0-based) of K parts of the search, 0 <= I < K,
 // 1 <= K <= kMaxShards, both decimal (parse_count's rules).
 inline constexpr uint64_t kMaxShards = 1'000'000;
+// The most workers --jobs takes: each has a model instance and a stack per
+// model thread.
+inline constexpr uint64_t kMaxJobs = 256;
 Expected<std::pair<int, int>> parse_shard(std::string_view text);
 
 // A file to write (--json, --html): any non-empty name.

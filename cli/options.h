@@ -9,8 +9,12 @@
 // one-line message. option->count() says whether the option was given.
 #pragma once
 
+#include <sched.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -79,6 +83,14 @@ inline CLI::Option* add_shard(CLI::App* app, int& index, int& count, const std::
           },
           help)
       ->type_name("I/K");
+}
+
+// The cores this process may run on (its CPU affinity), at least 1: the
+// default of --jobs.
+inline int available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace interleave::cli

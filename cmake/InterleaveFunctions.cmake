@@ -5,7 +5,7 @@
 #
 #   interleave_add_check(NAME account_fixed MODEL account.fixed REGISTRY account_registry
 #                        [PARAMS threads=3 ...] [STRATEGY dpor] [EXPECT pass|bug]
-#                        [EXECUTIONS N] [SECONDS S] [MAX_STEPS N] [NO_TEST])
+#                        [EXECUTIONS N] [SECONDS S] [MAX_STEPS N] [JOBS N] [NO_TEST])
 #
 # builds the executable NAME (interleave::check_main linked with REGISTRY, a
 # library whose sources define `const interleave::Registry& interleave_models()`)
@@ -13,7 +13,9 @@
 # ("pass": no bug in any schedule; "bug": a bug is found). A budget that stops
 # the check first fails the test, naming the budget. A failing check prints
 # its trace and the command that replays the schedule: NAME's own path,
-# "replay" and the schedule string. NO_TEST builds the executable only.
+# "replay" and the schedule string. JOBS N explores on N cores (dfs, bounded,
+# iterative; the same counts and verdict as one; the test reserves N
+# processors). NO_TEST builds the executable only.
 #
 #   interleave_add_binary(NAME account_cli SOURCES registry.cc [NAMESPACES account]
 #                         [LIBRARIES account_models] [COMMAND "..."])
@@ -28,7 +30,7 @@
 
 function(interleave_add_check)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "NO_TEST"
-                        "NAME;MODEL;REGISTRY;STRATEGY;EXPECT;EXECUTIONS;SECONDS;MAX_STEPS"
+                        "NAME;MODEL;REGISTRY;STRATEGY;EXPECT;EXECUTIONS;SECONDS;MAX_STEPS;JOBS"
                         "PARAMS")
   foreach(required NAME MODEL REGISTRY)
     if(NOT ARG_${required})
@@ -67,8 +69,14 @@ function(interleave_add_check)
     if(ARG_MAX_STEPS)
       list(APPEND args --max-steps ${ARG_MAX_STEPS})
     endif()
+    if(ARG_JOBS)
+      list(APPEND args --jobs ${ARG_JOBS})
+    endif()
     add_test(NAME ${ARG_NAME}
              COMMAND ${ARG_NAME} ${args} --replay-command "$<TARGET_FILE:${ARG_NAME}> replay")
+    if(ARG_JOBS)
+      set_tests_properties(${ARG_NAME} PROPERTIES PROCESSORS ${ARG_JOBS})
+    endif()
   endif()
 endfunction()
 

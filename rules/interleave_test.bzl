@@ -29,10 +29,16 @@ executors (Bazel's TEST_TOTAL_SHARDS / TEST_SHARD_INDEX protocol; each shard
 is `check --shard I/K`). The parts' executions add up to the unsharded count.
 It needs `strategy = "dfs"` or `"bounded"` (DPOR cannot be sharded yet) and
 `expect = "pass"` (a bug lies in one shard's part only).
+
+`jobs = N` explores on N cores (strategy "dfs", "bounded" or "iterative"):
+the same counts, verdict and reported failure as one core, in less time.
+The test then reserves N cores (the "cpu:N" tag), so Bazel runs fewer tests
+beside it. Without it a check uses one core, as Bazel expects of a test.
 """
 
 def interleave_test(name, model, registry, params = {}, strategy = "dpor", expect = "pass",
-                    executions = 0, seconds = 0, max_steps = 0, shard_count = 0, **kwargs):
+                    executions = 0, seconds = 0, max_steps = 0, shard_count = 0, jobs = 0,
+                    **kwargs):
     if shard_count:
         if strategy not in ["dfs", "bounded"]:
             fail("interleave_test %s: shard_count needs strategy = \"dfs\" or \"bounded\" " % name +
@@ -41,6 +47,11 @@ def interleave_test(name, model, registry, params = {}, strategy = "dpor", expec
             fail("interleave_test %s: shard_count needs expect = \"pass\" " % name +
                  "(a bug lies in one shard's part only)")
         kwargs["shard_count"] = shard_count
+    if jobs > 1:
+        if strategy not in ["dfs", "bounded", "iterative"]:
+            fail("interleave_test %s: jobs needs strategy = \"dfs\", \"bounded\" or " % name +
+                 "\"iterative\" (the others run on one core), not \"%s\"" % strategy)
+        kwargs["tags"] = kwargs.get("tags", []) + ["cpu:%d" % jobs]
     args = ["--model", model, "--strategy", strategy, "--expect", expect]
     for key, value in params.items():
         args += ["--param", "%s=%d" % (key, value)]
@@ -50,6 +61,8 @@ def interleave_test(name, model, registry, params = {}, strategy = "dpor", expec
         args += ["--seconds", str(seconds)]
     if max_steps:
         args += ["--max-steps", "%d" % max_steps]
+    if jobs:
+        args += ["--jobs", "%d" % jobs]
     args += ["--replay-command", "'bazel run //%s:%s -- replay'" % (native.package_name(), name)]
     native.cc_test(
         name = name,

@@ -426,3 +426,31 @@ TEST_CASE("37 threads alive at once is a usage error", "[threads]") {
   CHECK(replayed.error() == r.error);
   ordinary_check_still_works();
 }
+
+TEST_CASE("crashes, overflows and stuck threads under several workers", "[crash][parallel]") {
+  // Each worker has its own stacks, signal stack and watchdog registration:
+  // what one core reports, three report, and the process goes on.
+  auto parallel = [](ExecutionLimits limits) {
+    CheckOptions options = options_with(limits);
+    options.strategy = "dfs";
+    options.jobs = 3;
+    return options;
+  };
+  for (int round = 0; round < 20; ++round) {
+    CheckOptions options = parallel({});
+    options.all = true;
+    CheckResult r = check_model<NullDeref>(params<NullDeref>(), options);
+    REQUIRE(r.executions == 2);
+    REQUIRE(r.failing_executions == 1);
+  }
+  check_and_replay<NullDeref>(FailureKind::kCrash, parallel({}));
+  check_and_replay<Abort>(FailureKind::kCrash, parallel({}));
+  ExecutionLimits small;
+  small.stack_size = 64 * 1024;
+  check_and_replay<DeepRecursion>(FailureKind::kCrash, parallel(small));
+  ExecutionLimits watchdog;
+  watchdog.watchdog_seconds = 0.2;
+  Failure stuck = check_and_replay<SpinOnPlainVariable>(FailureKind::kStuck, parallel(watchdog));
+  CHECK(stuck.thread == 0);
+  ordinary_check_still_works();
+}

@@ -658,5 +658,61 @@ done
 run check counter.locked --shard 0/2
 expect_usage_error "--shard works with --strategy dfs or bounded, not dpor"
 
+# --- interleave merge: one verdict from the shards' JSON reports.
+for i in 0 1 2; do
+  run check counter.locked --threads 3 --iters 2 --strategy dfs --shard "$i/3" --json "$TMP/pass$i.json"
+  run check counter.racy --threads 3 --iters 2 --strategy dfs --shard "$i/3" --json "$TMP/bug$i.json" --no-race-detection
+done
+run merge "$TMP/pass2.json" "$TMP/pass0.json" "$TMP/pass1.json"
+expect_rc 0
+expect_no_err
+expect_out "PASS no bug found: explored all 90 executions over 3 shards"
+run merge "$TMP/bug0.json" "$TMP/bug1.json" "$TMP/bug2.json"
+expect_rc 1
+expect_out "FAIL lost update"
+expect_out "replay: bazel run //:interleave -- replay 'counter.racy:t3,i2:v1:"
+run merge "$TMP/pass0.json" "$TMP/pass1.json"
+expect_usage_error "shard 2/3 missing"
+run merge "$TMP/pass0.json" "$TMP/pass0.json" "$TMP/pass1.json"
+expect_usage_error "are both shard 0/3"
+run merge "$TMP/pass0.json" "$TMP/bug1.json" "$TMP/pass2.json"
+expect_usage_error "not of counter.locked"
+run check counter.locked --threads 3 --iters 2 --strategy dfs --shard 0/3 --seconds 0.001 --json "$TMP/short0.json"
+run merge "$TMP/short0.json" "$TMP/pass1.json" "$TMP/pass2.json"
+[[ "$rc" -eq 0 || "$rc" -eq 3 ]] || fail "merge with a shard stopped by --seconds: exit $rc"
+if [[ "$rc" -eq 3 ]]; then expect_out "but --seconds 0.001 stopped shard 0/3"; fi
+echo '{"format": "interleave.check"' >"$TMP/broken.json"
+run merge "$TMP/broken.json"
+expect_usage_error "not a JSON document"
+run merge "$TMP/nothing-here.json"
+expect_usage_error "cannot read"
+
+# --- parallel checks (--jobs N): the counts and the failure of one core.
+run check queue.blocking --strategy dfs --jobs 1 --no-probes
+one_line=$(grep '^PASS' <<<"$out" | sed 's/ ([0-9,]* steps.*//')
+for jobs in 2 3 16; do
+  run check queue.blocking --strategy dfs --jobs "$jobs"
+  expect_rc 0
+  checks=$((checks + 1))
+  [[ "$(grep '^PASS' <<<"$out" | sed 's/ ([0-9,]* steps.*//')" == "$one_line" ]] ||
+    fail "--jobs $jobs: '$(grep '^PASS' <<<"$out")', one core: '$one_line'"
+done
+run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 1 --no-probes --no-race-detection
+one_replay=$(grep '^replay:' <<<"$out")
+run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 3 --no-race-detection
+expect_rc 1
+expect_out "$one_replay"
+run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 2 --json "$TMP/jobs.json"
+checks=$((checks + 1))
+grep -q '"jobs": 2' "$TMP/jobs.json" || fail "--json lacks \"jobs\": 2"
+run check counter.locked --jobs 2
+expect_usage_error "--jobs applies to --strategy dfs, bounded and iterative, not dpor"
+run check counter.locked --strategy random --jobs 2
+expect_usage_error "--jobs applies to --strategy dfs, bounded and iterative, not random"
+for bad in 0 -1 257 x ""; do
+  run check counter.locked --strategy dfs --jobs "$bad"
+  expect_usage_error "--jobs"
+done
+
 echo "$checks checks, $failures failures"
 [[ "$failures" -eq 0 ]]

@@ -36,8 +36,10 @@ Expected<CheckResult> Registry::check(std::string_view name,
                                       const CheckOptions& options) const {
   auto resolved = resolve(name, params);
   if (!resolved) return Error{resolved.error()};
-  auto runner = resolved->model->make_runner(resolved->params);
-  return interleave::check(resolved->model->spec, resolved->params, *runner, options);
+  const Resolved& chosen = *resolved;
+  return interleave::check(
+      chosen.model->spec, chosen.params,
+      RunnerFactory([&chosen] { return chosen.model->make_runner(chosen.params); }), options);
 }
 
 Expected<ReplayResult> Registry::replay(std::string_view schedule_text,

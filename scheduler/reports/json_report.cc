@@ -102,6 +102,8 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"shard", r.shard_count > 1 ? json(fmt::format("{}/{}", r.shard_index, r.shard_count))
                                   : json(nullptr)},
       {"other_shards", r.other_shards},
+      {"jobs", r.jobs},
+      {"subtrees", r.subtrees},
       {"total_steps", r.total_steps},
       {"seconds", r.seconds},
       {"exhaustive", r.exhaustive},

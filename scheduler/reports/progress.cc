@@ -181,6 +181,12 @@ void Progress::update_at(Clock::time_point now, uint64_t executions, uint64_t pr
   write_line(now, executions, pruned, budgeted_ ? std::nullopt : strategy.covered_fraction());
 }
 
+void Progress::update_at(Clock::time_point now, uint64_t executions, uint64_t pruned,
+                         std::optional<double> fraction) {
+  if (!terminal_ || now - last_ < std::chrono::milliseconds(250)) return;
+  write_line(now, executions, pruned, budgeted_ ? std::nullopt : fraction);
+}
+
 void Progress::update_at(Clock::time_point now, uint64_t executions) {
   if (!terminal_ || now - last_ < std::chrono::milliseconds(250)) return;
   write_line(now, executions, 0, std::nullopt);

@@ -97,6 +97,10 @@ class Progress {
   // The same at time `now`, without the every-1024 filter.
   void update_at(Clock::time_point now, uint64_t executions, uint64_t pruned,
                  const Strategy& strategy);
+  // The same with the estimate of the share covered given (nullopt: none),
+  // for runs that are not one strategy's (parallel.h).
+  void update_at(Clock::time_point now, uint64_t executions, uint64_t pruned,
+                 std::optional<double> fraction);
 
   // For an engine without a strategy (Relacy): no estimate. Allocates no
   // memory (Relacy owns operator new while it simulates).

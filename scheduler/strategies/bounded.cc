@@ -1,5 +1,9 @@
 #include "scheduler/strategies/bounded.h"
 
+#include <algorithm>
+#include <bit>
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace interleave {
@@ -20,10 +24,11 @@ bool BoundedStrategy::begin_execution() {
     return true;
   }
   // Backtrack: the deepest branch with a thread neither tried nor ruled out
-  // by the bound takes it; everything below it is explored afresh.
-  while (!path_.empty()) {
+  // by the bound takes it; everything below it is explored afresh. Branches
+  // above floor_ lead to this search's subtree: never backtracked.
+  while (path_.size() > floor_) {
     Branch& b = path_.back();
-    if (b.outcome + 1 < b.outcomes) {
+    if (b.outcome + 1 < std::min(b.outcomes, b.outcome_end)) {
       ++b.outcome;  // the same thread, its operation's next outcome
       return true;
     }
@@ -92,6 +97,114 @@ void BoundedStrategy::end_execution() {
   }
 }
 
+bool BoundedStrategy::has_work(const Branch& b) {
+  if (b.outcome + 1 < std::min(b.outcomes, b.outcome_end)) return true;
+  ThreadSet untried = b.runnable;
+  untried.erase_all(b.tried);
+  return !untried.empty();
+}
+
+uint32_t BoundedStrategy::rank(const Branch& b, ThreadId t, int outcome) {
+  // The search takes first the thread of the previous step if it can go on,
+  // else the lowest; then the others in thread order; each thread's
+  // outcomes in order.
+  const ThreadId first = b.runnable.contains(b.previous) ? b.previous : b.runnable.lowest();
+  const uint32_t thread_rank = t == first ? 0 : static_cast<uint32_t>(t) + 1;
+  return thread_rank << 16 | static_cast<uint32_t>(outcome);
+}
+
+void BoundedStrategy::start(Subtree subtree) {
+  path_ = std::move(subtree.path);
+  floor_ = path_.empty() ? 0 : path_.size() - 1;
+  started_ = false;  // the first begin_execution() runs the subtree's first execution
+  finished_ = false;
+  cut_ = false;
+}
+
+std::optional<BoundedStrategy::Subtree> BoundedStrategy::split() {
+  if (finished_ || !started_) return std::nullopt;
+  size_t d = floor_;
+  while (d < path_.size() && !has_work(path_[d])) ++d;
+  if (d == path_.size()) return std::nullopt;
+  bool keeps_deeper = false;
+  for (size_t e = d + 1; e < path_.size() && !keeps_deeper; ++e) keeps_deeper = has_work(path_[e]);
+
+  // The alternatives left at branch d, in the order the search takes them:
+  // the chosen thread's later outcomes, then the untried threads.
+  Branch& b = path_[d];
+  const int outcomes_left = std::max(0, std::min(b.outcomes, b.outcome_end) - b.outcome - 1);
+  ThreadSet untried = b.runnable;
+  untried.erase_all(b.tried);
+  const int left = outcomes_left + untried.size();
+  // Give all of them if this search keeps work below, else the later half.
+  const int keep = keeps_deeper ? 0 : left / 2;
+  if (keep == 0 && !keeps_deeper) return std::nullopt;  // one left and nothing below
+
+  Subtree subtree;
+  subtree.path.assign(path_.begin(), path_.begin() + static_cast<std::ptrdiff_t>(d) + 1);
+  Branch& root = subtree.path.back();
+  if (keep < outcomes_left) {
+    // The subtree starts among the chosen thread's outcomes and takes the
+    // untried threads too.
+    root.outcome = b.outcome + 1 + keep;
+    b.outcome_end = root.outcome;
+    b.tried = b.runnable;
+  } else {
+    // The subtree starts at an untried thread: it takes that one and the
+    // untried ones after it.
+    ThreadSet given = untried;
+    for (int k = keep - outcomes_left; k > 0; --k) given.erase(given.lowest());
+    root.chosen = given.lowest();
+    root.tried = b.runnable;
+    root.tried.erase_all(given);
+    root.tried.insert(root.chosen);
+    root.outcomes = root.outcome = 0;
+    root.outcome_end = INT_MAX;
+    b.tried.insert_all(given);
+  }
+  subtree.position = position_of(subtree.path, subtree.path.size());
+  subtree.order.reserve(subtree.path.size());
+  for (const Branch& s : subtree.path) subtree.order.push_back(rank(s, s.chosen, s.outcome));
+  return subtree;
+}
+
+std::vector<uint32_t> BoundedStrategy::order_key() const {
+  std::vector<uint32_t> key;
+  const size_t steps = std::min(depth_, path_.size());
+  key.reserve(steps);
+  for (size_t i = 0; i < steps; ++i) key.push_back(rank(path_[i], path_[i].chosen, path_[i].outcome));
+  return key;
+}
+
+double BoundedStrategy::position_of(const std::vector<Branch>& path, size_t steps) {
+  CoveredFraction fraction;
+  for (size_t i = 0; i < steps; ++i) {
+    const Branch& b = path[i];
+    // The alternatives the search takes before the chosen thread: none for
+    // the first, else the first and the lower-numbered others (all ruled
+    // out when the bound left one alternative).
+    const ThreadId first = b.runnable.contains(b.previous) ? b.previous : b.runnable.lowest();
+    int before = 0;
+    if (b.chosen != first) {
+      const uint64_t lower = b.runnable.bits() & ((uint64_t{1} << b.chosen) - 1);
+      before = 1 + std::popcount(lower) - (first < b.chosen ? 1 : 0);
+    }
+    fraction.add_node(b.alternatives, std::min(before, b.alternatives - 1));
+    if (b.outcomes > 1) fraction.add_node(b.outcomes, b.outcome);
+  }
+  return fraction.value();
+}
+
+bool BoundedStrategy::after(const Subtree& subtree, const std::vector<uint32_t>& key) {
+  // Every execution of the subtree shares its path up to the root and takes
+  // at the root an alternative no earlier than the subtree's first.
+  const size_t common = std::min(subtree.order.size(), key.size());
+  for (size_t i = 0; i < common; ++i) {
+    if (subtree.order[i] != key[i]) return subtree.order[i] > key[i];
+  }
+  return false;
+}
+
 int BoundedStrategy::choose(const ChoicePoint& point) {
   Branch& b = path_[depth_ - 1];  // the branch of the step that chooses
   if (b.outcomes == 0) {
@@ -121,8 +234,12 @@ std::optional<double> BoundedStrategy::covered_fraction() const {
 std::string BoundedStrategy::coverage(uint64_t executions) const {
   // Nothing cut: every schedule was explored, and the default wording fits.
   if (exhaustive()) return {};
-  return fmt::format("in {} executions within {} preemption{}", executions, bound_,
-                     bound_ == 1 ? "" : "s");
+  return describe_cut(bound_, executions);
+}
+
+std::string BoundedStrategy::describe_cut(int bound, uint64_t executions) {
+  return fmt::format("in {} executions within {} preemption{}", executions, bound,
+                     bound == 1 ? "" : "s");
 }
 
 }  // namespace interleave

@@ -45,6 +45,8 @@ class BoundedStrategy : public Strategy {
   int bound() const { return bound_; }
   int preemption_bound() const override { return bound_; }
   std::string coverage(uint64_t executions) const override;
+  // coverage() of a search with bound `bound` that cut schedules.
+  static std::string describe_cut(int bound, uint64_t executions);
 
   // Sharding: splits the search into `count` disjoint parts and explores
   // part `index` (0-based) only. An execution's part is a hash of the threads
@@ -62,7 +64,7 @@ class BoundedStrategy : public Strategy {
   bool skipped() const override { return skipped_; }
   void end_execution() override;
   // Whether some schedule was left out because it needs more than K
-  // preemptions (so far, over every execution explored).
+  // preemptions (so far, over every execution explored since start()).
   bool cut() const { return cut_; }
   // Preemptions of the current execution so far.
   int preemptions() const { return preemptions_; }
@@ -70,7 +72,16 @@ class BoundedStrategy : public Strategy {
   // O(length of the current path).
   std::optional<double> covered_fraction() const override;
 
- private:
+  // --- Parallel exploration (parallel.h) ---
+  //
+  // Workers split the search into subtrees, each a contiguous run of the
+  // sequential search's executions: a worker runs its subtree in the
+  // sequential order and, asked for work, gives away what remains at the
+  // shallowest branch of its subtree (split()). Every execution of the
+  // search falls in exactly one subtree, so the subtrees' counts add up to
+  // the sequential count, and order keys put the subtrees, and the
+  // executions in them, in the sequential order.
+
   // One scheduling decision on the current path.
   struct Branch {
     // Threads that could run at this step.
@@ -90,8 +101,54 @@ class BoundedStrategy : public Strategy {
     // and the one taken in the current execution.
     int outcomes = 0;
     int outcome = 0;
+    // The outcome this search stops before at this branch, when a subtree
+    // holding the later ones was given away (split()); INT_MAX:
+    // none was.
+    int outcome_end = INT_MAX;
   };
 
+  // A subtree of the search: the choices that lead to it, replayed as they
+  // are, and at its last branch (its root) the alternatives left to it, the
+  // first of them chosen.
+  struct Subtree {
+    // From the first step to the root; only the root is ever backtracked.
+    std::vector<Branch> path;
+    // The order key (order_key()) of the root's first alternative: where
+    // the subtree starts in the sequential order.
+    std::vector<uint32_t> order;
+    // Where it starts as a share of the whole search, estimated as
+    // position() estimates (0 for the whole search).
+    double position = 0;
+  };
+  // The whole search, as one subtree: start() with it explores as a fresh
+  // strategy does.
+  static Subtree whole() { return Subtree{}; }
+  // Explores `subtree` only, from its first execution on, forgetting any
+  // current search; cut() then says whether the bound cut a schedule of it.
+  void start(Subtree subtree);
+  // Gives away the rest of the search at its shallowest branch that has
+  // any left: all of it if this search keeps work below that branch, else
+  // the later half of the alternatives left there. nullopt when that would
+  // leave this search or the subtree nothing. Between executions only.
+  std::optional<Subtree> split();
+  // The current execution's place in the sequential order: one number per
+  // step chosen so far, ranking its thread and outcome among the branch's
+  // alternatives in the order the search takes them. Comparing two keys
+  // lexicographically orders their executions as the sequential search runs
+  // them.
+  std::vector<uint32_t> order_key() const;
+  // The share of the search that comes before the current execution in the
+  // sequential order, estimated as covered_fraction() estimates (siblings
+  // equally big), but from the order of the choices alone, whatever was
+  // given away. O(length of the path).
+  double position() const { return position_of(path_, std::min(depth_, path_.size())); }
+  // The same for the first `steps` branches of `path`.
+  static double position_of(const std::vector<Branch>& path, size_t steps);
+  // Whether every execution of `subtree` comes after the execution with
+  // order key `key` in the sequential search.
+  static bool after(const Subtree& subtree, const std::vector<uint32_t>& key);
+
+ private:
   // Whether choosing `t` at branch `b` is a preemption.
   static bool preempts(const Branch& b, ThreadId t) {
     return b.previous != kNoThread && t != b.previous && b.runnable.contains(b.previous);
@@ -109,6 +166,13 @@ class BoundedStrategy : public Strategy {
   bool started_ = false;
   // Whether begin_execution() has found nothing left to explore.
   bool finished_ = false;
+  // The shallowest branch begin_execution() may backtrack to: 0 for the
+  // whole search, the root of a subtree (start()) otherwise.
+  size_t floor_ = 0;
+  // Whether `b` has alternatives this search has yet to take.
+  static bool has_work(const Branch& b);
+  // The order key component of taking thread `t` with outcome `outcome` at `b`.
+  static uint32_t rank(const Branch& b, ThreadId t, int outcome);
 
   // Sharding (set_shard()): this search's part and the number of parts.
   int shard_index_ = 0;

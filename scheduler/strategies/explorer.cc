@@ -10,6 +10,7 @@
 #include "scheduler/strategies/dfs.h"
 #include "scheduler/strategies/dpor.h"
 #include "scheduler/strategies/iterative.h"
+#include "scheduler/strategies/parallel.h"
 #include "scheduler/strategies/pct.h"
 #include "scheduler/strategies/portfolio.h"
 #include "scheduler/reports/progress.h"
@@ -174,11 +175,6 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
         found.trace = execution.trace();
         found.execution = result.executions + result.probe_executions;
         found.by_probe = strategy.probing();
-        // A stuck execution costs the watchdog's limit each time it runs:
-        // it is reported as found, not replayed to count or shrink.
-        if (found.failure.kind != FailureKind::kStuck) {
-          found.preemptions = count_preemptions(model, execution, found);
-        }
       }
       if (!options.all) {
         stopped_early = true;
@@ -196,10 +192,16 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   // Clears the progress line (before shrinking, which can take a moment), or
   // writes the summary of the exploration.
   progress.finish(result);
-  if (options.shrink && result.first_failure) {
-    shrink_failure(spec, params, model, options.limits, *result.first_failure);
-  }
+  if (result.first_failure) settle_failure(spec, params, model, options, *result.first_failure);
   return result;
+}
+
+void settle_failure(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                    const CheckOptions& options, FoundFailure& found) {
+  if (found.failure.kind == FailureKind::kStuck) return;
+  Execution execution(options.limits);
+  found.preemptions = count_preemptions(model, execution, found);
+  if (options.shrink) shrink_failure(spec, params, model, options.limits, found);
 }
 
 Expected<std::unique_ptr<Strategy>> make_strategy(const std::string& name) {
@@ -281,6 +283,15 @@ CheckResult check(const ModelSpec& spec, const Params& params, ModelRunner& mode
     return result;
   }
   return explore(spec, params, model, **strategy, options);
+}
+
+CheckResult check(const ModelSpec& spec, const Params& params, const RunnerFactory& make_runner,
+                  const CheckOptions& options) {
+  if (options.jobs != 1 && runs_in_parallel(options)) {
+    return explore_parallel(spec, params, make_runner, options);
+  }
+  auto model = make_runner();
+  return check(spec, params, *model, options);
 }
 
 CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& model,

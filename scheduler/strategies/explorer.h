@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,13 @@ struct CheckOptions {
   // "bounded" only, without probes.
   int shard_index = 0;
   int shard_count = 1;
+
+  // Workers exploring at once, each on its own core (parallel.h): "dfs",
+  // "bounded" and "iterative" give the same counts, verdict and reported
+  // failure whatever the number; the other strategies run on one. More than
+  // one leaves probes out. Only check() with a RunnerFactory (each worker
+  // needs its own model) runs more than one.
+  int jobs = 1;
 
   // Budget, honoured by explore() for every strategy: stop after this many
   // executions (of the strategy's own; probes are not counted) / seconds
@@ -129,6 +137,11 @@ struct CheckResult {
   int shard_index = 0;
   int shard_count = 1;
   uint64_t other_shards = 0;
+  // Workers that explored (CheckOptions::jobs, 1 on one core), and the
+  // subtrees they explored: 1 plus the times a busy worker handed part of
+  // its work to an idle one (parallel.h), over every round.
+  int jobs = 1;
+  uint64_t subtrees = 1;
   // Randomised executions run beside the exhaustive search to find shallow
   // bugs early (CheckOptions::probes); not in `executions`.
   uint64_t probe_executions = 0;
@@ -176,6 +189,13 @@ struct CheckResult {
 CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& model,
                     Strategy& strategy, const CheckOptions& options);
 
+// For explorers, once a run has found `found`: counts its preemptions by
+// replaying it and, with options.shrink, shrinks it (shrink.h). A stuck
+// execution costs the watchdog's limit each time it runs: it is left as
+// found.
+void settle_failure(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                    const CheckOptions& options, FoundFailure& found);
+
 // The strategy called `name` ("dfs", "dpor", "bounded", "iterative",
 // "random", "pct") with default settings, or an error listing them.
 Expected<std::unique_ptr<Strategy>> make_strategy(const std::string& name);
@@ -186,8 +206,17 @@ Expected<std::unique_ptr<Strategy>> make_strategy(const std::string& name);
 Expected<std::unique_ptr<Strategy>> make_strategy(const CheckOptions& options);
 
 // Explores a model with options.strategy; an unknown strategy is reported in
-// CheckResult::error. check_model<M> does it for a model type.
+// CheckResult::error. check_model<M> does it for a model type. On one core:
+// options.jobs is not looked at.
 CheckResult check(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                  const CheckOptions& options);
+
+// Makes a fresh model runner: one per worker of a parallel check.
+using RunnerFactory = std::function<std::unique_ptr<ModelRunner>()>;
+
+// check() with options.jobs workers when the strategy explores in parallel
+// (parallel.h), else on one core.
+CheckResult check(const ModelSpec& spec, const Params& params, const RunnerFactory& make_runner,
                   const CheckOptions& options);
 
 // Exhaustive DFS of a model, whatever options.strategy says.
@@ -196,8 +225,9 @@ CheckResult check_dfs(const ModelSpec& spec, const Params& params, ModelRunner& 
 
 template <Model M>
 CheckResult check_model(const Params& params, const CheckOptions& options = {}) {
-  ModelAdapter<M> model(params);
-  return check(M::spec(), params, model, options);
+  return check(M::spec(), params,
+               RunnerFactory([&params] { return std::make_unique<ModelAdapter<M>>(params); }),
+               options);
 }
 
 struct ReplayResult {

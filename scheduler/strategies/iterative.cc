@@ -36,9 +36,12 @@ int IterativeStrategy::choose(const ChoicePoint& point) {
 }
 
 std::string IterativeStrategy::coverage(uint64_t executions) const {
-  const int k = bound();
+  return describe(bound(), exhaustive(), executions);
+}
+
+std::string IterativeStrategy::describe(int k, bool exhaustive, uint64_t executions) {
   const std::string word = fmt::format("{} preemption{}", k, k == 1 ? "" : "s");
-  if (exhaustive()) {
+  if (exhaustive) {
     return fmt::format("explored all schedules, none needs more than {}: {} executions over "
                        "bounds 0..{}",
                        word, executions, k);

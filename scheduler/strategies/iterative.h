@@ -34,6 +34,9 @@ class IterativeStrategy final : public Strategy {
   int bound() const { return round_.bound(); }
   int preemption_bound() const override { return bound(); }
   std::string coverage(uint64_t executions) const override;
+  // coverage() of a run whose last round had bound `k`, that covered every
+  // schedule or not.
+  static std::string describe(int k, bool exhaustive, uint64_t executions);
   // The largest bound to try, -1 for none.
   int max_bound() const { return max_bound_; }
   // No covered_fraction(): the current round's would be a fraction of that

@@ -1,0 +1,537 @@
+#include "scheduler/strategies/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "scheduler/reports/progress.h"
+#include "scheduler/strategies/bounded.h"
+#include "scheduler/strategies/dfs.h"
+#include "scheduler/strategies/iterative.h"
+
+namespace interleave {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using OrderKey = std::vector<uint32_t>;
+using Subtree = BoundedStrategy::Subtree;
+
+// What one worker did in one subtree: the counts it adds to the run, and
+// its first failure.
+struct SubtreeRun {
+  // Where the subtree starts in the sequential order (Subtree::order).
+  OrderKey order;
+  uint64_t executions = 0;
+  uint64_t failing = 0;
+  uint64_t pruned = 0;
+  uint64_t other_shards = 0;
+  uint64_t steps = 0;
+  // The first failing execution of the subtree, its order key, and how many
+  // of the subtree's executions ran before it. The worker stops the subtree
+  // there unless the run counts every failure (CheckOptions::all).
+  std::optional<FoundFailure> failure;
+  OrderKey failure_key;
+  uint64_t executions_before_failure = 0;
+  uint64_t pruned_before_failure = 0;
+  uint64_t steps_before_failure = 0;
+  uint64_t other_shards_before_failure = 0;
+  // Whether the bound cut a schedule in the subtree, and before or in its
+  // first failing execution.
+  bool cut = false;
+  bool cut_before_failure = false;
+};
+
+// One round of a parallel search: the subtrees waiting for a worker, the
+// workers waiting for a subtree, the earliest failure so far, and what the
+// workers ran.
+class Round {
+ public:
+  // A subtree to explore, and where it ends as a share of the search
+  // (BoundedStrategy::position()); it starts at subtree.position.
+  struct Task {
+    Subtree subtree;
+    double end = 1;
+  };
+
+  Round(int workers, const CheckOptions& options, Clock::time_point start)
+      : workers_(workers), options_(options), start_(start), counts_(static_cast<size_t>(workers)) {
+    waiting_subtrees_.push_back(Task{BoundedStrategy::whole(), 1});
+  }
+
+  // The next subtree for a worker, waiting until one is given away; nullopt
+  // when the round is over (every worker idle and none waiting, or stopped).
+  std::optional<Task> take(int worker) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      while (!waiting_subtrees_.empty() && !over_) {
+        Task t = std::move(waiting_subtrees_.back());
+        waiting_subtrees_.pop_back();
+        queued_.fetch_sub(1, std::memory_order_relaxed);
+        if (comes_after_failure(t.subtree)) continue;  // no execution of it counts
+        WorkerCounts& c = counts_of(worker);
+        c.start.store(t.subtree.position, std::memory_order_relaxed);
+        c.end.store(t.end, std::memory_order_relaxed);
+        c.at.store(t.subtree.position, std::memory_order_relaxed);
+        c.busy.store(true, std::memory_order_relaxed);
+        return t;
+      }
+      if (over_) return std::nullopt;
+      if (++idle_ == workers_) {
+        over_ = true;
+        wake_.notify_all();
+        return std::nullopt;
+      }
+      hungry_.fetch_add(1, std::memory_order_relaxed);
+      wake_.wait(lock, [&] { return !waiting_subtrees_.empty() || over_; });
+      hungry_.fetch_sub(1, std::memory_order_relaxed);
+      --idle_;
+    }
+  }
+
+  // Whether a worker waits for work that nobody has given yet: cheap, asked
+  // between executions.
+  bool wants_work() const {
+    return hungry_.load(std::memory_order_relaxed) > queued_.load(std::memory_order_relaxed);
+  }
+
+  // Worker `worker` gives `s`, the end of its subtree: its own now ends
+  // where `s` starts.
+  void give(int worker, Subtree s) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    WorkerCounts& c = counts_of(worker);
+    const double end = c.end.load(std::memory_order_relaxed);
+    c.end.store(s.position, std::memory_order_relaxed);
+    waiting_subtrees_.push_back(Task{std::move(s), end});
+    queued_.fetch_add(1, std::memory_order_relaxed);
+    wake_.notify_one();
+  }
+
+  // A worker found a failure at `key`: subtrees after the earliest failure
+  // found so far need not run (unless every failure is counted).
+  void found_failure(const OrderKey& key) {
+    if (options_.all) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!earliest_failure_ || key < *earliest_failure_) {
+      earliest_failure_ = key;
+      failures_.fetch_add(1, std::memory_order_release);
+    }
+  }
+
+  // Whether `s` comes after the earliest failure found so far. Cheap while
+  // no failure has been found.
+  bool abandon(const Subtree& s) {
+    if (failures_.load(std::memory_order_acquire) == 0) return false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    return comes_after_failure(s);
+  }
+
+  // Stops the round: an error, or a budget spent.
+  void stop(std::string error, std::string budget) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (error_.empty() && budget_.empty()) {
+      error_ = std::move(error);
+      budget_ = std::move(budget);
+    }
+    over_ = true;
+    stopped_.store(true, std::memory_order_relaxed);
+    wake_.notify_all();
+  }
+  bool stopped() const { return stopped_.load(std::memory_order_relaxed); }
+
+  // A budget check before each execution: the executions begun so far by all
+  // workers, and the time. Free when the run has no budget.
+  bool within_budget() {
+    if (options_.max_executions != 0 &&
+        begun_.fetch_add(1, std::memory_order_relaxed) >= options_.max_executions) {
+      stop({}, fmt::format("--executions {}", options_.max_executions));
+      return false;
+    }
+    if (options_.max_seconds > 0 &&
+        std::chrono::duration<double>(Clock::now() - start_).count() >= options_.max_seconds) {
+      stop({}, fmt::format("--seconds {}", options_.max_seconds));
+      return false;
+    }
+    return true;
+  }
+
+  // Worker `worker` is done with its subtree.
+  void record(int worker, SubtreeRun run) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    WorkerCounts& c = counts_of(worker);
+    finished_share_ += c.end.load(std::memory_order_relaxed) - c.start.load(std::memory_order_relaxed);
+    c.busy.store(false, std::memory_order_relaxed);
+    runs_.push_back(std::move(run));
+  }
+
+  // The share of the search covered so far, estimated: the subtrees done,
+  // and the part of each subtree in progress before its worker's position
+  // (as fresh as the worker's last look at position_asked()).
+  double covered() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    asked_.fetch_add(1, std::memory_order_relaxed);
+    double covered = finished_share_;
+    for (const WorkerCounts& c : counts_) {
+      if (!c.busy.load(std::memory_order_relaxed)) continue;
+      const double start = c.start.load(std::memory_order_relaxed);
+      const double end = c.end.load(std::memory_order_relaxed);
+      covered += std::clamp(c.at.load(std::memory_order_relaxed), start, end) - start;
+    }
+    return std::clamp(covered, 0.0, 1.0);
+  }
+  // Bumped each time covered() is asked: a worker that sees it change
+  // publishes its position.
+  uint64_t position_asked() const { return asked_.load(std::memory_order_relaxed); }
+
+  // Executions counted and cut short so far, for the progress line: each
+  // worker writes its own (no cache line shared between workers), this sums.
+  struct alignas(64) WorkerCounts {
+    std::atomic<uint64_t> executions{0};
+    std::atomic<uint64_t> pruned{0};
+    // The worker's subtree as shares of the search, and where in it the
+    // worker is; busy: it has one.
+    std::atomic<double> start{0}, end{0}, at{0};
+    std::atomic<bool> busy{false};
+  };
+  WorkerCounts& counts_of(int worker) { return counts_[static_cast<size_t>(worker)]; }
+  uint64_t executions() const {
+    uint64_t sum = 0;
+    for (const WorkerCounts& c : counts_) sum += c.executions.load(std::memory_order_relaxed);
+    return sum;
+  }
+  uint64_t pruned() const {
+    uint64_t sum = 0;
+    for (const WorkerCounts& c : counts_) sum += c.pruned.load(std::memory_order_relaxed);
+    return sum;
+  }
+
+  bool over() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return over_;
+  }
+  // Waits until the round is over or `until`.
+  void wait_until(Clock::time_point until) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait_until(lock, until, [&] { return over_ && running_ == 0; });
+  }
+  void worker_started() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++running_;
+  }
+  void worker_finished() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --running_;
+    done_.notify_all();
+  }
+
+  // After the workers have joined.
+  std::vector<SubtreeRun>& runs() { return runs_; }
+  const std::string& error() const { return error_; }
+  const std::string& budget() const { return budget_; }
+
+ private:
+  bool comes_after_failure(const Subtree& s) const {
+    return earliest_failure_ && BoundedStrategy::after(s, *earliest_failure_);
+  }
+
+  const int workers_;
+  const CheckOptions& options_;
+  const Clock::time_point start_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;  // a subtree was given, or the round is over
+  std::condition_variable done_;  // a worker has finished
+  // Subtrees given away and not yet taken.
+  std::vector<Task> waiting_subtrees_;
+  // Workers waiting in take(), and how many subtrees wait: a busy worker
+  // gives work only while the first exceeds the second.
+  std::atomic<int> hungry_{0};
+  std::atomic<int> queued_{1};
+  // Workers in take() with nothing to take; workers not yet finished.
+  int idle_ = 0;
+  int running_ = 0;
+  // Whether the round is over: no work left anywhere, or stopped.
+  bool over_ = false;
+  std::atomic<bool> stopped_{false};
+  // The earliest failure found (its order key), and how many times it
+  // changed (read without the lock).
+  std::optional<OrderKey> earliest_failure_;
+  std::atomic<uint64_t> failures_{0};
+  // Executions begun (for --executions).
+  std::atomic<uint64_t> begun_{0};
+  // The share of the search in subtrees done; how many times covered() asked.
+  double finished_share_ = 0;
+  std::atomic<uint64_t> asked_{0};
+  std::vector<WorkerCounts> counts_;
+  std::vector<SubtreeRun> runs_;
+  std::string error_;
+  std::string budget_;
+};
+
+// What a round found, once its subtrees are put in the sequential order.
+struct RoundResult {
+  uint64_t executions = 0;
+  uint64_t failing = 0;
+  uint64_t pruned = 0;
+  uint64_t other_shards = 0;
+  uint64_t steps = 0;
+  std::optional<FoundFailure> first_failure;
+  // Whether the bound cut a schedule (bounded, iterative).
+  bool cut = false;
+  std::string error;
+  std::string budget;
+  std::string strategy_name;
+  // Subtrees the workers took.
+  uint64_t subtrees = 0;
+};
+
+std::unique_ptr<BoundedStrategy> tree_strategy(const CheckOptions& options, int bound) {
+  std::unique_ptr<BoundedStrategy> s;
+  if (bound == BoundedStrategy::kUnbounded) {
+    s.reset(new DfsStrategy());
+  } else {
+    s.reset(new BoundedStrategy(bound));
+  }
+  s->set_shard(options.shard_index, options.shard_count);
+  return s;
+}
+
+// One worker: takes subtrees and explores each until it is done, gives part
+// of it away, or fails.
+void work(Round& round, int worker, ModelRunner& model, BoundedStrategy& strategy,
+          const ModelSpec& spec, const Params& params, const CheckOptions& options) {
+  Execution execution(options.limits);
+  Round::WorkerCounts& counts = round.counts_of(worker);
+  // Single writer: a load and a store, not a locked add.
+  auto add = [](std::atomic<uint64_t>& n) {
+    n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  };
+  uint64_t position_asked = 0;
+  while (std::optional<Round::Task> task = round.take(worker)) {
+    SubtreeRun run;
+    run.order = task->subtree.order;
+    const Subtree mine_from = task->subtree;  // its start, to compare with failures
+    strategy.start(std::move(task->subtree));
+    while (!round.stopped() && strategy.begin_execution()) {
+      if (round.abandon(mine_from)) break;  // all of it comes after a failure
+      if (!round.within_budget()) break;
+      const Outcome outcome = execution.run(model, strategy);
+      run.steps += execution.steps();
+      if (strategy.skipped()) {
+        ++run.other_shards;
+      } else if (outcome == Outcome::kStopped) {
+        if (!execution.error().empty() || !strategy.error().empty()) {
+          round.stop(!execution.error().empty() ? execution.error() : strategy.error(), {});
+          break;
+        }
+        ++run.pruned;
+        add(counts.pruned);
+      } else {
+        ++run.executions;
+        add(counts.executions);
+        if (outcome == Outcome::kFailed) {
+          ++run.failing;
+          if (!run.failure) {
+            FoundFailure& found = run.failure.emplace();
+            found.failure = *execution.failure();
+            found.schedule = schedule_of(spec, params, execution.trace());
+            found.trace = execution.trace();
+            run.failure_key = strategy.order_key();
+            run.executions_before_failure = run.executions - 1;
+            run.pruned_before_failure = run.pruned;
+            run.steps_before_failure = run.steps;
+            run.cut_before_failure = strategy.cut();
+            run.other_shards_before_failure = run.other_shards;
+            round.found_failure(run.failure_key);
+          }
+          if (!options.all) break;  // the rest of this subtree comes later
+        }
+      }
+      if (round.wants_work()) {
+        if (std::optional<Subtree> given = strategy.split()) round.give(worker, std::move(*given));
+      }
+      if (round.position_asked() != position_asked) {
+        position_asked = round.position_asked();
+        counts.at.store(strategy.position(), std::memory_order_relaxed);
+      }
+    }
+    if (!strategy.error().empty()) round.stop(strategy.error(), {});
+    run.cut = strategy.cut();
+    round.record(worker, std::move(run));
+  }
+  round.worker_finished();
+}
+
+// Runs one round (one bound) with `jobs` workers and puts what they ran in
+// the sequential order.
+RoundResult run_round(const ModelSpec& spec, const Params& params,
+                      std::vector<std::unique_ptr<ModelRunner>>& models, int bound,
+                      const CheckOptions& options, Clock::time_point start, Progress& progress,
+                      uint64_t executions_before, bool estimate) {
+  const int jobs = static_cast<int>(models.size());
+  Round round(jobs, options, start);
+  std::vector<std::unique_ptr<BoundedStrategy>> strategies;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < jobs; ++w) {
+    strategies.push_back(tree_strategy(options, bound));
+    round.worker_started();
+  }
+  for (int w = 0; w < jobs; ++w) {
+    threads.emplace_back(work, std::ref(round), w, std::ref(*models[w]), std::ref(*strategies[w]),
+                         std::cref(spec), std::cref(params), std::cref(options));
+  }
+  // This thread keeps the progress line while the workers explore.
+  for (;;) {
+    round.wait_until(Clock::now() + std::chrono::milliseconds(100));
+    // Iterative search has no estimate: how many rounds follow is unknown.
+    progress.update_at(Clock::now(), executions_before + round.executions(), round.pruned(),
+                       estimate ? std::optional<double>(round.covered()) : std::nullopt);
+    if (round.over()) break;
+  }
+  for (std::thread& t : threads) t.join();
+
+  RoundResult result;
+  result.strategy_name = std::string(strategies.front()->name());
+  result.error = round.error();
+  result.budget = round.budget();
+  for (const auto& s : strategies) {
+    if (result.error.empty()) result.error = s->error();
+  }
+  std::vector<SubtreeRun>& runs = round.runs();
+  result.subtrees = runs.size();
+  std::sort(runs.begin(), runs.end(),
+            [](const SubtreeRun& a, const SubtreeRun& b) { return a.order < b.order; });
+  // The sequential run stops at the earliest failure: it counts the
+  // subtrees before the failing one, and that one up to the failure.
+  const SubtreeRun* failing = nullptr;
+  for (const SubtreeRun& r : runs) {
+    if (r.failure && (!failing || r.failure_key < failing->failure_key)) failing = &r;
+  }
+  for (const SubtreeRun& r : runs) {
+    const bool before = !failing || options.all || r.order < failing->order;
+    if (&r == failing && !options.all) {
+      result.executions += r.executions_before_failure + 1;
+      result.failing += 1;
+      result.pruned += r.pruned_before_failure;
+      result.steps += r.steps_before_failure;
+      result.cut = result.cut || r.cut_before_failure;
+      result.other_shards += r.other_shards_before_failure;
+    } else if (before) {
+      result.cut = result.cut || r.cut;
+      result.other_shards += r.other_shards;
+      result.executions += r.executions;
+      result.failing += r.failing;
+      result.pruned += r.pruned;
+      result.steps += r.steps;
+    }
+  }
+  if (failing) {
+    result.first_failure = failing->failure;
+    // Which execution it was, in the sequential order.
+    uint64_t index = executions_before + failing->executions_before_failure + 1;
+    for (const SubtreeRun& r : runs) {
+      if (&r == failing) break;
+      index += r.executions;
+    }
+    result.first_failure->execution = index;
+  }
+  return result;
+}
+
+}  // namespace
+
+bool runs_in_parallel(const CheckOptions& options) {
+  const std::string& s = options.strategy;
+  return s == "dfs" || s == "bounded" || s == "iterative" ||
+         (s == "dpor" && options.preemptions >= 0);
+}
+
+CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
+                             const RunnerFactory& make_runner, const CheckOptions& options) {
+  CheckResult result;
+  result.model = spec.name;
+  result.params = params;
+  result.shard_index = options.shard_index;
+  result.shard_count = options.shard_count;
+  // The settings' errors are the sequential strategy's.
+  auto sequential = make_strategy(options);
+  if (!sequential) {
+    result.strategy = options.strategy;
+    result.error = sequential.error();
+    return result;
+  }
+  result.strategy = std::string((*sequential)->name());
+  result.error = spec_problem(spec);
+  if (!result.error.empty()) return result;
+  if (options.jobs < 1) {
+    result.error = fmt::format("--jobs {} must be at least 1", options.jobs);
+    return result;
+  }
+
+  const auto start = Clock::now();
+  Progress progress(options, start);
+  std::vector<std::unique_ptr<ModelRunner>> models;
+  for (int w = 0; w < options.jobs; ++w) models.push_back(make_runner());
+
+  const bool iterative = options.strategy == "iterative";
+  const int k = options.preemptions;
+  int bound = iterative ? 0
+              : options.strategy == "dfs" && k < 0
+                  ? BoundedStrategy::kUnbounded
+                  : (k >= 0 ? k : CheckOptions::kDefaultPreemptions);
+  result.jobs = options.jobs;
+  result.subtrees = 0;
+  RoundResult round;
+  for (;;) {
+    round = run_round(spec, params, models, bound, options, start, progress, result.executions,
+                      !iterative);
+    result.executions += round.executions;
+    result.failing_executions += round.failing;
+    result.pruned_executions += round.pruned;
+    result.other_shards += round.other_shards;
+    result.total_steps += round.steps;
+    result.subtrees += round.subtrees;
+    if (round.first_failure) result.first_failure = round.first_failure;
+    if (!iterative || round.first_failure || !round.error.empty() || !round.budget.empty()) break;
+    if (!round.cut) break;  // every schedule explored
+    if (k >= 0 && bound >= k) break;
+    ++bound;
+  }
+  result.error = round.error;
+  if (!round.budget.empty()) {
+    result.budget = round.budget;
+    result.limit = round.budget;
+    result.raise_limit = round.budget.starts_with("--executions")
+                             ? "raise --executions, or drop it"
+                             : "raise --seconds, or drop it";
+  }
+  const bool stopped_early =
+      !round.budget.empty() || !round.error.empty() || (round.first_failure && !options.all);
+  result.exhaustive = !stopped_early && result.error.empty() && !round.cut;
+  // Described as the sequential strategy describes the same run.
+  if (iterative) {
+    result.preemption_bound = bound;
+    result.coverage = IterativeStrategy::describe(bound, result.exhaustive, result.executions);
+  } else {
+    result.preemption_bound = (*sequential)->preemption_bound();
+    if (round.cut) result.coverage = BoundedStrategy::describe_cut(bound, result.executions);
+  }
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  progress.finish(result);
+  if (result.first_failure) {
+    auto model = make_runner();
+    settle_failure(spec, params, *model, options, *result.first_failure);
+  }
+  return result;
+}
+
+}  // namespace interleave

@@ -1,0 +1,47 @@
+// Parallel exploration: one exhaustive search on several cores, with the
+// result the sequential search gives.
+//
+// Workers (one OS thread each, with its own model instance, Execution and
+// strategy) share the tree of scheduling choices of DFS or bounded DFS
+// (bounded.h). The whole tree starts as one subtree, given to one worker;
+// an idle worker asks for work, and a busy one, between two executions,
+// gives away what remains at the shallowest branch of its subtree
+// (BoundedStrategy::split()), so work flows to idle cores however
+// unbalanced the tree is. Subtrees are disjoint, contiguous runs of the
+// sequential search's executions, so:
+//
+//  - counts add up exactly: executions, failing ones, cut-short ones, and
+//    the sequential run's preemption cut are the same whatever the number
+//    of workers;
+//  - the first failure is the sequential one: order keys place every
+//    execution in the sequential order. A worker stops its subtree at its
+//    first failure (what follows in it comes later); a subtree that comes
+//    entirely after the earliest failure found so far is dropped; the
+//    subtrees before it run to their end. The report then sums the
+//    subtrees before the failing one and the failing one up to its
+//    failure: the counts, the failure and its schedule string (shrunk
+//    after the search, on one core) are the sequential run's.
+//
+// `iterative` runs its rounds one after the other, each round in parallel.
+// Probes (portfolio.h) do not run in parallel: a run with more than one
+// worker has none. Budgets (--executions, --seconds) are shared by the
+// workers; a run they stop is reported incomplete, and its counts depend on
+// the workers' timing.
+#pragma once
+
+#include "scheduler/strategies/explorer.h"
+
+namespace interleave {
+
+// Whether options.strategy explores in parallel (dfs, bounded, iterative,
+// with or without shards).
+bool runs_in_parallel(const CheckOptions& options);
+
+// Explores with options.jobs workers (make_runner is called once for each,
+// and once more for a failure to be settled, on the calling thread).
+// Precondition: runs_in_parallel(options). Errors as check()'s (in
+// CheckResult::error).
+CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
+                             const RunnerFactory& make_runner, const CheckOptions& options);
+
+}  // namespace interleave

@@ -1,0 +1,262 @@
+// Parallel checks (CheckOptions::jobs, `check --jobs N`, parallel.h): with
+// any number of workers, DFS, bounded and iterative search give what one
+// core gives: the same execution, failing and cut-short counts, the same
+// verdict, and the same first failure with the same schedule string.
+//
+// The oracle is the sequential search itself, on random programs whose
+// invariant fails on a random share of their outcomes, so that the first
+// failure lies anywhere in the sequential order (not only in the first
+// subtree), and on the built-in models.
+#include <cstdint>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/counter.h"
+#include "models/queue.h"
+#include "scheduler/api/interleave.h"
+#include "scheduler/strategies/explorer.h"
+
+namespace {
+
+using namespace interleave;
+using Values = std::vector<std::pair<std::string, int64_t>>;
+
+// 2-3 threads of 1-3 instructions over two atomics, a mutex and a condition
+// variable: loads, stores, fetch_adds, locked sections, notifies and
+// predicate waits (a notify_one with two waiters wakes either: an outcome).
+// The invariant fails when a hash of everything read and the final values
+// falls in a share of 1/`odds` (0: never), so failing executions are
+// scattered over the sequential order. A pure function of the seed.
+struct RandomFailing {
+  static ModelSpec spec() {
+    return {"test.random_failing",
+            "random program failing on a random share of its outcomes",
+            {{"seed", "s", 1, 0, 1'000'000, "seed"},
+             {"odds", "o", 5, 0, 1000, "the invariant fails on about one outcome in odds"}}};
+  }
+  enum Kind { kLoad, kStore, kAdd, kLockedAdd, kNotify, kWait };
+
+  explicit RandomFailing(const Params& p) : odds(static_cast<uint64_t>(p.get("odds"))) {
+    std::mt19937 rng(static_cast<uint32_t>(p.get("seed")));
+    threads = 2 + static_cast<int>(rng() % 2);
+    program.resize(static_cast<size_t>(threads));
+    for (auto& body : program) {
+      const int n = (threads == 2 ? 2 : 1) + static_cast<int>(rng() % 3);
+      for (int i = 0; i < n; ++i) body.emplace_back(Kind(rng() % 6), static_cast<int>(rng() % 2));
+    }
+    // A wait needs a notify in another thread (else it deadlocks at once);
+    // two waiters and one notify_one still can: a failure deep in the order.
+    for (size_t t = 0; t < program.size(); ++t) {
+      bool notified = false;
+      for (size_t u = 0; u < program.size(); ++u) {
+        for (auto [kind, v] : program[u]) notified = notified || (u != t && kind == kNotify);
+      }
+      for (auto& [kind, v] : program[t]) {
+        if (kind == kWait && !notified) kind = kLoad;
+      }
+    }
+    seen.resize(program.size());
+  }
+  int thread_count() const { return threads; }
+
+  void thread(int t) {
+    for (auto [kind, v] : program[static_cast<size_t>(t)]) {
+      switch (kind) {
+        case kLoad: seen[static_cast<size_t>(t)].push_back(var[v].load()); break;
+        case kStore: var[v].store(t + 1); break;
+        case kAdd: seen[static_cast<size_t>(t)].push_back(var[v].fetch_add(1)); break;
+        case kLockedAdd: {
+          lock_guard held(m);
+          var[v].store(var[v].load() + 3);
+          break;
+        }
+        case kNotify: {
+          lock_guard held(m);
+          flag.store(1);
+          cv.notify_one();
+          break;
+        }
+        case kWait: {  // deadlocks (a failure too) when no thread notifies after it
+          unique_lock held(m);
+          cv.wait(held, [&] { return flag.load() == 1; });
+          break;
+        }
+      }
+    }
+  }
+  void invariant() {
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](int64_t x) { h = (h ^ static_cast<uint64_t>(x)) * 1099511628211ull; };
+    for (const auto& s : seen) {
+      for (int x : s) mix(x);
+      mix(-1);
+    }
+    mix(var[0].load());
+    mix(var[1].load());
+    check(odds == 0 || h % odds != 0, "outcome {} is one of the failing ones", h);
+  }
+
+  uint64_t odds;
+  int threads;
+  std::vector<std::vector<std::pair<Kind, int>>> program;
+  std::vector<std::vector<int>> seen;
+  atomic<int> var[2] = {atomic<int>{"x", 0}, atomic<int>{"y", 0}};
+  atomic<int> flag{"flag", 0};
+  mutex m{"m"};
+  condition_variable cv{"cv"};
+};
+
+template <Model M>
+CheckResult run(const Values& values, const std::string& strategy, int jobs, bool all = false,
+                int preemptions = -1, bool shrink = false) {
+  auto params = make_params<M>(values);
+  REQUIRE(params.ok());
+  CheckOptions options;
+  options.strategy = strategy;
+  options.preemptions = preemptions;
+  options.all = all;
+  options.jobs = jobs;
+  options.progress = false;
+  options.probes = false;  // more than one worker never probes: compare like with like
+  options.shrink = shrink;
+  options.limits.detect_races = false;
+  return check_model<M>(*params, options);
+}
+
+// The parallel result is the sequential one.
+void same_result(const CheckResult& one, const CheckResult& many) {
+  REQUIRE(one.error.empty());
+  CHECK(many.error == one.error);
+  CHECK(many.strategy == one.strategy);
+  CHECK(many.executions == one.executions);
+  CHECK(many.failing_executions == one.failing_executions);
+  CHECK(many.pruned_executions == one.pruned_executions);
+  CHECK(many.exhaustive == one.exhaustive);
+  CHECK(many.coverage == one.coverage);
+  CHECK(many.preemption_bound == one.preemption_bound);
+  CHECK(many.total_steps == one.total_steps);
+  REQUIRE(many.found_bug() == one.found_bug());
+  if (one.found_bug()) {
+    CHECK(many.first_failure->schedule.to_string() == one.first_failure->schedule.to_string());
+    CHECK(many.first_failure->execution == one.first_failure->execution);
+    CHECK(many.first_failure->failure.message == one.first_failure->failure.message);
+    CHECK(many.first_failure->preemptions == one.first_failure->preemptions);
+  }
+}
+
+template <Model M>
+void same_for_every_jobs(const Values& values, const std::string& strategy, bool all,
+                         int preemptions = -1) {
+  const CheckResult one = run<M>(values, strategy, 1, all, preemptions);
+  for (int jobs : {2, 3, 7}) {
+    CAPTURE(jobs);
+    same_result(one, run<M>(values, strategy, jobs, all, preemptions));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("parallel DFS gives the sequential result on random failing programs",
+          "[parallel][oracle]") {
+  int failing_later = 0;  // programs whose first failure is not in the first executions
+  for (int seed = 1; seed <= 60; ++seed) {
+    CAPTURE(seed);
+    const Values values = {{"seed", seed}, {"odds", 3 + (seed * 37) % 60}};
+    same_for_every_jobs<RandomFailing>(values, "dfs", /*all=*/false);
+    const CheckResult one = run<RandomFailing>(values, "dfs", 1);
+    if (one.found_bug() && one.first_failure->execution > 10) ++failing_later;
+  }
+  // The oracle is worth something only if first failures lie deep in the order.
+  CHECK(failing_later >= 10);
+}
+
+TEST_CASE("parallel search counts every failure as the sequential one does", "[parallel][oracle]") {
+  for (int seed = 1; seed <= 30; ++seed) {
+    CAPTURE(seed);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 3}}, "dfs", /*all=*/true);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 0}}, "dfs", /*all=*/false);
+  }
+}
+
+TEST_CASE("parallel bounded and iterative search give the sequential result",
+          "[parallel][oracle]") {
+  for (int seed = 1; seed <= 30; ++seed) {
+    CAPTURE(seed);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 4}}, "bounded", false, 1);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 0}}, "bounded", false, 1);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 6}}, "iterative", false);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 0}}, "iterative", false);
+  }
+}
+
+TEST_CASE("parallel checks of the built-in models", "[parallel]") {
+  using namespace ::models;
+  // counter.racy 3x2: 34,650 schedules, 34,560 lose an update.
+  same_for_every_jobs<CounterRacy>({{"threads", 3}, {"iters", 2}}, "dfs", /*all=*/true);
+  same_for_every_jobs<CounterRacy>({{"threads", 4}, {"iters", 2}}, "iterative", false);
+  same_for_every_jobs<CounterLocked>({{"threads", 3}, {"iters", 2}}, "dfs", false);
+  // Condition-variable outcomes and spurious wakeups cut short as repeats.
+  same_for_every_jobs<QueueBlocking>({}, "dfs", false);
+  same_for_every_jobs<QueueBlocking>({}, "bounded", false, 2);
+  same_for_every_jobs<QueueMissedWakeup>({}, "dfs", /*all=*/true);
+  const CheckResult queue = run<QueueBlocking>({}, "dfs", 3);
+  CHECK(queue.executions == 13'824);
+  CHECK(queue.exhaustive);
+}
+
+TEST_CASE("sixteen workers on two cores: exact counts under contention", "[parallel]") {
+  const CheckResult one = run<::models::QueueBlocking>({}, "dfs", 1);
+  const CheckResult many = run<::models::QueueBlocking>({}, "dfs", 16);
+  same_result(one, many);
+  const CheckResult racy_one = run<RandomFailing>({{"seed", 7}, {"odds", 2}}, "dfs", 1, true);
+  same_result(racy_one, run<RandomFailing>({{"seed", 7}, {"odds", 2}}, "dfs", 16, true));
+}
+
+TEST_CASE("a shrunk failure is the same whatever the number of workers", "[parallel]") {
+  const Values values = {{"threads", 3}, {"iters", 2}};
+  const CheckResult one = run<::models::CounterRacy>(values, "dfs", 1, false, -1, true);
+  const CheckResult many = run<::models::CounterRacy>(values, "dfs", 3, false, -1, true);
+  REQUIRE(one.found_bug());
+  REQUIRE(many.found_bug());
+  CHECK(many.first_failure->shrunk == one.first_failure->shrunk);
+  CHECK(many.first_failure->schedule.to_string() == one.first_failure->schedule.to_string());
+  CHECK(many.first_failure->original_schedule == one.first_failure->original_schedule);
+}
+
+TEST_CASE("shards of a parallel check add up", "[parallel][shard]") {
+  auto params = make_params<::models::QueueBlocking>({});
+  REQUIRE(params.ok());
+  uint64_t executions = 0;
+  for (int i = 0; i < 3; ++i) {
+    CheckOptions options;
+    options.strategy = "dfs";
+    options.progress = false;
+    options.jobs = 2;
+    options.shard_index = i;
+    options.shard_count = 3;
+    const CheckResult part = check_model<::models::QueueBlocking>(*params, options);
+    REQUIRE(part.error.empty());
+    CHECK(part.exhaustive);
+    executions += part.executions;
+  }
+  CHECK(executions == 13'824);
+}
+
+TEST_CASE("a budget stops every worker and says so", "[parallel]") {
+  auto params = make_params<::models::CounterLocked>({{"threads", 4}, {"iters", 2}});
+  REQUIRE(params.ok());
+  CheckOptions options;
+  options.strategy = "dfs";
+  options.progress = false;
+  options.jobs = 2;
+  options.max_executions = 100;
+  const CheckResult r = check_model<::models::CounterLocked>(*params, options);
+  CHECK(r.error.empty());
+  CHECK_FALSE(r.exhaustive);
+  CHECK(r.limit == "--executions 100");
+  CHECK(r.executions <= 100);
+}
