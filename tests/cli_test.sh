@@ -688,16 +688,22 @@ run merge "$TMP/nothing-here.json"
 expect_usage_error "cannot read"
 
 # --- parallel checks (--jobs N): the counts and the failure of one core.
-run check queue.blocking --strategy dfs --jobs 1 --no-probes
-one_line=$(grep '^PASS' <<<"$out" | sed 's/ ([0-9,]* steps.*//')
+run check queue.blocking --strategy dfs --jobs 1
+one_line=$(grep '^PASS' <<<"$out" | sed 's/, [0-9,]* steps.*//')
 for jobs in 2 3 16; do
   run check queue.blocking --strategy dfs --jobs "$jobs"
   expect_rc 0
   checks=$((checks + 1))
-  [[ "$(grep '^PASS' <<<"$out" | sed 's/ ([0-9,]* steps.*//')" == "$one_line" ]] ||
+  [[ "$(grep '^PASS' <<<"$out" | sed 's/, [0-9,]* steps.*//')" == "$one_line" ]] ||
     fail "--jobs $jobs: '$(grep '^PASS' <<<"$out")', one core: '$one_line'"
 done
-run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 1 --no-probes --no-race-detection
+run check crowd.racy --threads 10 --strategy dfs --jobs 1
+one_found=$(grep 'found in execution' <<<"$out" | sed 's/, [0-9,]* steps.*//')
+run check crowd.racy --threads 10 --strategy dfs --jobs 2
+checks=$((checks + 1))
+[[ "$(grep 'found in execution' <<<"$out" | sed 's/, [0-9,]* steps.*//')" == "$one_found" ]] ||
+  fail "--jobs 2 reports '$(grep 'found in' <<<"$out")', one core '$one_found'"
+run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 1 --no-race-detection
 one_replay=$(grep '^replay:' <<<"$out")
 run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 3 --no-race-detection
 expect_rc 1

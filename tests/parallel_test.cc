@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/counter.h"
+#include "models/crowd.h"
 #include "models/queue.h"
 #include "scheduler/api/interleave.h"
 #include "scheduler/strategies/explorer.h"
@@ -36,16 +37,19 @@ struct RandomFailing {
     return {"test.random_failing",
             "random program failing on a random share of its outcomes",
             {{"seed", "s", 1, 0, 1'000'000, "seed"},
-             {"odds", "o", 5, 0, 1000, "the invariant fails on about one outcome in odds"}}};
+             {"odds", "o", 5, 0, 1000, "the invariant fails on about one outcome in odds"},
+             {"big", "b", 0, 0, 1, "1: three threads of 2-3 instructions"}}};
   }
   enum Kind { kLoad, kStore, kAdd, kLockedAdd, kNotify, kWait };
 
   explicit RandomFailing(const Params& p) : odds(static_cast<uint64_t>(p.get("odds"))) {
     std::mt19937 rng(static_cast<uint32_t>(p.get("seed")));
-    threads = 2 + static_cast<int>(rng() % 2);
+    const bool big = p.get("big") == 1;
+    threads = big ? 3 : 2 + static_cast<int>(rng() % 2);
     program.resize(static_cast<size_t>(threads));
     for (auto& body : program) {
-      const int n = (threads == 2 ? 2 : 1) + static_cast<int>(rng() % 3);
+      const int n = big ? 2 + static_cast<int>(rng() % 2)
+                        : (threads == 2 ? 2 : 1) + static_cast<int>(rng() % 3);
       for (int i = 0; i < n; ++i) body.emplace_back(Kind(rng() % 6), static_cast<int>(rng() % 2));
     }
     // A wait needs a notify in another thread (else it deadlocks at once);
@@ -112,7 +116,7 @@ struct RandomFailing {
 
 template <Model M>
 CheckResult run(const Values& values, const std::string& strategy, int jobs, bool all = false,
-                int preemptions = -1, bool shrink = false) {
+                int preemptions = -1, bool shrink = false, bool probes = false) {
   auto params = make_params<M>(values);
   REQUIRE(params.ok());
   CheckOptions options;
@@ -121,7 +125,7 @@ CheckResult run(const Values& values, const std::string& strategy, int jobs, boo
   options.all = all;
   options.jobs = jobs;
   options.progress = false;
-  options.probes = false;  // more than one worker never probes: compare like with like
+  options.probes = probes;
   options.shrink = shrink;
   options.limits.detect_races = false;
   return check_model<M>(*params, options);
@@ -145,16 +149,18 @@ void same_result(const CheckResult& one, const CheckResult& many) {
     CHECK(many.first_failure->execution == one.first_failure->execution);
     CHECK(many.first_failure->failure.message == one.first_failure->failure.message);
     CHECK(many.first_failure->preemptions == one.first_failure->preemptions);
+    CHECK(many.first_failure->by_probe == one.first_failure->by_probe);
   }
+  CHECK(many.probe_executions == one.probe_executions);
 }
 
 template <Model M>
 void same_for_every_jobs(const Values& values, const std::string& strategy, bool all,
-                         int preemptions = -1) {
-  const CheckResult one = run<M>(values, strategy, 1, all, preemptions);
+                         int preemptions = -1, bool probes = false) {
+  const CheckResult one = run<M>(values, strategy, 1, all, preemptions, false, probes);
   for (int jobs : {2, 3, 7}) {
     CAPTURE(jobs);
-    same_result(one, run<M>(values, strategy, jobs, all, preemptions));
+    same_result(one, run<M>(values, strategy, jobs, all, preemptions, false, probes));
   }
 }
 
@@ -172,6 +178,34 @@ TEST_CASE("parallel DFS gives the sequential result on random failing programs",
   }
   // The oracle is worth something only if first failures lie deep in the order.
   CHECK(failing_later >= 10);
+}
+
+TEST_CASE("with probes, parallel DFS gives the sequential result", "[parallel][oracle][portfolio]") {
+  // One core mixes probes into DFS (portfolio.h); more cores run them beside
+  // the workers and put them back in one core's order: the same failure
+  // (found by a probe or by the search), counts and probe counts.
+  int by_probe = 0, by_search = 0;
+  for (int seed = 1; seed <= 20; ++seed) {
+    CAPTURE(seed);
+    const Values values = {{"seed", seed}, {"odds", 4 + (seed * 7) % 25}, {"big", 1}};
+    same_for_every_jobs<RandomFailing>(values, "dfs", false, -1, /*probes=*/true);
+    const CheckResult one = run<RandomFailing>(values, "dfs", 1, false, -1, false, true);
+    if (one.found_bug()) ++(one.first_failure->by_probe ? by_probe : by_search);
+  }
+  // Both orders happen: a probe first, and the search first past the warm-up.
+  CHECK(by_probe >= 3);
+  CHECK(by_search >= 3);
+  // A shallow bug among many threads: a probe finds it (execution 102).
+  for (int threads : {8, 10}) {
+    CAPTURE(threads);
+    same_for_every_jobs<::models::CrowdRacy>({{"threads", threads}}, "dfs", false, -1, true);
+  }
+  const CheckResult crowd = run<::models::CrowdRacy>({{"threads", 10}}, "dfs", 2, false, -1,
+                                                     false, true);
+  REQUIRE(crowd.found_bug());
+  CHECK(crowd.first_failure->by_probe);
+  // No bug: the probes one core runs over the whole search.
+  same_for_every_jobs<::models::CrowdLocked>({{"threads", 6}}, "dfs", false, -1, true);
 }
 
 TEST_CASE("parallel search counts every failure as the sequential one does", "[parallel][oracle]") {

@@ -17,6 +17,7 @@
 #include "scheduler/strategies/bounded.h"
 #include "scheduler/strategies/dfs.h"
 #include "scheduler/strategies/iterative.h"
+#include "scheduler/strategies/portfolio.h"
 
 namespace interleave {
 
@@ -147,6 +148,8 @@ class Round {
     wake_.notify_all();
   }
   bool stopped() const { return stopped_.load(std::memory_order_relaxed); }
+  // Stops the round without a reason of its own (a probe found a failure).
+  void halt() { stop({}, {}); }
 
   // A budget check before each execution: the executions begun so far by all
   // workers, and the time. Free when the run has no budget.
@@ -213,6 +216,8 @@ class Round {
     for (const WorkerCounts& c : counts_) sum += c.pruned.load(std::memory_order_relaxed);
     return sum;
   }
+  // Executions begun, counted or cut short, by every worker so far.
+  uint64_t begun() const { return executions() + pruned(); }
 
   bool over() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -285,6 +290,12 @@ struct RoundResult {
   uint64_t other_shards = 0;
   uint64_t steps = 0;
   std::optional<FoundFailure> first_failure;
+  // Executions begun (counted or cut short) in the sequential order: the
+  // failing one's place (1-based), or all of them when none failed.
+  uint64_t failure_begun = 0;
+  uint64_t begun = 0;
+  // Probes that count as executions before the run stopped (ProbeLane).
+  uint64_t probes = 0;
   // Whether the bound cut a schedule (bounded, iterative).
   bool cut = false;
   std::string error;
@@ -371,12 +382,120 @@ void work(Round& round, int worker, ModelRunner& model, BoundedStrategy& strateg
   round.worker_finished();
 }
 
+// The probes of a `dfs` check (portfolio.h) when it runs on several workers:
+// the calling thread runs them beside the workers, paced as a portfolio
+// paces them between its exhaustive executions (PortfolioStrategy::quota),
+// and stops at the first failing one. The explorer then puts them in the
+// sequential order (see explore_parallel).
+class ProbeLane {
+ public:
+  ProbeLane(const ModelSpec& spec, const Params& params, ModelRunner& model,
+            const CheckOptions& options)
+      : spec_(spec), params_(params), model_(model), execution_(options.limits),
+        probes_(options.seed) {}
+
+  // Runs the probes due once `exhaustive_begun` exhaustive executions have
+  // begun, until `until`; stops at a failure or an error.
+  void run_due(uint64_t exhaustive_begun, Clock::time_point until) {
+    run_until(PortfolioStrategy::quota(exhaustive_begun), until);
+  }
+  // Runs probes until `count` have run, a failure, an error, or `until`.
+  void run_until(uint64_t count, Clock::time_point until = Clock::time_point::max()) {
+    while (!failure_ && error_.empty() && probes_.begun() < count && Clock::now() < until) {
+      probes_.begin_execution();
+      const Outcome outcome = execution_.run(model_, probes_);
+      if (outcome == Outcome::kStopped && !execution_.error().empty()) {
+        error_ = execution_.error();
+        return;
+      }
+      cut_short_.push_back(outcome == Outcome::kStopped);
+      steps_.push_back((steps_.empty() ? 0 : steps_.back()) + execution_.steps());
+      if (outcome == Outcome::kFailed) {
+        FoundFailure& found = failure_.emplace();
+        found.failure = *execution_.failure();
+        found.schedule = schedule_of(spec_, params_, execution_.trace());
+        found.trace = execution_.trace();
+        found.by_probe = true;
+      }
+    }
+  }
+  // Whether probes are due once `exhaustive_begun` exhaustive executions
+  // have begun.
+  bool due(uint64_t exhaustive_begun) const {
+    return !failure_ && error_.empty() &&
+           probes_.begun() < PortfolioStrategy::quota(exhaustive_begun);
+  }
+
+  // The first failing probe, and its index (0-based) among the probes.
+  const std::optional<FoundFailure>& failure() const { return failure_; }
+  uint64_t failing_index() const { return cut_short_.size() - 1; }
+  const std::string& error() const { return error_; }
+  // Of the first `n` probes: how many count as executions, how many were
+  // cut short as repeats.
+  uint64_t counted(uint64_t n) const { return n - cut_short(n); }
+  uint64_t steps(uint64_t n) const { return n == 0 ? 0 : steps_[n - 1]; }
+  uint64_t cut_short(uint64_t n) const {
+    return static_cast<uint64_t>(std::count(cut_short_.begin(),
+                                            cut_short_.begin() + static_cast<std::ptrdiff_t>(n),
+                                            true));
+  }
+
+ private:
+  const ModelSpec& spec_;
+  const Params& params_;
+  ModelRunner& model_;
+  Execution execution_;
+  Probes probes_;
+  // Per probe run, whether it was cut short as a repeat, and the steps of
+  // the probes up to it.
+  std::vector<bool> cut_short_;
+  std::vector<uint64_t> steps_;
+  std::optional<FoundFailure> failure_;
+  std::string error_;
+};
+
+// The first `begun` executions of one core's DFS (counted or cut short), in
+// the sequential order, up to its first failure: what a single-core run
+// explores before the probe that fails there.
+RoundResult first_executions(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                             const CheckOptions& options, uint64_t begun) {
+  RoundResult result;
+  DfsStrategy dfs;
+  Execution execution(options.limits);
+  while (result.begun < begun && dfs.begin_execution()) {
+    const Outcome outcome = execution.run(model, dfs);
+    result.steps += execution.steps();
+    ++result.begun;
+    if (outcome == Outcome::kStopped) {
+      if (!execution.error().empty() || !dfs.error().empty()) {
+        result.error = !execution.error().empty() ? execution.error() : dfs.error();
+        return result;
+      }
+      ++result.pruned;
+      continue;
+    }
+    ++result.executions;
+    if (outcome == Outcome::kFailed) {
+      result.failing = 1;
+      result.failure_begun = result.begun;
+      FoundFailure& found = result.first_failure.emplace();
+      found.failure = *execution.failure();
+      found.schedule = schedule_of(spec, params, execution.trace());
+      found.trace = execution.trace();
+      found.execution = result.executions;
+      return result;
+    }
+  }
+  return result;
+}
+
+
 // Runs one round (one bound) with `jobs` workers and puts what they ran in
 // the sequential order.
 RoundResult run_round(const ModelSpec& spec, const Params& params,
                       std::vector<std::unique_ptr<ModelRunner>>& models, int bound,
                       const CheckOptions& options, Clock::time_point start, Progress& progress,
-                      uint64_t executions_before, bool estimate) {
+                      uint64_t executions_before, bool estimate, ProbeLane* lane) {
   const int jobs = static_cast<int>(models.size());
   Round round(jobs, options, start);
   std::vector<std::unique_ptr<BoundedStrategy>> strategies;
@@ -389,9 +508,16 @@ RoundResult run_round(const ModelSpec& spec, const Params& params,
     threads.emplace_back(work, std::ref(round), w, std::ref(*models[w]), std::ref(*strategies[w]),
                          std::cref(spec), std::cref(params), std::cref(options));
   }
-  // This thread keeps the progress line while the workers explore.
+  // This thread runs the probes that are due and keeps the progress line
+  // while the workers explore.
   for (;;) {
-    round.wait_until(Clock::now() + std::chrono::milliseconds(100));
+    if (lane != nullptr && lane->due(round.begun())) {
+      lane->run_due(round.begun(), Clock::now() + std::chrono::milliseconds(50));
+      if (lane->failure() || !lane->error().empty()) round.halt();
+    } else {
+      // With probes to pace, look again soon: they are due as the workers go.
+      round.wait_until(Clock::now() + std::chrono::milliseconds(lane != nullptr ? 2 : 100));
+    }
     // Iterative search has no estimate: how many rounds follow is unknown.
     progress.update_at(Clock::now(), executions_before + round.executions(), round.pruned(),
                        estimate ? std::optional<double>(round.covered()) : std::nullopt);
@@ -434,7 +560,9 @@ RoundResult run_round(const ModelSpec& spec, const Params& params,
       result.steps += r.steps;
     }
   }
+  result.begun = result.executions + result.pruned;
   if (failing) {
+    result.failure_begun = result.begun;
     result.first_failure = failing->failure;
     // Which execution it was, in the sequential order.
     uint64_t index = executions_before + failing->executions_before_failure + 1;
@@ -445,6 +573,64 @@ RoundResult run_round(const ModelSpec& spec, const Params& params,
     result.first_failure->execution = index;
   }
   return result;
+}
+
+
+// Puts the probes `lane` ran beside a finished round in one core's order,
+// where the portfolio runs quota(n) probes once its search has begun n
+// executions and the run stops at the first failure of either. The round
+// becomes exactly what one core reports: if a probe fails before the
+// search's first failure (or the search has none), the search counts only
+// the executions begun before that probe, recounted on this thread.
+void put_probes_in_order(const ModelSpec& spec, const Params& params, ModelRunner& model,
+                         const CheckOptions& options, ProbeLane& lane, RoundResult& round) {
+  if (!lane.error().empty()) {
+    round.error = lane.error();
+    return;
+  }
+  // A probe that failed while the workers ran stopped them: their round is
+  // not the whole, and the recount below replaces it.
+  const bool halted = lane.failure().has_value();
+  // The probes one core runs before the search's failure, or in all.
+  const uint64_t due = PortfolioStrategy::quota(round.first_failure ? round.failure_begun - 1
+                                                                    : round.begun);
+  if (!halted) lane.run_until(due);
+  if (!lane.error().empty()) {
+    round.error = lane.error();
+    return;
+  }
+  if (!halted && (!lane.failure() || lane.failing_index() >= due)) {
+    // The search's failure (or none) comes first.
+    round.probes = lane.counted(due);
+    round.pruned += lane.cut_short(due);
+    round.steps += lane.steps(due);
+    if (round.first_failure) round.first_failure->execution += round.probes;
+    return;
+  }
+  // Probe i fails first unless the search fails before it: probe i runs
+  // once the search has begun the fewest executions whose quota exceeds i.
+  const uint64_t i = lane.failing_index();
+  uint64_t begun = 0;
+  while (PortfolioStrategy::quota(begun) <= i) ++begun;
+  RoundResult recount = first_executions(spec, params, model, options, begun);
+  recount.subtrees = round.subtrees;
+  recount.cut = false;
+  if (recount.first_failure) {
+    // The search fails first after all: the probes before it pass.
+    const uint64_t before = PortfolioStrategy::quota(recount.failure_begun - 1);
+    recount.probes = lane.counted(before);
+    recount.pruned += lane.cut_short(before);
+    recount.steps += lane.steps(before);
+    recount.first_failure->execution += recount.probes;
+  } else {
+    recount.probes = lane.counted(i + 1);
+    recount.pruned += lane.cut_short(i);
+    recount.steps += lane.steps(i + 1);
+    recount.failing = 1;
+    recount.first_failure = lane.failure();
+    recount.first_failure->execution = recount.executions + recount.probes;
+  }
+  round = std::move(recount);
 }
 
 }  // namespace
@@ -490,10 +676,22 @@ CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
                   : (k >= 0 ? k : CheckOptions::kDefaultPreemptions);
   result.jobs = options.jobs;
   result.subtrees = 0;
+  // Probes, as one core's dfs check runs them (make_strategy's portfolio).
+  std::unique_ptr<ModelRunner> lane_model;
+  std::unique_ptr<ProbeLane> lane;
+  if (options.strategy == "dfs" && k < 0 && options.probes && !options.all &&
+      options.shard_count == 1) {
+    lane_model = make_runner();
+    lane = std::make_unique<ProbeLane>(spec, params, *lane_model, options);
+  }
   RoundResult round;
   for (;;) {
     round = run_round(spec, params, models, bound, options, start, progress, result.executions,
-                      !iterative);
+                      !iterative, lane.get());
+    if (lane && round.error.empty() && round.budget.empty()) {
+      put_probes_in_order(spec, params, *models.front(), options, *lane, round);
+      result.probe_executions = round.probes;
+    }
     result.executions += round.executions;
     result.failing_executions += round.failing;
     result.pruned_executions += round.pruned;

@@ -23,10 +23,13 @@
 //    after the search, on one core) are the sequential run's.
 //
 // `iterative` runs its rounds one after the other, each round in parallel.
-// Probes (portfolio.h) do not run in parallel: a run with more than one
-// worker has none. Budgets (--executions, --seconds) are shared by the
-// workers; a run they stop is reported incomplete, and its counts depend on
-// the workers' timing.
+// The probes a `dfs` check mixes into its search (portfolio.h) run on the
+// calling thread beside the workers, paced as one core paces them, and are
+// put back in one core's order afterwards: if a probe fails before the
+// search's first failure, the search's executions before that probe are
+// recounted on one core. Budgets (--executions, --seconds) are shared by
+// the workers; a run they stop is reported incomplete, and its counts
+// depend on the workers' timing.
 #pragma once
 
 #include "scheduler/strategies/explorer.h"

@@ -32,6 +32,32 @@
 
 namespace interleave {
 
+// The probes alone, in the order a portfolio runs them: a seeded stream of
+// executions, random walks and PCT in turn. The parallel explorer
+// (parallel.h) runs them beside its workers, paced as a portfolio paces them.
+class Probes final : public Strategy {
+ public:
+  explicit Probes(uint64_t seed);
+  std::string_view name() const override { return "probes"; }
+  // Starts the next probe; never runs out.
+  bool begin_execution() override;
+  ThreadId pick(const SchedulingPoint& point) override;
+  int choose(const ChoicePoint& point) override;
+  void end_execution() override { current_->end_execution(); }
+  bool exhaustive() const override { return false; }
+  bool probing() const override { return true; }
+
+  // Probes begun so far.
+  uint64_t begun() const { return begun_; }
+
+ private:
+  // Even probes walk at random, odd ones use PCT.
+  RandomStrategy random_;
+  PctStrategy pct_;
+  Strategy* current_;
+  uint64_t begun_ = 0;
+};
+
 class PortfolioStrategy final : public Strategy {
  public:
   // Exhaustive executions before the first probe.
@@ -65,22 +91,21 @@ class PortfolioStrategy final : public Strategy {
   }
 
   // Probes run so far.
-  uint64_t probes() const { return probes_; }
+  uint64_t probes() const { return probes_.begun(); }
+
+  // How many probes have run once the exhaustive strategy has begun
+  // `exhaustive_runs` executions and the next one is due: the probes between
+  // its executions n and n + 1 are quota(n) - quota(n - 1).
+  static uint64_t quota(uint64_t exhaustive_runs);
 
  private:
-  // Whether the next execution is a probe.
-  bool probe_due() const;
-
   // The strategy whose executions are counted and whose end ends the run.
   std::unique_ptr<Strategy> exhaustive_;
-  // The probes, taking turns: even probes walk at random, odd ones use PCT.
-  RandomStrategy random_;
-  PctStrategy pct_;
+  Probes probes_;
   // The strategy driving the current execution.
   Strategy* current_;
-  // Executions begun by the exhaustive strategy, and probes begun.
+  // Executions begun by the exhaustive strategy.
   uint64_t exhaustive_runs_ = 0;
-  uint64_t probes_ = 0;
 };
 
 }  // namespace interleave
