@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   interleave::cli::add_count(&app, "--max-steps", max_steps, 1, 1'000'000'000,
                              "step bound per execution");
   interleave::cli::add_count(&app, "--jobs", options.jobs, 1, interleave::cli::kMaxJobs,
-                             "dfs, bounded, iterative: explore on N cores (default 1)");
+                             "dfs, bounded, iterative: explore on N cores; random, pct: N workers (default 1)");
   interleave::cli::add_count(&app, "--executions", options.max_executions, 1,
                              interleave::cli::kMaxCount, "stop after N executions");
   interleave::cli::add_seconds(&app, "--seconds", options.max_seconds, "stop after S seconds");
@@ -102,8 +102,8 @@ int main(int argc, char** argv) {
   }
   options.strategy = strategy;
   if (options.jobs > 1 && !interleave::runs_in_parallel(options)) {
-    return usage_error(fmt::format("--jobs applies to --strategy dfs, bounded and iterative, not {}",
-                                   strategy));
+    return usage_error(fmt::format(
+        "--jobs applies to --strategy dfs, bounded, iterative, random and pct, not {}", strategy));
   }
   // A sharded test (interleave_test's shard_count): Bazel says which part.
   if (const char* total = std::getenv("TEST_TOTAL_SHARDS")) {

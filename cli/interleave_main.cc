@@ -273,8 +273,9 @@ int interleave_main(const Program& program, int argc, char** argv) {
   CLI::Option* jobs_opt =
       cli::add_count(check, "--jobs", jobs, 1, interleave::cli::kMaxJobs,
                      "dfs, bounded, iterative: explore on N cores (default: every core), with "
-                     "the counts and the failure one core gives (docs/reference.md, \"Parallel "
-                     "checks\")");
+                     "the counts and the failure one core gives; random, pct: split the budget "
+                     "over N workers with seeds derived from --seed (default 1) "
+                     "(docs/reference.md, \"Parallel checks\")");
   bool no_probes = false;
   check->add_flag("--no-probes", no_probes,
                   "dpor, dfs: run only the exhaustive search, without the random probes mixed "
@@ -390,12 +391,16 @@ int interleave_main(const Program& program, int argc, char** argv) {
     if (jobs_opt->count() > 0) {
       if (jobs > 1 && !interleave::runs_in_parallel(options)) {
         return usage_error(fmt::format(
-            "--jobs applies to --strategy dfs, bounded and iterative, not {} (it runs on one "
-            "core)",
-            options.preemptions >= 0 ? options.strategy + " with --preemptions" : strategy));
+            "--jobs applies to --strategy dfs, bounded, iterative, random and pct, not {} (it "
+            "runs on one core)",
+            strategy));
       }
       options.jobs = jobs;
-    } else if (interleave::runs_in_parallel(options)) {
+    } else if (interleave::runs_in_parallel(options) && strategy != "random" &&
+               strategy != "pct") {
+      // Exhaustive searches use every core by default: the result is the
+      // same. Randomised ones draw other executions on more workers, so they
+      // take more only when asked.
       options.jobs = interleave::cli::available_cores();
     }
     auto resolved = check_args.resolve();

@@ -48,9 +48,9 @@ def interleave_test(name, model, registry, params = {}, strategy = "dpor", expec
                  "(a bug lies in one shard's part only)")
         kwargs["shard_count"] = shard_count
     if jobs > 1:
-        if strategy not in ["dfs", "bounded", "iterative"]:
-            fail("interleave_test %s: jobs needs strategy = \"dfs\", \"bounded\" or " % name +
-                 "\"iterative\" (the others run on one core), not \"%s\"" % strategy)
+        if strategy not in ["dfs", "bounded", "iterative", "random", "pct"]:
+            fail("interleave_test %s: jobs needs strategy = \"dfs\", \"bounded\", " % name +
+                 "\"iterative\", \"random\" or \"pct\" (DPOR runs on one core), not \"%s\"" % strategy)
         kwargs["tags"] = kwargs.get("tags", []) + ["cpu:%d" % jobs]
     args = ["--model", model, "--strategy", strategy, "--expect", expect]
     for key, value in params.items():

@@ -712,9 +712,19 @@ run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 2 --json "$TM
 checks=$((checks + 1))
 grep -q '"jobs": 2' "$TMP/jobs.json" || fail "--json lacks \"jobs\": 2"
 run check counter.locked --jobs 2
-expect_usage_error "--jobs applies to --strategy dfs, bounded and iterative, not dpor"
-run check counter.locked --strategy random --jobs 2
-expect_usage_error "--jobs applies to --strategy dfs, bounded and iterative, not random"
+expect_usage_error "--jobs applies to --strategy dfs, bounded, iterative, random and pct, not dpor"
+run check counter.locked --strategy dpor --preemptions 2 --jobs 2
+expect_rc 0
+# Randomised strategies: N workers with derived seeds, reproducible from the
+# printed options (which then include --jobs).
+run check counter.racy --threads 4 --iters 2 --strategy random --seed 5 --jobs 3
+expect_rc 1
+first=$(grep '^replay:' <<<"$out")
+run check counter.racy --threads 4 --iters 2 --strategy random --seed 5 --jobs 3
+expect_out "$first"
+run check counter.locked --threads 3 --iters 2 --strategy pct --jobs 2 --executions 300
+expect_rc 0
+expect_out "in 300 PCT executions (depth 3, seed 1) on 2 workers"
 for bad in 0 -1 257 x ""; do
   run check counter.locked --strategy dfs --jobs "$bad"
   expect_usage_error "--jobs"

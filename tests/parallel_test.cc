@@ -294,3 +294,25 @@ TEST_CASE("a budget stops every worker and says so", "[parallel]") {
   CHECK(r.limit == "--executions 100");
   CHECK(r.executions <= 100);
 }
+
+TEST_CASE("random and PCT on several workers: reproducible from seed and worker count",
+          "[parallel][random]") {
+  for (const std::string strategy : {"random", "pct"}) {
+    CAPTURE(strategy);
+    for (int seed = 1; seed <= 12; ++seed) {
+      CAPTURE(seed);
+      const Values values = {{"seed", seed}, {"odds", 3 + seed % 7}, {"big", 1}};
+      const CheckResult a = run<RandomFailing>(values, strategy, 3);
+      const CheckResult b = run<RandomFailing>(values, strategy, 3);
+      REQUIRE(a.error.empty());
+      same_result(a, b);  // whatever the workers' timing
+      CHECK(a.jobs == 3);
+      CHECK(a.rerun.ends_with("--jobs 3"));
+      if (!a.found_bug()) {
+        // The default budget, split over the workers, is spent exactly.
+        CHECK(a.executions + a.pruned_executions == CheckOptions::kDefaultRandomExecutions);
+        CHECK(a.budget == "1000 executions, the default");
+      }
+    }
+  }
+}

@@ -633,11 +633,173 @@ void put_probes_in_order(const ModelSpec& spec, const Params& params, ModelRunne
   round = std::move(recount);
 }
 
+// --- Randomised strategies on several workers ------------------------------
+//
+// Worker w of N draws its executions from its own seed (derived from the
+// run's seed and w) and runs the executions whose place in the run,
+// i * N + w for its i-th, falls within the budget. The run's first failure
+// is the one with the lowest place; a worker stops at its own first failure
+// or once its places pass the lowest failing place found so far, so the
+// result depends only on the seed, N and the budget, never on timing
+// (--seconds aside).
+
+// Worker w's seed: the run's own for a single worker.
+uint64_t worker_seed(uint64_t seed, int worker) {
+  if (worker == 0) return seed;
+  uint64_t z = seed + 0x9e3779b97f4a7c15ull * static_cast<uint64_t>(worker);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// What one randomised worker ran.
+struct DrawnRun {
+  // Per execution (its i-th), whether it was cut short, and the steps up to it.
+  std::vector<bool> cut_short;
+  std::vector<uint64_t> steps;
+  // Its first failure and that execution's place in the run.
+  std::optional<FoundFailure> failure;
+  uint64_t failure_place = 0;
+  std::string error;
+};
+
+class DrawnRound {
+ public:
+  explicit DrawnRound(Clock::time_point start) : start_(start) {}
+  // The lowest failing place found so far (UINT64_MAX: none).
+  uint64_t best() const { return best_.load(std::memory_order_relaxed); }
+  void found(uint64_t place) {
+    uint64_t seen = best();
+    while (place < seen && !best_.compare_exchange_weak(seen, place)) {
+    }
+  }
+  std::atomic<bool> out_of_time{false};
+  std::atomic<bool> failed_hard{false};  // an execution error: stop everything
+  const Clock::time_point start_;
+
+ private:
+  std::atomic<uint64_t> best_{UINT64_MAX};
+};
+
+void draw(DrawnRound& round, int worker, int workers, uint64_t budget, ModelRunner& model,
+          Strategy& strategy, const ModelSpec& spec, const Params& params,
+          const CheckOptions& options, DrawnRun& run) {
+  Execution execution(options.limits);
+  for (uint64_t i = 0;; ++i) {
+    const uint64_t place = i * static_cast<uint64_t>(workers) + static_cast<uint64_t>(worker);
+    if (place >= budget || place > round.best() || round.failed_hard.load()) return;
+    if (options.max_seconds > 0 &&
+        std::chrono::duration<double>(Clock::now() - round.start_).count() >= options.max_seconds) {
+      round.out_of_time.store(true);
+      return;
+    }
+    if (!strategy.begin_execution()) return;
+    const Outcome outcome = execution.run(model, strategy);
+    if (outcome == Outcome::kStopped &&
+        (!execution.error().empty() || !strategy.error().empty())) {
+      run.error = !execution.error().empty() ? execution.error() : strategy.error();
+      round.failed_hard.store(true);
+      return;
+    }
+    run.cut_short.push_back(outcome == Outcome::kStopped);
+    run.steps.push_back((run.steps.empty() ? 0 : run.steps.back()) + execution.steps());
+    if (outcome == Outcome::kFailed) {
+      FoundFailure& found = run.failure.emplace();
+      found.failure = *execution.failure();
+      found.schedule = schedule_of(spec, params, execution.trace());
+      found.trace = execution.trace();
+      run.failure_place = place;
+      round.found(place);
+      return;
+    }
+  }
+}
+
+CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
+                          const RunnerFactory& make_runner, const CheckOptions& options,
+                          const Strategy& described, CheckResult result) {
+  const int jobs = options.jobs;
+  const auto start = Clock::now();
+  Progress progress(options, start);
+  // The budget: options', or the default one.
+  const bool default_budget = options.max_executions == 0 && !(options.max_seconds > 0);
+  const uint64_t budget = options.max_executions != 0 ? options.max_executions
+                          : default_budget           ? CheckOptions::kDefaultRandomExecutions
+                                                     : UINT64_MAX;
+  std::vector<std::unique_ptr<ModelRunner>> models;
+  std::vector<std::unique_ptr<Strategy>> strategies;
+  for (int w = 0; w < jobs; ++w) {
+    models.push_back(make_runner());
+    CheckOptions mine = options;
+    mine.seed = worker_seed(options.seed, w);
+    strategies.push_back(std::move(*make_strategy(mine)));
+  }
+  DrawnRound round(start);
+  std::vector<DrawnRun> runs(static_cast<size_t>(jobs));
+  std::vector<std::thread> threads;
+  for (int w = 0; w < jobs; ++w) {
+    threads.emplace_back(draw, std::ref(round), w, jobs, budget, std::ref(*models[w]),
+                         std::ref(*strategies[w]), std::cref(spec), std::cref(params),
+                         std::cref(options), std::ref(runs[static_cast<size_t>(w)]));
+  }
+  for (std::thread& t : threads) t.join();
+
+  // Everything up to the lowest failing place (or all), in place order.
+  const uint64_t last = round.best();
+  for (int w = 0; w < jobs; ++w) {
+    const DrawnRun& r = runs[static_cast<size_t>(w)];
+    if (result.error.empty() && !r.error.empty()) result.error = r.error;
+    uint64_t n = r.cut_short.size();
+    if (last != UINT64_MAX) {
+      // Its executions at places <= last: i * jobs + w <= last.
+      n = std::min<uint64_t>(n, last < static_cast<uint64_t>(w)
+                                    ? 0
+                                    : (last - static_cast<uint64_t>(w)) / jobs + 1);
+    }
+    const uint64_t cut = static_cast<uint64_t>(
+        std::count(r.cut_short.begin(), r.cut_short.begin() + static_cast<std::ptrdiff_t>(n), true));
+    result.executions += n - cut;
+    result.pruned_executions += cut;
+    result.total_steps += n == 0 ? 0 : r.steps[n - 1];
+    if (r.failure && r.failure_place == last) result.first_failure = r.failure;
+  }
+  if (result.first_failure) {
+    result.failing_executions = 1;
+    // Its place among the counted executions, in place order.
+    result.first_failure->execution = result.executions;
+  }
+  if (!result.first_failure && result.error.empty()) {
+    if (round.out_of_time.load()) {
+      result.budget = fmt::format("--seconds {}", options.max_seconds);
+      if (options.max_executions != 0 || result.executions == 0) {
+        result.limit = result.budget;
+        result.raise_limit = "raise --seconds, or drop it to run every one of --executions";
+      }
+    } else {
+      result.budget = default_budget ? fmt::format("{} executions, the default", budget)
+                                     : fmt::format("--executions {}", budget);
+    }
+  }
+  result.jobs = jobs;
+  result.subtrees = static_cast<uint64_t>(jobs);
+  result.exhaustive = false;
+  result.seed = options.seed;
+  result.coverage = fmt::format("{} on {} workers", described.coverage(result.executions), jobs);
+  result.rerun = fmt::format("{} --jobs {}", described.rerun(), jobs);
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  progress.finish(result);
+  if (result.first_failure) {
+    auto model = make_runner();
+    settle_failure(spec, params, *model, options, *result.first_failure);
+  }
+  return result;
+}
+
 }  // namespace
 
 bool runs_in_parallel(const CheckOptions& options) {
   const std::string& s = options.strategy;
-  return s == "dfs" || s == "bounded" || s == "iterative" ||
+  return s == "dfs" || s == "bounded" || s == "iterative" || s == "random" || s == "pct" ||
          (s == "dpor" && options.preemptions >= 0);
 }
 
@@ -661,6 +823,10 @@ CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
   if (options.jobs < 1) {
     result.error = fmt::format("--jobs {} must be at least 1", options.jobs);
     return result;
+  }
+
+  if (options.strategy == "random" || options.strategy == "pct") {
+    return explore_drawn(spec, params, make_runner, options, **sequential, std::move(result));
   }
 
   const auto start = Clock::now();
