@@ -306,6 +306,15 @@ TEST_CASE("random and PCT on several workers: reproducible from seed and worker 
       const CheckResult b = run<RandomFailing>(values, strategy, 3);
       REQUIRE(a.error.empty());
       same_result(a, b);  // whatever the workers' timing
+      const CheckResult all_a = run<RandomFailing>(values, strategy, 3, /*all=*/true);
+      same_result(all_a, run<RandomFailing>(values, strategy, 3, /*all=*/true));
+      CHECK(all_a.executions + all_a.pruned_executions == CheckOptions::kDefaultRandomExecutions);
+      CHECK(all_a.found_bug() == (all_a.failing_executions > 0));
+      if (a.found_bug()) {
+        REQUIRE(all_a.found_bug());
+        CHECK(all_a.first_failure->schedule.to_string() == a.first_failure->schedule.to_string());
+        CHECK(all_a.first_failure->execution == a.first_failure->execution);
+      }
       CHECK(a.jobs == 3);
       CHECK(a.rerun.ends_with("--jobs 3"));
       if (!a.found_bug()) {

@@ -657,9 +657,13 @@ struct DrawnRun {
   // Per execution (its i-th), whether it was cut short, and the steps up to it.
   std::vector<bool> cut_short;
   std::vector<uint64_t> steps;
-  // Its first failure and that execution's place in the run.
+  // Its first failure, that execution's place in the run and its index
+  // among the worker's own; its failing executions (all of them with
+  // CheckOptions::all, else at most the first).
   std::optional<FoundFailure> failure;
   uint64_t failure_place = 0;
+  uint64_t failure_index = 0;
+  uint64_t failing = 0;
   std::string error;
 };
 
@@ -704,11 +708,15 @@ void draw(DrawnRound& round, int worker, int workers, uint64_t budget, ModelRunn
     run.cut_short.push_back(outcome == Outcome::kStopped);
     run.steps.push_back((run.steps.empty() ? 0 : run.steps.back()) + execution.steps());
     if (outcome == Outcome::kFailed) {
+      ++run.failing;
+      if (run.failure) continue;  // counting every failure (CheckOptions::all)
       FoundFailure& found = run.failure.emplace();
       found.failure = *execution.failure();
       found.schedule = schedule_of(spec, params, execution.trace());
       found.trace = execution.trace();
       run.failure_place = place;
+      run.failure_index = i;
+      if (options.all) continue;
       round.found(place);
       return;
     }
@@ -744,8 +752,13 @@ CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
   }
   for (std::thread& t : threads) t.join();
 
-  // Everything up to the lowest failing place (or all), in place order.
-  const uint64_t last = round.best();
+  // Everything up to the lowest failing place (or all, when every failure
+  // is counted), in place order.
+  uint64_t first_place = UINT64_MAX;
+  for (const DrawnRun& r : runs) {
+    if (r.failure) first_place = std::min(first_place, r.failure_place);
+  }
+  const uint64_t last = options.all ? UINT64_MAX : round.best();
   for (int w = 0; w < jobs; ++w) {
     const DrawnRun& r = runs[static_cast<size_t>(w)];
     if (result.error.empty() && !r.error.empty()) result.error = r.error;
@@ -761,12 +774,28 @@ CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
     result.executions += n - cut;
     result.pruned_executions += cut;
     result.total_steps += n == 0 ? 0 : r.steps[n - 1];
-    if (r.failure && r.failure_place == last) result.first_failure = r.failure;
+    if (options.all) result.failing_executions += r.failing;
+    if (r.failure && r.failure_place == first_place) {
+      result.first_failure = r.failure;
+      result.first_failure->execution = r.failure_index;  // made a place in the run below
+    }
   }
   if (result.first_failure) {
-    result.failing_executions = 1;
-    // Its place among the counted executions, in place order.
-    result.first_failure->execution = result.executions;
+    if (!options.all) result.failing_executions = 1;
+    // Its place among the counted executions, in place order: the counted
+    // executions of every worker at lower places, and itself.
+    uint64_t before = 0;
+    for (int w = 0; w < jobs; ++w) {
+      const DrawnRun& r = runs[static_cast<size_t>(w)];
+      const uint64_t lower = first_place < static_cast<uint64_t>(w)
+                                 ? 0
+                                 : (first_place - static_cast<uint64_t>(w) + jobs - 1) / jobs;
+      const uint64_t n = std::min<uint64_t>(r.cut_short.size(), lower);
+      before += n - static_cast<uint64_t>(std::count(
+                        r.cut_short.begin(), r.cut_short.begin() + static_cast<std::ptrdiff_t>(n),
+                        true));
+    }
+    result.first_failure->execution = before + 1;
   }
   if (!result.first_failure && result.error.empty()) {
     if (round.out_of_time.load()) {
