@@ -79,6 +79,15 @@ void shrink_failure(const ModelSpec& spec, const Params& params, ModelRunner& mo
 
 }  // namespace
 
+FoundFailure found_failure(const ModelSpec& spec, const Params& params,
+                           const Execution& execution) {
+  FoundFailure found;
+  found.failure = *execution.failure();
+  found.schedule = schedule_of(spec, params, execution.trace());
+  found.trace = execution.trace();
+  return found;
+}
+
 Schedule schedule_of(const ModelSpec& spec, const Params& params,
                      const std::vector<TraceStep>& trace) {
   Schedule s;
@@ -169,10 +178,7 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
     if (outcome == Outcome::kFailed) {
       ++result.failing_executions;
       if (!result.first_failure) {
-        FoundFailure& found = result.first_failure.emplace();
-        found.failure = *execution.failure();
-        found.schedule = schedule_of(spec, params, execution.trace());
-        found.trace = execution.trace();
+        FoundFailure& found = result.first_failure.emplace(found_failure(spec, params, execution));
         found.execution = result.executions + result.probe_executions;
         found.by_probe = strategy.probing();
       }

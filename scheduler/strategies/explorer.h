@@ -259,6 +259,10 @@ Expected<ReplayResult> replay_model(std::string_view schedule_text,
   return replay(spec, resolved->second, model, resolved->first, limits);
 }
 
+// The failure `execution` just ended with, as an explorer found it: the
+// failure, the schedule that replays it and the trace (the rest unset).
+FoundFailure found_failure(const ModelSpec& spec, const Params& params, const Execution& execution);
+
 // The schedule of an execution with this trace.
 Schedule schedule_of(const ModelSpec& spec, const Params& params,
                      const std::vector<TraceStep>& trace);

@@ -27,29 +27,41 @@ using Clock = std::chrono::steady_clock;
 using OrderKey = std::vector<uint32_t>;
 using Subtree = BoundedStrategy::Subtree;
 
+// What a part of a run adds to its counts.
+struct Counts {
+  // Executions run to the end or to a failure, and the failing ones.
+  uint64_t executions = 0;
+  uint64_t failing = 0;
+  // Executions cut short as repeats; cut as another shard's.
+  uint64_t pruned = 0;
+  uint64_t other_shards = 0;
+  // Steps over all of them.
+  uint64_t steps = 0;
+  // Whether the bound cut a schedule (bounded, iterative).
+  bool cut = false;
+
+  void add(const Counts& c) {
+    executions += c.executions;
+    failing += c.failing;
+    pruned += c.pruned;
+    other_shards += c.other_shards;
+    steps += c.steps;
+    cut = cut || c.cut;
+  }
+};
+
 // What one worker did in one subtree: the counts it adds to the run, and
 // its first failure.
 struct SubtreeRun {
   // Where the subtree starts in the sequential order (Subtree::order).
   OrderKey order;
-  uint64_t executions = 0;
-  uint64_t failing = 0;
-  uint64_t pruned = 0;
-  uint64_t other_shards = 0;
-  uint64_t steps = 0;
-  // The first failing execution of the subtree, its order key, and how many
-  // of the subtree's executions ran before it. The worker stops the subtree
-  // there unless the run counts every failure (CheckOptions::all).
+  Counts counts;
+  // The first failing execution of the subtree, its order key, and the
+  // subtree's counts up to it, itself included. The worker stops the
+  // subtree there unless the run counts every failure (CheckOptions::all).
   std::optional<FoundFailure> failure;
   OrderKey failure_key;
-  uint64_t executions_before_failure = 0;
-  uint64_t pruned_before_failure = 0;
-  uint64_t steps_before_failure = 0;
-  uint64_t other_shards_before_failure = 0;
-  // Whether the bound cut a schedule in the subtree, and before or in its
-  // first failing execution.
-  bool cut = false;
-  bool cut_before_failure = false;
+  Counts at_failure;
 };
 
 // One round of a parallel search: the subtrees waiting for a worker, the
@@ -282,13 +294,9 @@ class Round {
   std::string budget_;
 };
 
-// What a round found, once its subtrees are put in the sequential order.
-struct RoundResult {
-  uint64_t executions = 0;
-  uint64_t failing = 0;
-  uint64_t pruned = 0;
-  uint64_t other_shards = 0;
-  uint64_t steps = 0;
+// What a round found, once its subtrees are put in the sequential order:
+// its counts, and its first failure.
+struct RoundResult : Counts {
   std::optional<FoundFailure> first_failure;
   // Executions begun (counted or cut short) in the sequential order: the
   // failing one's place (1-based), or all of them when none failed.
@@ -296,8 +304,6 @@ struct RoundResult {
   uint64_t begun = 0;
   // Probes that count as executions before the run stopped (ProbeLane).
   uint64_t probes = 0;
-  // Whether the bound cut a schedule (bounded, iterative).
-  bool cut = false;
   std::string error;
   std::string budget;
   std::string strategy_name;
@@ -336,32 +342,26 @@ void work(Round& round, int worker, ModelRunner& model, BoundedStrategy& strateg
       if (round.abandon(mine_from)) break;  // all of it comes after a failure
       if (!round.within_budget()) break;
       const Outcome outcome = execution.run(model, strategy);
-      run.steps += execution.steps();
+      run.counts.steps += execution.steps();
       if (strategy.skipped()) {
-        ++run.other_shards;
+        ++run.counts.other_shards;
       } else if (outcome == Outcome::kStopped) {
         if (!execution.error().empty() || !strategy.error().empty()) {
           round.stop(!execution.error().empty() ? execution.error() : strategy.error(), {});
           break;
         }
-        ++run.pruned;
+        ++run.counts.pruned;
         add(counts.pruned);
       } else {
-        ++run.executions;
+        ++run.counts.executions;
         add(counts.executions);
         if (outcome == Outcome::kFailed) {
-          ++run.failing;
+          ++run.counts.failing;
           if (!run.failure) {
-            FoundFailure& found = run.failure.emplace();
-            found.failure = *execution.failure();
-            found.schedule = schedule_of(spec, params, execution.trace());
-            found.trace = execution.trace();
+            run.failure = found_failure(spec, params, execution);
             run.failure_key = strategy.order_key();
-            run.executions_before_failure = run.executions - 1;
-            run.pruned_before_failure = run.pruned;
-            run.steps_before_failure = run.steps;
-            run.cut_before_failure = strategy.cut();
-            run.other_shards_before_failure = run.other_shards;
+            run.at_failure = run.counts;
+            run.at_failure.cut = strategy.cut();
             round.found_failure(run.failure_key);
           }
           if (!options.all) break;  // the rest of this subtree comes later
@@ -376,7 +376,7 @@ void work(Round& round, int worker, ModelRunner& model, BoundedStrategy& strateg
       }
     }
     if (!strategy.error().empty()) round.stop(strategy.error(), {});
-    run.cut = strategy.cut();
+    run.counts.cut = strategy.cut();
     round.record(worker, std::move(run));
   }
   round.worker_finished();
@@ -411,11 +411,8 @@ class ProbeLane {
       cut_short_.push_back(outcome == Outcome::kStopped);
       steps_.push_back((steps_.empty() ? 0 : steps_.back()) + execution_.steps());
       if (outcome == Outcome::kFailed) {
-        FoundFailure& found = failure_.emplace();
-        found.failure = *execution_.failure();
-        found.schedule = schedule_of(spec_, params_, execution_.trace());
-        found.trace = execution_.trace();
-        found.by_probe = true;
+        failure_ = found_failure(spec_, params_, execution_);
+        failure_->by_probe = true;
       }
     }
   }
@@ -478,11 +475,8 @@ RoundResult first_executions(const ModelSpec& spec, const Params& params, ModelR
     if (outcome == Outcome::kFailed) {
       result.failing = 1;
       result.failure_begun = result.begun;
-      FoundFailure& found = result.first_failure.emplace();
-      found.failure = *execution.failure();
-      found.schedule = schedule_of(spec, params, execution.trace());
-      found.trace = execution.trace();
-      found.execution = result.executions;
+      result.first_failure = found_failure(spec, params, execution);
+      result.first_failure->execution = result.executions;
       return result;
     }
   }
@@ -543,21 +537,10 @@ RoundResult run_round(const ModelSpec& spec, const Params& params,
     if (r.failure && (!failing || r.failure_key < failing->failure_key)) failing = &r;
   }
   for (const SubtreeRun& r : runs) {
-    const bool before = !failing || options.all || r.order < failing->order;
     if (&r == failing && !options.all) {
-      result.executions += r.executions_before_failure + 1;
-      result.failing += 1;
-      result.pruned += r.pruned_before_failure;
-      result.steps += r.steps_before_failure;
-      result.cut = result.cut || r.cut_before_failure;
-      result.other_shards += r.other_shards_before_failure;
-    } else if (before) {
-      result.cut = result.cut || r.cut;
-      result.other_shards += r.other_shards;
-      result.executions += r.executions;
-      result.failing += r.failing;
-      result.pruned += r.pruned;
-      result.steps += r.steps;
+      result.add(r.at_failure);
+    } else if (!failing || options.all || r.order < failing->order) {
+      result.add(r.counts);
     }
   }
   result.begun = result.executions + result.pruned;
@@ -565,10 +548,10 @@ RoundResult run_round(const ModelSpec& spec, const Params& params,
     result.failure_begun = result.begun;
     result.first_failure = failing->failure;
     // Which execution it was, in the sequential order.
-    uint64_t index = executions_before + failing->executions_before_failure + 1;
+    uint64_t index = executions_before + failing->at_failure.executions;
     for (const SubtreeRun& r : runs) {
       if (&r == failing) break;
-      index += r.executions;
+      index += r.counts.executions;
     }
     result.first_failure->execution = index;
   }
@@ -710,10 +693,7 @@ void draw(DrawnRound& round, int worker, int workers, uint64_t budget, ModelRunn
     if (outcome == Outcome::kFailed) {
       ++run.failing;
       if (run.failure) continue;  // counting every failure (CheckOptions::all)
-      FoundFailure& found = run.failure.emplace();
-      found.failure = *execution.failure();
-      found.schedule = schedule_of(spec, params, execution.trace());
-      found.trace = execution.trace();
+      run.failure = found_failure(spec, params, execution);
       run.failure_place = place;
       run.failure_index = i;
       if (options.all) continue;
