@@ -45,7 +45,11 @@ void run_body(void (*body)());
 // Body::run(); nothing to check afterwards (the body checks).
 template <class Body>
 struct BodyModel {
-  static ModelSpec spec() { return {Body::kName, Body::kSummary, {}}; }
+  static ModelSpec spec() {
+    ModelSpec spec{Body::kName, Body::kSummary, {}};
+    spec.instrumented = true;
+    return spec;
+  }
   explicit BodyModel(const Params&) { begin_execution(); }
   int thread_count() const { return 1; }
   void thread(int) { run_body(&Body::run); }
