@@ -46,6 +46,13 @@ struct ModelSpec {
   // sequentially consistent interleavings, finds no bug; Relacy
   // (`interleave relacy MODEL`) does.
   bool relaxed_only = false;
+  // True for a model whose code runs through the instrumented runtime
+  // (instrumented/, docs/instrumented.md). Its plain memory accesses are not
+  // visible operations, so DPOR's dependence relation cannot see them:
+  // explore() refuses "dpor" for it. And the runtime keeps its state per
+  // process, so one instance runs at a time: a parallel check of it uses one
+  // worker.
+  bool instrumented = false;
 };
 
 // What is wrong with a spec, or "" if nothing: the name must be non-empty

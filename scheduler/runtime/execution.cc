@@ -245,6 +245,9 @@ void Execution::thread_main(ThreadId id) {
          fmt::format("exception in T{}: {}", id, what_of(std::current_exception())), {});
   }
   if (tearing_down_) return;
+  // Its plain accesses since its last step (instrumented code) happen
+  // before a join of it, like its steps.
+  if (limits_.detect_races) races_.advance(id, static_cast<uint32_t>(trace_.size()));
   live_.erase(id);
   enabled_.erase(id);
   unblock(threads_[id].joiners);

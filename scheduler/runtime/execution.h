@@ -212,6 +212,34 @@ class Execution {
     if (limits_.detect_races) races_.forget(object);
   }
 
+  // --- Used by the instrumented runtime (instrumented/runtime.cc) ---
+
+  // A plain access by the running thread that is not a visible operation
+  // (code compiled with -fsanitize=thread reading or writing memory): never
+  // a scheduling point, only checked against happens-before. Returns the
+  // thread of an earlier access to `object` it races with (and sets
+  // *earlier_write to whether that one wrote), or kNoThread (also when
+  // limits().detect_races is off, on the main context and during teardown).
+  // The caller reports the race with fail(FailureKind::kDataRace, ...).
+  ThreadId plain_access(const void* object, bool write, bool* earlier_write) {
+    if (!limits_.detect_races || running_ == kNoThread || tearing_down_) return kNoThread;
+    return races_.on_access(running_, object, write, static_cast<uint32_t>(trace_.size()),
+                            earlier_write);
+  }
+  // The running thread calls something the scheduler cannot model (an
+  // instrumented program's pthread_cond_wait, say): a usage error, not a
+  // bug. Ends the execution with `message` as error() (the run returns
+  // kStopped) and never returns.
+  [[noreturn]] void unsupported(std::string message) {
+    record_error(std::move(message));
+    abandon_thread();
+  }
+  // The memory [begin, begin + size) holds new objects from now on (a fresh
+  // allocation): earlier accesses there are forgotten by the race detector.
+  void forget_range(const void* begin, size_t size) {
+    if (limits_.detect_races) races_.forget_range(begin, size);
+  }
+
   // Starts a thread running `body`; it runs up to its first visible operation
   // before this returns. A visible operation of the calling thread.
   ThreadId spawn(std::function<void()> body, std::source_location location);

@@ -163,6 +163,8 @@ int64_t RaceDetector::on_step(ThreadId t, const Operation& op, uint32_t step,
 int64_t RaceDetector::read(ThreadId t, ObjectState& s, Epoch e) {
   const VectorClock& mine = threads_[static_cast<size_t>(t)];
   if (s.writer != kNoThread && s.writer != t && !mine.knows(s.writer, s.write)) {
+    conflict_thread_ = s.writer;
+    conflict_write_ = true;
     return static_cast<int64_t>(s.write) - 1;
   }
   if (s.reads_shared) {
@@ -181,18 +183,28 @@ int64_t RaceDetector::read(ThreadId t, ObjectState& s, Epoch e) {
 int64_t RaceDetector::write(ThreadId t, ObjectState& s, Epoch e) {
   const VectorClock& mine = threads_[static_cast<size_t>(t)];
   if (s.writer != kNoThread && s.writer != t && !mine.knows(s.writer, s.write)) {
+    conflict_thread_ = s.writer;
+    conflict_write_ = true;
     return static_cast<int64_t>(s.write) - 1;
   }
   if (s.reads_shared) {
     // Of several unordered reads, the latest is reported.
     Epoch latest = 0;
     for (ThreadId u = 0; u < width_; ++u) {
-      if (u != t && !mine.knows(u, s.clock[u])) latest = std::max(latest, s.clock[u]);
+      if (u != t && !mine.knows(u, s.clock[u]) && s.clock[u] > latest) {
+        latest = s.clock[u];
+        conflict_thread_ = u;
+      }
     }
-    if (latest != 0) return static_cast<int64_t>(latest) - 1;
+    if (latest != 0) {
+      conflict_write_ = false;
+      return static_cast<int64_t>(latest) - 1;
+    }
     s.clock.clear(width_);
     s.reads_shared = false;
   } else if (s.reader != kNoThread && s.reader != t && !mine.knows(s.reader, s.read)) {
+    conflict_thread_ = s.reader;
+    conflict_write_ = false;
     return static_cast<int64_t>(s.read) - 1;
   }
   // Every earlier access happens before this write, so later accesses need
@@ -215,5 +227,32 @@ void RaceDetector::forget(const void* object) {
   s.generation = generation;
 }
 
+ThreadId RaceDetector::on_access(ThreadId t, const void* object, bool write, uint32_t next_step,
+                                 bool* earlier_write) {
+  ObjectState& s = state_of(object);
+  const Epoch now = epoch_of(next_step);
+  const int64_t earlier = write ? this->write(t, s, now) : read(t, s, now);
+  if (earlier < 0) return kNoThread;
+  *earlier_write = conflict_write_;
+  return conflict_thread_;
+}
+
+void RaceDetector::advance(ThreadId t, uint32_t next_step) {
+  VectorClock& mine = threads_[static_cast<size_t>(t)];
+  if (mine[t] < epoch_of(next_step)) mine.set(t, epoch_of(next_step));
+}
+
+void RaceDetector::forget_range(const void* begin, size_t size) {
+  const auto* first = static_cast<const char*>(begin);
+  for (ObjectState& s : objects_) {
+    const auto* at = static_cast<const char*>(s.object);
+    if (s.generation != generation_ || at < first || at >= first + size) continue;
+    const uint64_t generation = s.generation;
+    const void* object = s.object;
+    s = ObjectState{};
+    s.object = object;
+    s.generation = generation;
+  }
+}
 
 }  // namespace interleave

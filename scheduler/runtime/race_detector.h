@@ -69,6 +69,27 @@ class RaceDetector {
   // execution): an object built later at the same address starts fresh.
   void forget(const void* object);
 
+  // --- Plain accesses that are not steps (instrumented code, instrumented/) ---
+
+  // Thread `t` reads (`write` false) or writes the plain variable at
+  // `object` between two of its steps; `next_step` is the index the next
+  // step of the execution will have (its trace's size), which stands for
+  // the access's place in happens-before: after every step already taken,
+  // before every later step of `t`. Returns the thread of an earlier access
+  // it races with (and sets *earlier_write to whether that one wrote), or
+  // kNoThread.
+  ThreadId on_access(ThreadId t, const void* object, bool write, uint32_t next_step,
+                     bool* earlier_write);
+  // Thread `t` has done everything up to step `next_step` (excluded): its
+  // own clock covers its plain accesses so far, so that whoever acquires
+  // from it next (a join of a thread that ends, a thread it spawns) knows
+  // them. A no-op for threads whose every access is a step.
+  void advance(ThreadId t, uint32_t next_step);
+  // Every object in [begin, begin + size) is gone (memory handed out again:
+  // a fresh allocation, a reused fiber stack): objects built there later
+  // start fresh. Walks the whole table: for rare events only.
+  void forget_range(const void* begin, size_t size);
+
  private:
   // What the detector knows about one object.
   struct ObjectState {
@@ -112,8 +133,16 @@ class RaceDetector {
   // Generations are numbered per OS thread, so that entries of a table
   // another detector used are all stale to this one.
   static uint64_t next_generation();
+  // Check and record a plain access at epoch `e`; return the epoch - 1 of
+  // an earlier access it races with (setting conflict_thread_ and
+  // conflict_write_ to its thread and kind), or -1.
   int64_t read(ThreadId t, ObjectState& s, Epoch e);
   int64_t write(ThreadId t, ObjectState& s, Epoch e);
+
+  // The thread and kind of the earlier access read() or write() last
+  // reported (written on that cold path only).
+  ThreadId conflict_thread_ = kNoThread;
+  bool conflict_write_ = false;
 
   // Each thread's clock, indexed by ThreadId.
   std::array<VectorClock, kMaxThreads> threads_;

@@ -113,6 +113,11 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   result.shard_index = options.shard_index;
   result.shard_count = options.shard_count;
   result.error = spec_problem(spec);
+  if (result.error.empty() && spec.instrumented && strategy.name() == "dpor") {
+    result.error =
+        "dpor cannot check instrumented code yet: its plain memory accesses are not visible "
+        "operations DPOR can reorder (--strategy dfs, bounded or iterative can)";
+  }
   if (!result.error.empty()) return result;
 
   auto start = std::chrono::steady_clock::now();
@@ -293,7 +298,8 @@ CheckResult check(const ModelSpec& spec, const Params& params, ModelRunner& mode
 
 CheckResult check(const ModelSpec& spec, const Params& params, const RunnerFactory& make_runner,
                   const CheckOptions& options) {
-  if (options.jobs != 1 && runs_in_parallel(options)) {
+  // The instrumented runtime keeps its state per process: one instance at a time.
+  if (options.jobs != 1 && runs_in_parallel(options) && !spec.instrumented) {
     return explore_parallel(spec, params, make_runner, options);
   }
   auto model = make_runner();

@@ -1,0 +1,602 @@
+// interleave's own runtime for code compiled with `g++ -fsanitize=thread`,
+// linked instead of libtsan (docs/instrumented.md).
+//
+// Inside an execution, on a model thread:
+//  - __tsan_atomic{8,16,32,64}_* are atomic operations of the scheduler
+//    (visible operations, all treated as seq_cst like interleave::atomic);
+//  - pthread_mutex_lock/trylock/unlock are mutex operations (the mutex's
+//    state lives in a table keyed by its address, fresh each execution; the
+//    pthread_mutex_t itself is never touched);
+//  - pthread_create/join/detach start and join model threads, whose
+//    pthread_t is kHandleTag | ThreadId;
+//  - sched_yield is interleave::yield();
+//  - __tsan_read*/__tsan_write* are plain accesses: not scheduling points,
+//    checked for data races with happens-before (Execution::plain_access);
+//  - condition variables, rwlocks and timed locks end the run as
+//    unsupported (a usage error naming the call), never silently run.
+// Everywhere else (no execution, the main context, another OS thread) every
+// entry point passes through: the pthread functions call the real ones
+// (dlsym(RTLD_NEXT, ...)), atomics are real seq_cst atomics, and the
+// access hooks do nothing. During teardown of a failed execution the
+// interposed calls do nothing, as the model API's do.
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "instrumented/instrumented.h"
+#include "instrumented/symbolize.h"
+#include "scheduler/api/shown_value.h"
+#include "scheduler/runtime/execution.h"
+
+namespace interleave::instrumented {
+
+namespace {
+
+// The pthread_t of a model thread: this tag | its ThreadId. Real pthread_t
+// values are addresses of thread descriptors, never this high.
+constexpr uintptr_t kHandleTag = uintptr_t{0x1eaf} << 48;
+constexpr uintptr_t kHandleMask = uintptr_t{0xffff} << 48;
+
+bool is_model_handle(pthread_t handle) {
+  return (static_cast<uintptr_t>(handle) & kHandleMask) == kHandleTag;
+}
+
+// Where an access took place: the object, the thread, and whether it wrote.
+struct AccessKey {
+  const void* object;
+  ThreadId thread;
+  bool write;
+  bool operator==(const AccessKey&) const = default;
+};
+
+struct AccessKeyHash {
+  size_t operator()(const AccessKey& k) const {
+    return std::hash<const void*>{}(k.object) ^ (static_cast<size_t>(k.thread) << 1) ^
+           static_cast<size_t>(k.write);
+  }
+};
+
+// What the runtime knows of the execution running on this OS thread.
+struct RunState {
+  // The scheduler-side state of each pthread mutex used so far, by address
+  // (node-based: a LockState's address is the mutex's identity in traces).
+  std::unordered_map<const void*, LockState> mutexes;
+  // The value each model thread's start routine returned, for pthread_join.
+  std::array<void*, kMaxThreads> results{};
+  // The return address of each thread's latest read and write of each
+  // object: the place of the earlier access when a race is reported.
+  std::unordered_map<AccessKey, const void*, AccessKeyHash> sites;
+};
+
+RunState& run_state() {
+  thread_local RunState state;
+  return state;
+}
+
+// Whether runtime or scheduler code runs on this OS thread: set while an
+// entry point works and while the scheduler switches fibers, clear while
+// the user's code runs (UserScope). Inline functions the linker kept in
+// their instrumented copy (one std::min for the whole program) call the
+// entry points from the scheduler's own code too; those calls pass through.
+thread_local bool t_in_runtime = false;
+
+// Marks the runtime's own work for a scope.
+class RuntimeScope {
+ public:
+  RuntimeScope() : saved_(t_in_runtime) { t_in_runtime = true; }
+  ~RuntimeScope() { t_in_runtime = saved_; }
+  RuntimeScope(const RuntimeScope&) = delete;
+  RuntimeScope& operator=(const RuntimeScope&) = delete;
+
+ private:
+  bool saved_;
+};
+
+// Marks the user's code (a model thread's body) for a scope.
+class UserScope {
+ public:
+  UserScope() : saved_(t_in_runtime) { t_in_runtime = false; }
+  ~UserScope() { t_in_runtime = saved_; }
+  UserScope(const UserScope&) = delete;
+  UserScope& operator=(const UserScope&) = delete;
+
+ private:
+  bool saved_;
+};
+
+// The execution whose model thread made this call, when the call is to be
+// a visible operation: not from the runtime's or scheduler's own code.
+Execution* scheduling() {
+  return t_in_runtime ? nullptr : interleave::detail::scheduling();
+}
+
+// The real function `name` of the next object after this program.
+template <class F>
+F real(const char* name) {
+  void* f = dlsym(RTLD_NEXT, name);
+  if (f == nullptr) {
+    fmt::print(stderr, "interleave: the instrumented runtime cannot find the real {}\n", name);
+    std::abort();
+  }
+  return reinterpret_cast<F>(f);
+}
+
+// A model thread of a failed execution being torn down: interposed calls
+// do nothing.
+bool tearing_down() {
+  if (t_in_runtime) return false;
+  Execution* ex = Execution::current();
+  return ex != nullptr && ex->in_thread() && ex->tearing_down();
+}
+
+std::string where(std::source_location location) {
+  return fmt::format("{}:{}", location.file_name(), location.line());
+}
+
+// A plain access by the running thread of `ex`.
+void plain_access(Execution* ex, const void* object, bool write, const void* pc) {
+  bool earlier_write = false;
+  const ThreadId other = ex->plain_access(object, write, &earlier_write);
+  const ThreadId self = ex->running_thread();
+  RunState& state = run_state();
+  if (other != kNoThread) [[unlikely]] {
+    auto earlier = state.sites.find(AccessKey{object, other, earlier_write});
+    const std::string earlier_place =
+        earlier != state.sites.end() ? where(location_of(earlier->second)) : "(unknown)";
+    const std::source_location here = location_of(pc);
+    ex->fail(FailureKind::kDataRace,
+             fmt::format("data race on {}: T{} {} it at {}, T{} {} it at {}, neither ordered "
+                         "before the other",
+                         name_of(object, "a heap or stack variable"), other,
+                         earlier_write ? "wrote" : "read", earlier_place, self,
+                         write ? "writes" : "reads", where(here)),
+             here);
+  }
+  state.sites[AccessKey{object, self, write}] = pc;
+}
+
+inline void on_access(const void* object, bool write, const void* pc) {
+  if (t_in_runtime) return;
+  Execution* ex = Execution::current();
+  if (ex == nullptr || !ex->in_thread() || ex->tearing_down()) return;
+  RuntimeScope scope;
+  plain_access(ex, object, write, pc);
+}
+
+// Memory just allocated holds new objects (a thread's freed and reused
+// block is not a race with its next owner).
+void fresh_memory(const void* p, size_t size) {
+  thread_local bool inside = false;  // the detector's own allocations
+  Execution* ex = Execution::current();
+  if (ex == nullptr || !ex->in_thread() || inside || p == nullptr) return;
+  inside = true;
+  RuntimeScope scope;
+  ex->forget_range(p, size);
+  inside = false;
+}
+
+// --- Atomics ---
+
+template <class T>
+uint64_t bits_of(T value) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof value);
+  return bits;
+}
+
+template <class T>
+uint64_t current_bits(const void* object) {
+  return bits_of(__atomic_load_n(static_cast<const T*>(object), __ATOMIC_RELAXED));
+}
+
+template <class T>
+constexpr ValueProbe kWriteProbe{&current_bits<T>, 0};
+
+template <class T>
+Operation atomic_op(OpKind kind, const volatile T* a, const void* pc,
+                    const ValueProbe* probe = nullptr) {
+  const void* object = const_cast<const T*>(a);
+  return Operation{kind,      object, name_of(object, "atomic"), location_of(pc), nullptr,
+                   kNoThread, -1,     probe};
+}
+
+template <class T>
+T atomic_load(const volatile T* a, const void* pc) {
+  if (Execution* ex = scheduling()) {
+    RuntimeScope scope;
+    ex->schedule(atomic_op(OpKind::kLoad, a, pc));
+    const T value = __atomic_load_n(a, __ATOMIC_RELAXED);
+    ex->record_read(static_cast<int64_t>(value));
+    return value;
+  }
+  return __atomic_load_n(a, __ATOMIC_SEQ_CST);
+}
+
+template <class T>
+void atomic_store(volatile T* a, T value, const void* pc) {
+  if (Execution* ex = scheduling()) {
+    RuntimeScope scope;
+    ex->schedule(atomic_op(OpKind::kStore, a, pc, &kWriteProbe<T>));
+    __atomic_store_n(a, value, __ATOMIC_RELAXED);
+    ex->record_written(static_cast<int64_t>(value));
+    return;
+  }
+  __atomic_store_n(a, value, __ATOMIC_SEQ_CST);
+}
+
+// A read-modify-write `f` (which performs it and returns the old value).
+template <class T, class F>
+T atomic_rmw(volatile T* a, OpKind kind, const ValueProbe* probe, const void* pc, F f) {
+  if (Execution* ex = scheduling()) {
+    RuntimeScope scope;
+    ex->schedule(atomic_op(kind, a, pc, probe));
+    const T old = f();
+    ex->record_read(static_cast<int64_t>(old));
+    ex->record_written(static_cast<int64_t>(__atomic_load_n(a, __ATOMIC_RELAXED)));
+    return old;
+  }
+  return f();
+}
+
+template <class T>
+T atomic_exchange(volatile T* a, T value, const void* pc) {
+  // Lives while this thread waits at the scheduling point.
+  ValueProbe probe{&current_bits<T>, 0, bits_of(value), true};
+  return atomic_rmw(a, OpKind::kExchange, &probe, pc,
+                    [&] { return __atomic_exchange_n(a, value, __ATOMIC_SEQ_CST); });
+}
+
+// Never fails spuriously: weak is strong.
+template <class T>
+bool atomic_cas(volatile T* a, T* expected, T desired, const void* pc) {
+  if (Execution* ex = scheduling()) {
+    RuntimeScope scope;
+    ValueProbe probe{&current_bits<T>, bits_of(*expected), bits_of(desired), true};
+    ex->schedule(atomic_op(OpKind::kCompareExchange, a, pc, &probe));
+    const bool ok = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_RELAXED,
+                                                __ATOMIC_RELAXED);
+    ex->record_read(static_cast<int64_t>(*expected));
+    if (ok) ex->record_written(static_cast<int64_t>(desired));
+    return ok;
+  }
+  return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST);
+}
+
+}  // namespace
+
+Registry& instrumented_models() {
+  static Registry* registry = new Registry;  // filled at start-up, used until exit
+  return *registry;
+}
+
+namespace detail {
+
+void run_body(void (*body)()) {
+  UserScope user;
+  body();
+}
+
+void begin_execution() {
+  RunState& state = run_state();
+  state.mutexes.clear();
+  state.sites.clear();
+  state.results.fill(nullptr);
+}
+
+}  // namespace detail
+
+}  // namespace interleave::instrumented
+
+using interleave::Execution;
+using interleave::kNoThread;
+using interleave::LockState;
+using interleave::Operation;
+using interleave::OpKind;
+using interleave::ThreadId;
+namespace in = interleave::instrumented;
+
+// --- Allocation: fresh memory is new objects to the race detector ---
+
+void* operator new(std::size_t size) {
+  void* p = std::malloc(size == 0 ? 1 : size);
+  if (p == nullptr) throw std::bad_alloc();
+  in::fresh_memory(p, size);
+  return p;
+}
+void* operator new[](std::size_t size) { return ::operator new(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  void* p = std::malloc(size == 0 ? 1 : size);
+  in::fresh_memory(p, size);
+  return p;
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return ::operator new(size, tag);
+}
+
+extern "C" {
+
+// --- ThreadSanitizer's entry points (signatures: compiler-rt's
+// tsan_interface.h and tsan_interface_atomic.h) ---
+
+void __tsan_init() {}
+void __tsan_func_entry(void*) {}
+void __tsan_func_exit() {}
+// Virtual-table pointer updates (constructors, destructors) are not accesses
+// the runtime checks.
+void __tsan_vptr_update(void**, void*) {}
+void __tsan_vptr_read(void**) {}
+
+#define INTERLEAVE_TSAN_ACCESS(size)                                              \
+  void __tsan_read##size(void* addr) {                                            \
+    in::on_access(addr, false, __builtin_return_address(0));                      \
+  }                                                                               \
+  void __tsan_write##size(void* addr) {                                           \
+    in::on_access(addr, true, __builtin_return_address(0));                       \
+  }                                                                               \
+  void __tsan_read##size##_pc(void* addr, void* pc) { in::on_access(addr, false, pc); } \
+  void __tsan_write##size##_pc(void* addr, void* pc) { in::on_access(addr, true, pc); }
+INTERLEAVE_TSAN_ACCESS(1)
+INTERLEAVE_TSAN_ACCESS(2)
+INTERLEAVE_TSAN_ACCESS(4)
+INTERLEAVE_TSAN_ACCESS(8)
+INTERLEAVE_TSAN_ACCESS(16)
+#undef INTERLEAVE_TSAN_ACCESS
+
+#define INTERLEAVE_TSAN_UNALIGNED(size)                                           \
+  void __tsan_unaligned_read##size(const void* addr) {                            \
+    in::on_access(addr, false, __builtin_return_address(0));                      \
+  }                                                                               \
+  void __tsan_unaligned_write##size(void* addr) {                                 \
+    in::on_access(addr, true, __builtin_return_address(0));                       \
+  }
+INTERLEAVE_TSAN_UNALIGNED(2)
+INTERLEAVE_TSAN_UNALIGNED(4)
+INTERLEAVE_TSAN_UNALIGNED(8)
+INTERLEAVE_TSAN_UNALIGNED(16)
+#undef INTERLEAVE_TSAN_UNALIGNED
+
+// A range counts as one access at its first byte (docs/instrumented.md).
+void __tsan_read_range(void* addr, unsigned long) {
+  in::on_access(addr, false, __builtin_return_address(0));
+}
+void __tsan_write_range(void* addr, unsigned long) {
+  in::on_access(addr, true, __builtin_return_address(0));
+}
+
+#define INTERLEAVE_TSAN_ATOMICS(bits, T)                                                   \
+  T __tsan_atomic##bits##_load(const volatile T* a, int) {                                 \
+    return in::atomic_load(a, __builtin_return_address(0));                                \
+  }                                                                                        \
+  void __tsan_atomic##bits##_store(volatile T* a, T v, int) {                              \
+    in::atomic_store(a, v, __builtin_return_address(0));                                   \
+  }                                                                                        \
+  T __tsan_atomic##bits##_exchange(volatile T* a, T v, int) {                              \
+    return in::atomic_exchange(a, v, __builtin_return_address(0));                         \
+  }                                                                                        \
+  T __tsan_atomic##bits##_fetch_add(volatile T* a, T v, int) {                             \
+    return in::atomic_rmw(a, OpKind::kFetchAdd, &in::kWriteProbe<T>,                       \
+                          __builtin_return_address(0),                                     \
+                          [&] { return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST); });     \
+  }                                                                                        \
+  T __tsan_atomic##bits##_fetch_sub(volatile T* a, T v, int) {                             \
+    return in::atomic_rmw(a, OpKind::kFetchAdd, &in::kWriteProbe<T>,                       \
+                          __builtin_return_address(0),                                     \
+                          [&] { return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST); });     \
+  }                                                                                        \
+  T __tsan_atomic##bits##_fetch_and(volatile T* a, T v, int) {                             \
+    return in::atomic_rmw(a, OpKind::kFetchAdd, &in::kWriteProbe<T>,                       \
+                          __builtin_return_address(0),                                     \
+                          [&] { return __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST); });     \
+  }                                                                                        \
+  T __tsan_atomic##bits##_fetch_or(volatile T* a, T v, int) {                              \
+    return in::atomic_rmw(a, OpKind::kFetchAdd, &in::kWriteProbe<T>,                       \
+                          __builtin_return_address(0),                                     \
+                          [&] { return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST); });      \
+  }                                                                                        \
+  T __tsan_atomic##bits##_fetch_xor(volatile T* a, T v, int) {                             \
+    return in::atomic_rmw(a, OpKind::kFetchAdd, &in::kWriteProbe<T>,                       \
+                          __builtin_return_address(0),                                     \
+                          [&] { return __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST); });     \
+  }                                                                                        \
+  T __tsan_atomic##bits##_fetch_nand(volatile T* a, T v, int) {                            \
+    return in::atomic_rmw(a, OpKind::kFetchAdd, &in::kWriteProbe<T>,                       \
+                          __builtin_return_address(0),                                     \
+                          [&] { return __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST); });    \
+  }                                                                                        \
+  int __tsan_atomic##bits##_compare_exchange_strong(volatile T* a, T* c, T v, int, int) {  \
+    return in::atomic_cas(a, c, v, __builtin_return_address(0));                           \
+  }                                                                                        \
+  int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* c, T v, int, int) {    \
+    return in::atomic_cas(a, c, v, __builtin_return_address(0));                           \
+  }                                                                                        \
+  T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T c, T v, int, int) {        \
+    in::atomic_cas(a, &c, v, __builtin_return_address(0));                                 \
+    return c;                                                                              \
+  }
+INTERLEAVE_TSAN_ATOMICS(8, char)
+INTERLEAVE_TSAN_ATOMICS(16, short)
+INTERLEAVE_TSAN_ATOMICS(32, int)
+INTERLEAVE_TSAN_ATOMICS(64, long)
+#undef INTERLEAVE_TSAN_ATOMICS
+
+// Under the scheduler every atomic operation is seq_cst already, so a fence
+// orders nothing more; outside it is a real fence.
+void __tsan_atomic_thread_fence(int) {
+  if (in::scheduling() == nullptr) __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+void __tsan_atomic_signal_fence(int) {}
+
+// --- Threads ---
+
+int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
+                   void* arg) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    const ThreadId id = ex->spawn(
+        [start, arg] {
+          in::UserScope user;
+          Execution* self = Execution::current();
+          // This fiber stack may have served an earlier thread: new objects.
+          const size_t size = self->limits().stack_size;
+          const char* top = static_cast<const char*>(__builtin_frame_address(0));
+          self->forget_range(top - size, size);
+          void* result = start(arg);
+          in::run_state().results[static_cast<size_t>(self->running_thread())] = result;
+        },
+        in::caller_location());
+    if (id == kNoThread) return EAGAIN;
+    *thread = static_cast<pthread_t>(in::kHandleTag | static_cast<uintptr_t>(id));
+    return 0;
+  }
+  if (in::tearing_down()) return EAGAIN;
+  static const auto real = in::real<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*),
+                                            void*)>("pthread_create");
+  return real(thread, attr, start, arg);
+}
+
+int pthread_join(pthread_t thread, void** result) {
+  if (in::is_model_handle(thread)) {
+    Execution* ex = Execution::current();
+    if (ex == nullptr || !ex->in_thread()) return ESRCH;  // a thread of an execution gone
+    const auto id = static_cast<ThreadId>(static_cast<uintptr_t>(thread) & ~in::kHandleMask);
+    in::RuntimeScope scope;
+    if (!ex->tearing_down()) ex->join(id, in::caller_location());
+    if (result != nullptr) *result = in::run_state().results[static_cast<size_t>(id)];
+    return 0;
+  }
+  static const auto real = in::real<int (*)(pthread_t, void**)>("pthread_join");
+  return real(thread, result);
+}
+
+int pthread_detach(pthread_t thread) {
+  if (in::is_model_handle(thread)) return 0;  // it runs on; nobody joins it
+  static const auto real = in::real<int (*)(pthread_t)>("pthread_detach");
+  return real(thread);
+}
+
+int sched_yield() {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    ex->yield(in::location_of(__builtin_return_address(0)));
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)()>("sched_yield");
+  return real();
+}
+
+// --- Mutexes (as interleave::mutex does it, scheduler/api/mutex.cc) ---
+
+int pthread_mutex_lock(pthread_mutex_t* mutex) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    LockState& state = in::run_state().mutexes[mutex];
+    const ThreadId self = ex->running_thread();
+    state.waiters.insert(self);
+    ex->schedule(Operation{OpKind::kLock, &state, in::name_of(mutex, "mutex"),
+                           in::location_of(__builtin_return_address(0))},
+                 state.owner == kNoThread);
+    if (ex->tearing_down()) return 0;
+    // Chosen, so the mutex is free: take it, and block the other waiters.
+    state.waiters.erase(self);
+    state.owner = self;
+    ex->block(state.waiters);
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_mutex_t*)>("pthread_mutex_lock");
+  return real(mutex);
+}
+
+int pthread_mutex_trylock(pthread_mutex_t* mutex) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    LockState& state = in::run_state().mutexes[mutex];
+    ex->schedule(Operation{OpKind::kTryLock, &state, in::name_of(mutex, "mutex"),
+                           in::location_of(__builtin_return_address(0))});
+    const bool acquired = state.owner == kNoThread;
+    if (acquired) {
+      state.owner = ex->running_thread();
+      ex->block(state.waiters);
+    }
+    ex->record_read(acquired);
+    return acquired ? 0 : EBUSY;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_mutex_t*)>("pthread_mutex_trylock");
+  return real(mutex);
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* mutex) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    LockState& state = in::run_state().mutexes[mutex];
+    const char* name = in::name_of(mutex, "mutex");
+    const std::source_location location = in::location_of(__builtin_return_address(0));
+    ex->schedule(Operation{OpKind::kUnlock, &state, name, location});
+    const ThreadId self = ex->running_thread();
+    if (state.owner != self) {
+      ex->fail(interleave::FailureKind::kCheck,
+               state.owner == kNoThread
+                   ? fmt::format("T{} unlocks {}, which is not locked", self, name)
+                   : fmt::format("T{} unlocks {}, which T{} holds", self, name, state.owner),
+               location);
+    }
+    state.owner = kNoThread;
+    ex->unblock(state.waiters);
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_mutex_t*)>("pthread_mutex_unlock");
+  return real(mutex);
+}
+
+}  // extern "C"
+
+// --- Not modelled yet: inside an execution they end the run as a usage
+// error naming the call; elsewhere they pass through. ---
+
+#define INTERLEAVE_UNSUPPORTED(ret, name, params, args)                                       \
+  extern "C" ret name params {                                                                \
+    if (Execution* ex = in::scheduling()) {                                                  \
+      in::RuntimeScope scope;                                                                 \
+      ex->unsupported(fmt::format("{} at {}: not modelled by the instrumented runtime yet "   \
+                                  "(docs/instrumented.md)",                                   \
+                                  #name,                                                      \
+                                  in::where(in::location_of(__builtin_return_address(0))))); \
+    }                                                                                         \
+    static const auto real = in::real<ret(*) params>(#name);                                  \
+    return real args;                                                                         \
+  }
+INTERLEAVE_UNSUPPORTED(int, pthread_cond_wait, (pthread_cond_t * c, pthread_mutex_t* m), (c, m))
+INTERLEAVE_UNSUPPORTED(int, pthread_cond_timedwait,
+                       (pthread_cond_t * c, pthread_mutex_t* m, const struct timespec* t),
+                       (c, m, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_cond_clockwait,
+                       (pthread_cond_t * c, pthread_mutex_t* m, clockid_t k,
+                        const struct timespec* t),
+                       (c, m, k, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_cond_signal, (pthread_cond_t * c), (c))
+INTERLEAVE_UNSUPPORTED(int, pthread_cond_broadcast, (pthread_cond_t * c), (c))
+INTERLEAVE_UNSUPPORTED(int, pthread_mutex_timedlock,
+                       (pthread_mutex_t * m, const struct timespec* t), (m, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_mutex_clocklock,
+                       (pthread_mutex_t * m, clockid_t k, const struct timespec* t), (m, k, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_rdlock, (pthread_rwlock_t * l), (l))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_wrlock, (pthread_rwlock_t * l), (l))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_tryrdlock, (pthread_rwlock_t * l), (l))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_trywrlock, (pthread_rwlock_t * l), (l))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_unlock, (pthread_rwlock_t * l), (l))
+#undef INTERLEAVE_UNSUPPORTED
