@@ -207,6 +207,9 @@ class DporStrategy final : public Strategy {
 
   // A step of the current execution.
   struct Event {
+    // Leaves `clock` unset: record_step() writes all of it (a zeroed Event
+    // per step cost more than the rest of recording it).
+    Event() {}
     Step step;
     // What the step replaced in its objects' LastTouch entries (-1: none),
     // to undo it: for a read of a variable, its thread's previous latest read
@@ -214,6 +217,10 @@ class DporStrategy final : public Strategy {
     // condition variable, for each object, the previous step on it (race
     // detection walks these chains).
     std::array<int, 2> previous{-1, -1};
+    // The index in last_touch_ of each object the step touches (as
+    // step.access.object; unset where the role is kNone), to undo it without
+    // looking the object up.
+    std::array<uint32_t, 2> touch;
     // What last_event_[step.thread] was before this step (to undo it).
     int before_of_thread = -1;
     // For a write on an atomic with a ValueProbe: the value it replaced
@@ -221,7 +228,9 @@ class DporStrategy final : public Strategy {
     bool knows_value_before = false;
     uint64_t value_before = 0;
     // Happens-before clock of the step: entry t is the number of thread t's
-    // steps that happen before it or are it.
+    // steps that happen before it or are it. Every entry is set (0 for
+    // threads not yet seen), so a clock read after more threads appear is
+    // still right.
     Clock clock;
   };
 
@@ -236,7 +245,9 @@ class DporStrategy final : public Strategy {
     uint32_t reads;
   };
 
-  static Step step_of(ThreadId thread, const Operation& op);
+  // Sets every field of `step` to what thread `thread`'s operation `op`,
+  // about to run, does (as pending_access()), in place.
+  static void fill_step(ThreadId thread, const Operation& op, Step& step);
   // Whether two steps are the same operation with the same access.
   static bool same_step(const Step& a, const Step& b);
   // Whether step `first`, placed before `second`, must stay before it.
@@ -278,10 +289,8 @@ class DporStrategy final : public Strategy {
   void join_into(Clock& into, const Clock& from) const;
   // Thread t's happens-before frontier (see last_event_).
   const Clock& clock_of(ThreadId t) const;
-  // Copies the entries in use (width_).
-  void copy_clock(Clock& into, const Clock& from) const;
-  // The entry for `object` in last_touch_, added if new.
-  LastTouch& last_touch(const void* object);
+  // The index of `object`'s entry in last_touch_, added if new.
+  uint32_t last_touch(const void* object);
   // How step `e` touched `object` (one of its objects).
   static Role role_on(const Event& e, const void* object);
   // The previous step on `object` before step k (which touched it).
