@@ -162,7 +162,7 @@ bool DporStrategy::begin_execution() {
     }
     while (n.wakeup != -1) {
       const WakeupNode w = take_first(n.wakeup);
-      const ThreadId t = w.step.thread;
+      const ThreadId t = w.thread;
       if (!n.enabled.contains(t) || n.done.contains(t) || n.sleep.contains(t)) {
         ++unrunnable_plans_;
         free_wakeup_list(w.first_child);
@@ -170,9 +170,9 @@ bool DporStrategy::begin_execution() {
       }
       n.chosen = t;
       n.outcomes = n.outcome = 0;
-      n.first_outcome = w.step.outcome;
+      n.first_outcome = w.outcome;
       n.done.insert(t);
-      planned_step_ = w.step;
+      planned_step_ = planned(w);
       following_plan_ = true;
       pending_ = w.first_child;
       first_new_ = path_.size() - 1;
@@ -245,15 +245,15 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     // the others stay planned here.
     while (pending_ != -1 && chosen == kNoThread) {
       const WakeupNode w = take_first(pending_);
-      if (!awake.contains(w.step.thread)) {
+      if (!awake.contains(w.thread)) {
         ++unrunnable_plans_;
         free_wakeup_list(w.first_child);
         continue;
       }
-      chosen = w.step.thread;
-      planned_step_ = w.step;
+      chosen = w.thread;
+      planned_step_ = planned(w);
       following_plan_ = true;
-      n.first_outcome = w.step.outcome;
+      n.first_outcome = w.outcome;
       n.wakeup = pending_;
       pending_ = w.first_child;
     }
@@ -574,7 +574,7 @@ void DporStrategy::reverse_race(size_t k) {
   int last = -1;    // the last sibling visited in the current list
   int child = node.wakeup;
   while (child != -1) {
-    const Step& step = wakeup_pool_[child].step;
+    const Step step = planned(wakeup_pool_[child]);
     if (!weak_initial(step)) {
       last = child;
       child = wakeup_pool_[child].next_sibling;
@@ -675,9 +675,37 @@ int DporStrategy::new_wakeup_node(const Step& step) {
     n = static_cast<int>(wakeup_pool_.size());
     wakeup_pool_.emplace_back();
   }
-  wakeup_pool_[n] = WakeupNode{step, -1, -1};
+  WakeupNode& w = wakeup_pool_[n];
+  w.access = access_index(step.access);
+  w.thread = static_cast<int8_t>(step.thread);
+  w.joined = static_cast<int8_t>(step.joined);
+  w.kind = step.kind;
+  w.outcome = step.outcome;
+  w.first_child = w.next_sibling = -1;
   ++planned_steps_;
   return n;
+}
+
+DporStrategy::Step DporStrategy::planned(const WakeupNode& w) const {
+  Step step;
+  step.thread = w.thread;
+  step.kind = w.kind;
+  step.joined = w.joined;
+  step.access = accesses_[w.access];
+  step.outcome = w.outcome;
+  return step;
+}
+
+size_t DporStrategy::AccessHash::operator()(const Access& a) const {
+  const auto word = [](const void* p) { return reinterpret_cast<uintptr_t>(p); };
+  return std::hash<uintptr_t>()(word(a.object[0]) * 31 + word(a.object[1])) ^
+         (static_cast<size_t>(a.role[0]) << 3 | static_cast<size_t>(a.role[1]));
+}
+
+uint32_t DporStrategy::access_index(const Access& a) {
+  const auto [it, added] = access_index_.try_emplace(a, static_cast<uint32_t>(accesses_.size()));
+  if (added) accesses_.push_back(a);
+  return it->second;
 }
 
 DporStrategy::WakeupNode DporStrategy::take_first(int& list) {
