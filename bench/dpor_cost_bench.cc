@@ -5,7 +5,7 @@
 //   bazel run -c opt //bench:dpor_cost_bench -- --speed      # the speed table only
 //   bazel run -c opt //bench:dpor_cost_bench -- --memory     # the memory table only
 //   bazel run -c opt //bench:dpor_cost_bench -- --smoke      # tiny sizes, for the CI test
-//   ... -- --repeats N                                       # runs per figure (default 3)
+//   ... -- --repeats N                                       # runs per figure (default 5)
 //   ... -- --only TEXT            # only the speed rows whose model and parameters contain TEXT
 //
 // Speed: models where DPOR explores exactly DFS's executions (every step, or
@@ -14,7 +14,7 @@
 // their CPU time per execution compares the strategies' own cost. Each
 // strategy drives explore() directly (no probes, no progress line, one
 // core); time is the process's CPU time (CLOCK_PROCESS_CPUTIME_ID) around
-// it, the best of --repeats runs. Exits 1 if DPOR's and DFS's counts differ,
+// it, the best of --repeats runs, DFS and DPOR run in turn. Exits 1 if DPOR's and DFS's counts differ,
 // or either reports an error or a bug (every model here is correct).
 //
 // Memory: litmus.readers(n) under DPOR (2^n executions) for n = 13..20, each
@@ -72,45 +72,47 @@ struct Run {
   bool ok = false;
 };
 
-// Explores `model` with a fresh strategy made by `make`, `repeats` times.
+// Explores `model` once more with a fresh strategy made by `make`, as
+// repetition `rep` (0-based) of `run`: keeps the best CPU time, checks the
+// counts against the earlier repetitions'. False (with a failure recorded)
+// if the run failed.
 template <typename MakeStrategy>
-Run measure(const std::string& model, const Values& params, int repeats, MakeStrategy make) {
-  Run run;
+bool measure_once(const std::string& model, const Values& params, MakeStrategy make, int rep,
+                  Run& run) {
+  run.ok = false;
   auto resolved = models::builtin().resolve(model, params);
   if (!resolved) {
     failures.push_back(fmt::format("{}: {}", model, resolved.error()));
-    return run;
+    return false;
   }
   interleave::CheckOptions options;
   options.progress = false;
   options.probes = false;
   options.shrink = false;
-  for (int r = 0; r < repeats; ++r) {
-    std::unique_ptr<interleave::ModelRunner> runner = resolved->model->make_runner(resolved->params);
-    auto strategy = make();
-    const double start = cpu_seconds();
-    interleave::CheckResult result = interleave::explore(resolved->model->spec, resolved->params,
-                                                         *runner, *strategy, options);
-    const double cpu = cpu_seconds() - start;
-    const std::string name = describe(model, params) + " " + std::string(strategy->name());
-    if (!result.error.empty() || result.found_bug() || !result.exhaustive) {
-      failures.push_back(fmt::format("{}: {}", name,
-                                     !result.error.empty() ? result.error
-                                     : result.found_bug()  ? "reported a bug"
-                                                           : "not exhaustive"));
-      return run;
-    }
-    if (r > 0 && (result.executions != run.executions || result.pruned_executions != run.pruned)) {
-      failures.push_back(fmt::format("{}: repetition {} gave {} executions, the first {}", name,
-                                     r + 1, result.executions, run.executions));
-      return run;
-    }
-    run.executions = result.executions;
-    run.pruned = result.pruned_executions;
-    run.cpu = r == 0 ? cpu : std::min(run.cpu, cpu);
+  std::unique_ptr<interleave::ModelRunner> runner = resolved->model->make_runner(resolved->params);
+  auto strategy = make();
+  const double start = cpu_seconds();
+  interleave::CheckResult result =
+      interleave::explore(resolved->model->spec, resolved->params, *runner, *strategy, options);
+  const double cpu = cpu_seconds() - start;
+  const std::string name = describe(model, params) + " " + std::string(strategy->name());
+  if (!result.error.empty() || result.found_bug() || !result.exhaustive) {
+    failures.push_back(fmt::format("{}: {}", name,
+                                   !result.error.empty() ? result.error
+                                   : result.found_bug()  ? "reported a bug"
+                                                         : "not exhaustive"));
+    return false;
   }
+  if (rep > 0 && (result.executions != run.executions || result.pruned_executions != run.pruned)) {
+    failures.push_back(fmt::format("{}: repetition {} gave {} executions, the first {}", name,
+                                   rep + 1, result.executions, run.executions));
+    return false;
+  }
+  run.executions = result.executions;
+  run.pruned = result.pruned_executions;
+  run.cpu = rep == 0 ? cpu : std::min(run.cpu, cpu);
   run.ok = true;
-  return run;
+  return true;
 }
 
 struct SpeedRow {
@@ -144,10 +146,16 @@ void speed_table(bool smoke, int repeats, const std::string& only) {
   std::printf("|---|--:|--:|--:|--:|--:|--:|\n");
   for (const SpeedRow& row : speed_rows(smoke)) {
     if (describe(row.model, row.params).find(only) == std::string::npos) continue;
-    const Run dfs = measure(row.model, row.params, repeats,
-                            [] { return std::make_unique<interleave::DfsStrategy>(); });
-    const Run dpor = measure(row.model, row.params, repeats,
-                             [] { return std::make_unique<interleave::DporStrategy>(); });
+    // DFS and DPOR in turn, so that both see the same spells of load.
+    Run dfs, dpor;
+    for (int rep = 0; rep < repeats; ++rep) {
+      if (!measure_once(row.model, row.params,
+                        [] { return std::make_unique<interleave::DfsStrategy>(); }, rep, dfs) ||
+          !measure_once(row.model, row.params,
+                        [] { return std::make_unique<interleave::DporStrategy>(); }, rep, dpor)) {
+        break;
+      }
+    }
     const std::string name = describe(row.model, row.params);
     if (!dfs.ok || !dpor.ok) {
       std::printf("| %s | FAILED | | | | | |\n", name.c_str());
@@ -252,7 +260,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   bool speed = true, memory = true, smoke = false;
-  int repeats = 3;
+  int repeats = 5;
   std::string only;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
