@@ -54,20 +54,13 @@ constexpr std::array<uint32_t, 8> kReversible = {
   return false;
 }
 
-}  // namespace
-
-DporStrategy::Access DporStrategy::pending_access(const Operation& op) {
-  Access a = access_of(op);
-  if (op.kind == OpKind::kCompareExchange && op.probe != nullptr &&
-      op.probe->current(op.object) != op.probe->expected) {
-    a.role[0] = Role::kRead;  // would fail: reads, writes nothing
-  }
-  return a;
-}
-
-DporStrategy::Access DporStrategy::access_of(const Operation& op) {
-  Access a;
+// Sets every field of `a` to how `op` touches its objects, from the kind
+// alone (access_of()). In place: an Access returned by value and copied into
+// an Event stalls on store forwarding, at every step.
+[[gnu::always_inline]] inline void fill_access(const Operation& op, DporStrategy::Access& a) {
   a.object[0] = op.object;
+  a.object[1] = nullptr;
+  a.role[0] = a.role[1] = Role::kNone;
   switch (op.kind) {
     case OpKind::kLoad: a.role[0] = Role::kRead; break;
     case OpKind::kStore:
@@ -88,6 +81,27 @@ DporStrategy::Access DporStrategy::access_of(const Operation& op) {
     case OpKind::kJoin:
     case OpKind::kYield: a.object[0] = nullptr; break;
   }
+}
+
+// Whether `op`, a compare_exchange about to run, would fail now (and so
+// only read); false when no probe tells.
+[[gnu::always_inline]] inline bool would_fail(const Operation& op) {
+  return op.kind == OpKind::kCompareExchange && op.probe != nullptr &&
+         op.probe->current(op.object) != op.probe->expected;
+}
+
+}  // namespace
+
+DporStrategy::Access DporStrategy::pending_access(const Operation& op) {
+  Access a;
+  fill_access(op, a);
+  if (would_fail(op)) a.role[0] = Role::kRead;  // reads, writes nothing
+  return a;
+}
+
+DporStrategy::Access DporStrategy::access_of(const Operation& op) {
+  Access a;
+  fill_access(op, a);
   return a;
 }
 
@@ -99,8 +113,13 @@ bool DporStrategy::reversible(const Access& earlier, const Access& later) {
   return related(earlier, later, kReversible);
 }
 
-DporStrategy::Step DporStrategy::step_of(ThreadId thread, const Operation& op) {
-  return Step{thread, op.kind, op.joined, pending_access(op)};
+void DporStrategy::fill_step(ThreadId thread, const Operation& op, Step& step) {
+  step.thread = thread;
+  step.kind = op.kind;
+  step.joined = op.joined;
+  fill_access(op, step.access);
+  if (would_fail(op)) step.access.role[0] = Role::kRead;  // reads, writes nothing
+  step.outcome = 0;
 }
 
 bool DporStrategy::same_step(const Step& a, const Step& b) {
@@ -143,7 +162,7 @@ bool DporStrategy::begin_execution() {
     }
     while (n.wakeup != -1) {
       const WakeupNode w = take_first(n.wakeup);
-      const ThreadId t = w.step.thread;
+      const ThreadId t = w.thread;
       if (!n.enabled.contains(t) || n.done.contains(t) || n.sleep.contains(t)) {
         ++unrunnable_plans_;
         free_wakeup_list(w.first_child);
@@ -151,9 +170,9 @@ bool DporStrategy::begin_execution() {
       }
       n.chosen = t;
       n.outcomes = n.outcome = 0;
-      n.first_outcome = w.step.outcome;
+      n.first_outcome = w.outcome;
       n.done.insert(t);
-      planned_step_ = w.step;
+      planned_step_ = planned(w);
       following_plan_ = true;
       pending_ = w.first_child;
       first_new_ = path_.size() - 1;
@@ -226,15 +245,15 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     // the others stay planned here.
     while (pending_ != -1 && chosen == kNoThread) {
       const WakeupNode w = take_first(pending_);
-      if (!awake.contains(w.step.thread)) {
+      if (!awake.contains(w.thread)) {
         ++unrunnable_plans_;
         free_wakeup_list(w.first_child);
         continue;
       }
-      chosen = w.step.thread;
-      planned_step_ = w.step;
+      chosen = w.thread;
+      planned_step_ = planned(w);
       following_plan_ = true;
-      n.first_outcome = w.step.outcome;
+      n.first_outcome = w.outcome;
       n.wakeup = pending_;
       pending_ = w.first_child;
     }
@@ -277,14 +296,11 @@ void DporStrategy::restore_prefix_state() {
     last_event_[e.step.thread] = e.before_of_thread;
     const Role role = e.step.access.role[0];
     if (role == Role::kRead) {
-      LastTouch& touch = last_touch(e.step.access.object[0]);
-      last_reads_[touch.reads][e.step.thread] = e.previous[0];
+      last_reads_[last_touch_[e.touch[0]].reads][e.step.thread] = e.previous[0];
       continue;
     }
     for (int s = 0; s < 2; ++s) {
-      if (e.step.access.role[s] != Role::kNone) {
-        last_touch(e.step.access.object[s]).step = e.previous[s];
-      }
+      if (e.step.access.role[s] != Role::kNone) last_touch_[e.touch[s]].step = e.previous[s];
     }
   }
   events_.resize(first_new_);
@@ -302,10 +318,11 @@ void DporStrategy::join_into(Clock& into, const Clock& from) const {
 
 void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   const Operation& op = point.next[p];
-  // Built in place (a copied Event temporary stalls on store forwarding).
+  // Built in place (a copied Event temporary stalls on store forwarding),
+  // its clock not zeroed first: it is copied whole below.
   const int index = static_cast<int>(events_.size());
   Event& e = events_.emplace_back();
-  e.step = step_of(p, op);
+  fill_step(p, op, e.step);
   e.previous = {-1, -1};
   if (following_plan_) {
     following_plan_ = false;
@@ -321,7 +338,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   }
   later_probe_ = op.kind == OpKind::kCompareExchange ? op.probe : nullptr;
   e.before_of_thread = last_event_[p];
-  copy_clock(e.clock, clock_of(p));
+  e.clock = clock_of(p);
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
     join_into(e.clock, clock_of(op.joined));
   }
@@ -381,7 +398,8 @@ void DporStrategy::record_variable_access(Event& e, int index) {
   // since the latest write happens after that thread's earlier reads and after
   // the write. So these few steps, latest first, are all there is to look at.
   const ThreadId p = e.step.thread;
-  LastTouch& touch = last_touch(e.step.access.object[0]);
+  e.touch[0] = last_touch(e.step.access.object[0]);
+  LastTouch& touch = last_touch_[e.touch[0]];
   std::array<int, kMaxThreads>& reads = last_reads_[touch.reads];
   if (e.step.access.role[0] == Role::kRead) {
     e.previous[0] = reads[p];
@@ -414,7 +432,8 @@ void DporStrategy::record_chain_access(Event& e, int index) {
   std::array<int, 2> cursor{-1, -1};
   for (int s = 0; s < 2; ++s) {
     if (e.step.access.role[s] == Role::kNone) continue;
-    LastTouch& touch = last_touch(e.step.access.object[s]);
+    e.touch[s] = last_touch(e.step.access.object[s]);
+    LastTouch& touch = last_touch_[e.touch[s]];
     cursor[s] = e.previous[s] = touch.step;
     touch.step = index;
   }
@@ -451,24 +470,20 @@ void DporStrategy::record_chain_access(Event& e, int index) {
   later_clock_ = &e.clock;
   if (released_by >= 0) {
     if (!races_.empty()) {
-      copy_clock(race_clock_, e.clock);
+      race_clock_ = e.clock;
       later_clock_ = &race_clock_;
     }
     join_into(e.clock, events_[released_by].clock);
   }
 }
 
-void DporStrategy::copy_clock(Clock& into, const Clock& from) const {
-  for (int t = 0; t < width_; ++t) into[t] = from[t];
-}
-
-DporStrategy::LastTouch& DporStrategy::last_touch(const void* object) {
-  for (LastTouch& t : last_touch_) {
-    if (t.object == object) return t;
+uint32_t DporStrategy::last_touch(const void* object) {
+  for (size_t i = 0; i < last_touch_.size(); ++i) {
+    if (last_touch_[i].object == object) return static_cast<uint32_t>(i);
   }
   last_touch_.push_back(LastTouch{object, -1, static_cast<uint32_t>(last_reads_.size())});
   last_reads_.emplace_back().fill(-1);
-  return last_touch_.back();
+  return static_cast<uint32_t>(last_touch_.size() - 1);
 }
 
 DporStrategy::Role DporStrategy::role_on(const Event& e, const void* object) {
@@ -559,7 +574,7 @@ void DporStrategy::reverse_race(size_t k) {
   int last = -1;    // the last sibling visited in the current list
   int child = node.wakeup;
   while (child != -1) {
-    const Step& step = wakeup_pool_[child].step;
+    const Step step = planned(wakeup_pool_[child]);
     if (!weak_initial(step)) {
       last = child;
       child = wakeup_pool_[child].next_sibling;
@@ -660,9 +675,37 @@ int DporStrategy::new_wakeup_node(const Step& step) {
     n = static_cast<int>(wakeup_pool_.size());
     wakeup_pool_.emplace_back();
   }
-  wakeup_pool_[n] = WakeupNode{step, -1, -1};
+  WakeupNode& w = wakeup_pool_[n];
+  w.access = access_index(step.access);
+  w.thread = static_cast<int8_t>(step.thread);
+  w.joined = static_cast<int8_t>(step.joined);
+  w.kind = step.kind;
+  w.outcome = step.outcome;
+  w.first_child = w.next_sibling = -1;
   ++planned_steps_;
   return n;
+}
+
+DporStrategy::Step DporStrategy::planned(const WakeupNode& w) const {
+  Step step;
+  step.thread = w.thread;
+  step.kind = w.kind;
+  step.joined = w.joined;
+  step.access = accesses_[w.access];
+  step.outcome = w.outcome;
+  return step;
+}
+
+size_t DporStrategy::AccessHash::operator()(const Access& a) const {
+  const auto word = [](const void* p) { return reinterpret_cast<uintptr_t>(p); };
+  return std::hash<uintptr_t>()(word(a.object[0]) * 31 + word(a.object[1])) ^
+         (static_cast<size_t>(a.role[0]) << 3 | static_cast<size_t>(a.role[1]));
+}
+
+uint32_t DporStrategy::access_index(const Access& a) {
+  const auto [it, added] = access_index_.try_emplace(a, static_cast<uint32_t>(accesses_.size()));
+  if (added) accesses_.push_back(a);
+  return it->second;
 }
 
 DporStrategy::WakeupNode DporStrategy::take_first(int& list) {

@@ -90,10 +90,23 @@
 //   does not change with the role, as nothing in between touches its
 //   location. A planned step is checked against what it turns out to be when
 //   it runs (mislabelled_plans(); the tests require none).
+//
+// Memory: the current path (a Node and an Event per step, with a vector
+// clock of kMaxThreads entries) is small; the wakeup trees are what grows.
+// Algorithm 2 plans every reversal as soon as it finds the race, so a
+// state's tree holds a plan for each trace below it that its explored
+// branches do not cover. On readers(n) (one write, n reads of one variable;
+// 2^n traces) the root's tree, while the first reader's subtree is explored,
+// collects a sequence for each set of other readers that can precede the
+// write: the trees peak at 2^n - 2 planned steps, about one per execution.
+// That count is the algorithm's (dropping or postponing a plan would change
+// what it explores); each planned step takes 16 bytes (WakeupNode), so
+// readers(20) needs 16 MiB for them (bench/dpor_cost_bench measures it).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "scheduler/strategies/strategy.h"
@@ -165,12 +178,33 @@ class DporStrategy final : public Strategy {
 
   // A planned step in a wakeup tree. The children of a state are the
   // branches still to explore there, in order; a node's children are what
-  // follows it in the plan.
+  // follows it in the plan. Packed into 16 bytes (a Step takes 40): on wide
+  // models the trees hold about one planned step per trace still to explore
+  // (readers(n): 2^n - 2 at once, see "Memory" at the top), and they are
+  // DPOR's memory. planned() unpacks the step.
   struct WakeupNode {
-    Step step;
+    // The step's access: its index in accesses_.
+    uint32_t access = 0;
+    // The step's thread, the thread it joins, its kind and its outcome (as
+    // in Step; threads fit: kMaxThreads < 128).
+    int8_t thread = kNoThread;
+    int8_t joined = kNoThread;
+    OpKind kind = OpKind::kYield;
+    uint8_t outcome = 0;
     // Index in wakeup_pool_ of the first child, of the next sibling (-1: none).
     int first_child = -1;
     int next_sibling = -1;
+  };
+  static_assert(kMaxThreads < 128, "WakeupNode keeps thread numbers in 8 bits");
+
+  // Hashing and equality of accesses, for access_index_.
+  struct AccessHash {
+    size_t operator()(const Access& a) const;
+  };
+  struct AccessEqual {
+    bool operator()(const Access& a, const Access& b) const {
+      return a.object == b.object && a.role == b.role;
+    }
   };
 
   // The state before one step of the current execution. Nodes persist across
@@ -207,6 +241,9 @@ class DporStrategy final : public Strategy {
 
   // A step of the current execution.
   struct Event {
+    // Leaves `clock` unset: record_step() writes all of it (a zeroed Event
+    // per step cost more than the rest of recording it).
+    Event() {}
     Step step;
     // What the step replaced in its objects' LastTouch entries (-1: none),
     // to undo it: for a read of a variable, its thread's previous latest read
@@ -214,6 +251,10 @@ class DporStrategy final : public Strategy {
     // condition variable, for each object, the previous step on it (race
     // detection walks these chains).
     std::array<int, 2> previous{-1, -1};
+    // The index in last_touch_ of each object the step touches (as
+    // step.access.object; unset where the role is kNone), to undo it without
+    // looking the object up.
+    std::array<uint32_t, 2> touch;
     // What last_event_[step.thread] was before this step (to undo it).
     int before_of_thread = -1;
     // For a write on an atomic with a ValueProbe: the value it replaced
@@ -221,7 +262,9 @@ class DporStrategy final : public Strategy {
     bool knows_value_before = false;
     uint64_t value_before = 0;
     // Happens-before clock of the step: entry t is the number of thread t's
-    // steps that happen before it or are it.
+    // steps that happen before it or are it. Every entry is set (0 for
+    // threads not yet seen), so a clock read after more threads appear is
+    // still right.
     Clock clock;
   };
 
@@ -236,7 +279,9 @@ class DporStrategy final : public Strategy {
     uint32_t reads;
   };
 
-  static Step step_of(ThreadId thread, const Operation& op);
+  // Sets every field of `step` to what thread `thread`'s operation `op`,
+  // about to run, does (as pending_access()), in place.
+  static void fill_step(ThreadId thread, const Operation& op, Step& step);
   // Whether two steps are the same operation with the same access.
   static bool same_step(const Step& a, const Step& b);
   // Whether step `first`, placed before `second`, must stay before it.
@@ -269,6 +314,10 @@ class DporStrategy final : public Strategy {
   // Removes thread t's first remaining step from the wakeup sequence.
   void consume(ThreadId t);
   int new_wakeup_node(const Step& step);
+  // The step a wakeup node plans.
+  Step planned(const WakeupNode& w) const;
+  // The index of `a` in accesses_, added if new.
+  uint32_t access_index(const Access& a);
   // Unlinks the first branch of a sibling list (non-empty) and returns it: its
   // step and its children, which the caller now owns. The node itself goes
   // back to the pool.
@@ -278,10 +327,8 @@ class DporStrategy final : public Strategy {
   void join_into(Clock& into, const Clock& from) const;
   // Thread t's happens-before frontier (see last_event_).
   const Clock& clock_of(ThreadId t) const;
-  // Copies the entries in use (width_).
-  void copy_clock(Clock& into, const Clock& from) const;
-  // The entry for `object` in last_touch_, added if new.
-  LastTouch& last_touch(const void* object);
+  // The index of `object`'s entry in last_touch_, added if new.
+  uint32_t last_touch(const void* object);
   // How step `e` touched `object` (one of its objects).
   static Role role_on(const Event& e, const void* object);
   // The previous step on `object` before step k (which touched it).
@@ -301,6 +348,10 @@ class DporStrategy final : public Strategy {
   int pending_ = -1;
   // Storage of every wakeup tree; free nodes are chained by next_sibling.
   std::vector<WakeupNode> wakeup_pool_;
+  // Every distinct access of a planned step so far (few: objects times
+  // roles), which WakeupNode::access indexes, and the index of each.
+  std::vector<Access> accesses_;
+  std::unordered_map<Access, uint32_t, AccessHash, AccessEqual> access_index_;
   // First free node of wakeup_pool_ (-1: none).
   int free_wakeup_ = -1;
   // Nodes of wakeup_pool_ in use.
