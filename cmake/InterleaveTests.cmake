@@ -23,7 +23,7 @@ foreach(test
     list_models_test main_context_exception_test native_test parallel_test param_key_test
     progress_test
     portfolio_test queue_models_test race_detection_test schedule_test shard_test shrink_test
-    spin_classics_test spin_wait_test strategies_test
+    spin_classics_test spin_wait_test std_like_test strategies_test
     thread_limit_test)
   interleave_catch_test(${test} tests/${test}.cc)
 endforeach()

@@ -1,0 +1,30 @@
+// Where a std_like operation runs, decided at each call:
+//
+//   kScheduler  on a model thread of an execution: a visible operation, through
+//               the model API (interleave::atomic, mutex, condition_variable, ...)
+//   kExecution  inside an execution but not on a model thread (the model's
+//               constructor, invariant, destructor) or while a failed execution
+//               is torn down: the model API acts directly, without scheduling
+//   kNative     outside any execution (the native engine, plain programs): the
+//               std type does the work
+//
+// Every std_like type keeps the model-API object for the first two and the
+// std object for the third, and dispatches on engine().
+#pragma once
+
+#include "scheduler/runtime/execution.h"
+
+namespace interleave::std_like::detail {
+
+enum class Engine { kScheduler, kExecution, kNative };
+
+// The engine of the calling code (see above).
+inline Engine engine() {
+  Execution* ex = Execution::current();
+  if (ex == nullptr) return Engine::kNative;
+  return ex->in_thread() && !ex->tearing_down() ? Engine::kScheduler : Engine::kExecution;
+}
+
+inline bool native() { return Execution::current() == nullptr; }
+
+}  // namespace interleave::std_like::detail
