@@ -12,6 +12,12 @@
 #pragma once
 
 #include "scheduler/api/std/atomic.h"
+#include "scheduler/api/std/barrier.h"
+#include "scheduler/api/std/call_once.h"
+#include "scheduler/api/std/condition_variable.h"
+#include "scheduler/api/std/latch.h"
 #include "scheduler/api/std/locks.h"
 #include "scheduler/api/std/mutex.h"
+#include "scheduler/api/std/semaphore.h"
+#include "scheduler/api/std/shared_mutex.h"
 #include "scheduler/api/std/thread.h"

@@ -18,10 +18,10 @@
 // scheduler it is built from visible operations: notify_one/notify_all
 // increment a notify counter (a second interleave::atomic, "<name>.notify");
 // wait(old) reads the counter, then the value, and returns if the value
-// differs from `old`; otherwise it yields until the counter moves and
-// re-checks. A yield loop that reads only unchanged values is held until
-// another thread writes one of them (docs/spin_waits.md), so a waiter is not
-// runnable until a notify, and a wait that is never notified ends the
+// differs from `old`; otherwise it re-reads the counter until it moves, then
+// re-checks. A loop that reads only unchanged values is held by the spin
+// detector until another thread writes one of them (docs/spin_waits.md), so
+// a waiter is not runnable until a notify, and a wait that is never notified ends the
 // execution as a livelock with the waiter held. Reading the counter before the
 // value makes a store-then-notify impossible to miss. Narrower than C++:
 // notify_one wakes every waiter (the standard allows waking more than one), so
@@ -169,7 +169,9 @@ class atomic : public detail::AtomicDifference<T> {
         for (;;) {
           unsigned seen = notifies_.load(order, location);
           if (!same(model_.load(order, location), old)) return;
-          while (notifies_.load(order, location) == seen) interleave::yield(location);
+          // Held as a spin until a notify writes the counter.
+          while (notifies_.load(order, location) == seen) {
+          }
         }
     }
   }

@@ -12,6 +12,10 @@
 // std object for the third, and dispatches on engine().
 #pragma once
 
+#include <source_location>
+#include <string>
+#include <utility>
+
 #include "scheduler/runtime/execution.h"
 
 namespace interleave::std_like::detail {
@@ -25,6 +29,15 @@ inline Engine engine() {
   return ex->in_thread() && !ex->tearing_down() ? Engine::kScheduler : Engine::kExecution;
 }
 
+// Whether the calling code runs outside any execution.
 inline bool native() { return Execution::current() == nullptr; }
+
+// Fails the running execution with `message` at `location` (kCheck), for a
+// precondition of a std type that the caller broke (undefined behaviour in
+// C++, such as counting a latch below zero). Only on a model thread under the
+// scheduler (engine() == kScheduler); does not return there.
+inline void fail(std::string message, std::source_location location) {
+  Execution::current()->fail(FailureKind::kCheck, std::move(message), location);
+}
 
 }  // namespace interleave::std_like::detail
