@@ -1,8 +1,9 @@
 // interleave::std_like's synchronisation types under the checker, each used
 // correctly (passes every strategy, and natively on real threads) and wrongly
-// (every strategy finds the bug): condition_variable(_any), recursive_mutex,
-// timed_mutex, shared_mutex, scoped_lock, counting_semaphore, latch, barrier,
-// call_once, atomic wait/notify.
+// (every strategy finds the bug): condition_variable(_any) (timeouts,
+// spurious wakeups), recursive_mutex, timed mutexes (timeouts),
+// shared_mutex, scoped_lock, counting_semaphore, latch, barrier, call_once,
+// atomic wait/notify.
 #include <string>
 #include <vector>
 
@@ -35,8 +36,13 @@ void correct_and_broken(FailureKind kind, const std::string& message) {
     CheckResult bad = check_with<Broken>(strategy);
     REQUIRE(bad.found_bug());
     CAPTURE(bad.first_failure->failure.message);
-    CHECK(bad.first_failure->failure.kind == kind);
-    CHECK(bad.first_failure->failure.message.starts_with(message));
+    if (kind == FailureKind::kDeadlock && bad.first_failure->failure.kind == FailureKind::kCheck) {
+      // A wait that may also wake spuriously: the spurious wakeup can come first.
+      CHECK(bad.first_failure->failure.message == "woken before the hand-off");
+    } else {
+      CHECK(bad.first_failure->failure.kind == kind);
+      CHECK(bad.first_failure->failure.message.starts_with(message));
+    }
   }
   auto params = make_params<Correct>({});
   REQUIRE(params.ok());
@@ -78,49 +84,170 @@ struct HandOff {
   bool ready = false;  // guarded by `guard`
 };
 
+// The bare wait misses the notify (a deadlock) or wakes spuriously (the
+// check); without spurious wakeups only the deadlock is left.
+template <class ConditionVariable>
+void hand_off_checks() {
+  correct_and_broken<HandOff<true, ConditionVariable>, HandOff<false, ConditionVariable>>(
+      FailureKind::kDeadlock, "deadlock");
+  for (const std::string& strategy : kEveryStrategy) {
+    CAPTURE(strategy);
+    ExecutionLimits no_spurious;
+    no_spurious.spurious_wakeups = false;
+    CheckResult bad = check_with<HandOff<false, ConditionVariable>>(strategy, no_spurious);
+    REQUIRE(bad.found_bug());
+    CHECK(bad.first_failure->failure.kind == FailureKind::kDeadlock);
+  }
+}
+
 TEST_CASE("std_like::condition_variable: a predicate wait passes; a bare wait misses the notify",
           "[std_like]") {
-  correct_and_broken<HandOff<true, sync::condition_variable>,
-                     HandOff<false, sync::condition_variable>>(FailureKind::kDeadlock,
-                                                                "deadlock");
+  hand_off_checks<sync::condition_variable>();
 }
 
 TEST_CASE("std_like::condition_variable_any: the same with its internal mutex", "[std_like]") {
-  correct_and_broken<HandOff<true, sync::condition_variable_any>,
-                     HandOff<false, sync::condition_variable_any>>(FailureKind::kDeadlock,
-                                                                    "deadlock");
+  hand_off_checks<sync::condition_variable_any>();
 }
 
-// A timed wait that never times out under the scheduler behaves as the
-// untimed one: the predicate form passes.
+// --- wait_for with a predicate may time out: T0 sets `ready` under the
+// mutex, then notifies; T1 waits for it. Strict relies on the timeout never
+// firing (it checks that the wait returned true); the other handles it.
+template <bool Strict, class ConditionVariable>
 struct TimedHandOff {
   static ModelSpec spec() { return {"std_like.timed_hand_off", "wait_for", {}}; }
   explicit TimedHandOff(const Params&) {}
   int thread_count() const { return 2; }
   void thread(int index) {
     if (index == 0) {
-      sync::lock_guard hold(guard);
-      ready = true;
-      changed.notify_all();
+      {
+        sync::lock_guard hold(guard);
+        ready = true;
+      }
+      changed.notify_one();
     } else {
       sync::unique_lock<sync::mutex> lock(guard);
       bool got = changed.wait_for(lock, std::chrono::seconds(5), [&] { return ready; });
-      INTERLEAVE_CHECK(got && ready, "wait_for returned without the hand-off");
       INTERLEAVE_CHECK(lock.owns_lock(), "wait_for returned without the lock");
+      INTERLEAVE_CHECK(got == ready, "wait_for returned {} with ready {}", got, ready);
+      if (Strict) INTERLEAVE_CHECK(got, "timed out before the hand-off");
+    }
+  }
+  void invariant() {}
+  sync::mutex guard;
+  ConditionVariable changed;
+  bool ready = false;  // guarded by `guard`
+};
+
+// Counted by hand (T0: lock, unlock, notify; T1: lock, and if not ready:
+// wait, then the relock, which times out unless the notify came first).
+// T0 locks first: T1 finds ready and never waits: T1's lock after T0's
+// unlock, before or after the notify, or after both: 3. T1 locks first and
+// waits; its relock can come (a) before T0's lock: a timeout with ready
+// false, the one failure of Strict (T0 then locks after T1's unlock): 1;
+// (b) between T0's unlock and notify: a timeout with ready true, T1's unlock
+// before or after the notify: 2; (c) after the notify: woken: 1. Total 7.
+TEST_CASE("std_like::condition_variable::wait_for may time out: 7 executions, 1 timed out early",
+          "[std_like]") {
+  using Lenient = TimedHandOff<false, sync::condition_variable>;
+  using Strict = TimedHandOff<true, sync::condition_variable>;
+  CheckResult every = test::check_all_dfs<Lenient>();
+  CHECK(every.executions == 7);
+  CHECK(every.failing_executions == 0);
+  CheckResult strict = test::check_all_dfs<Strict>();
+  CHECK(strict.executions == 7);
+  CHECK(strict.failing_executions == 1);
+  correct_and_broken<Lenient, Strict>(FailureKind::kCheck, "timed out before the hand-off");
+  correct_and_broken<TimedHandOff<false, sync::condition_variable_any>,
+                     TimedHandOff<true, sync::condition_variable_any>>(
+      FailureKind::kCheck, "timed out before the hand-off");
+}
+
+// wait_until without a predicate, `if` instead of `while`: T1 treats
+// no_timeout as "ready". Broken by a spurious wakeup only (a timeout says
+// so); with spurious wakeups off it passes. Counted by hand as above, the
+// relock's timeout outcomes the same 4 when T1 waits, 3 when it does not,
+// plus the spurious wakeup at T1's wait: 8, 1 failing.
+template <class ConditionVariable>
+struct IfWaitUntil {
+  static ModelSpec spec() { return {"std_like.if_wait_until", "wait_until, if", {}}; }
+  explicit IfWaitUntil(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int index) {
+    if (index == 0) {
+      {
+        sync::lock_guard hold(guard);
+        ready = true;
+      }
+      changed.notify_one();
+    } else {
+      sync::unique_lock<sync::mutex> lock(guard);
+      if (!ready) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        if (changed.wait_until(lock, deadline) == sync::cv_status::no_timeout) {
+          INTERLEAVE_CHECK(ready, "no_timeout, but not ready");
+        }
+      }
+    }
+  }
+  void invariant() {}
+  sync::mutex guard;
+  ConditionVariable changed;
+  bool ready = false;  // guarded by `guard`
+};
+
+TEST_CASE("std_like::condition_variable::wait_until: timeout vs notify vs spurious wakeup",
+          "[std_like]") {
+  CheckResult every = test::check_all_dfs<IfWaitUntil<sync::condition_variable>>();
+  CHECK(every.executions == 8);
+  CHECK(every.failing_executions == 1);
+  ExecutionLimits no_spurious;
+  no_spurious.spurious_wakeups = false;
+  CheckResult off = test::check_all_dfs<IfWaitUntil<sync::condition_variable>>(no_spurious);
+  CHECK(off.executions == 7);
+  CHECK(off.failing_executions == 0);
+  for (const std::string& strategy : kEveryStrategy) {
+    CAPTURE(strategy);
+    CheckResult bad = check_with<IfWaitUntil<sync::condition_variable_any>>(strategy);
+    REQUIRE(bad.found_bug());
+    CHECK(bad.first_failure->failure.message == "no_timeout, but not ready");
+    CHECK_FALSE(check_with<IfWaitUntil<sync::condition_variable_any>>(strategy, no_spurious)
+                    .found_bug());
+  }
+}
+
+// A polling loop, `while (!ready) wait_for(...)`: a timeout that comes back
+// to the same wait unchanged is cut short as a repeat, so the check is
+// finite and passes (no step bound, no livelock).
+struct PollingWait {
+  static ModelSpec spec() { return {"std_like.polling_wait", "while wait_for", {}}; }
+  explicit PollingWait(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int index) {
+    if (index == 0) {
+      sync::lock_guard hold(guard);
+      ready = true;
+      changed.notify_one();
+    } else {
+      sync::unique_lock<sync::mutex> lock(guard);
+      while (!ready) changed.wait_for(lock, std::chrono::milliseconds(1));
     }
   }
   void invariant() {}
   sync::mutex guard;
   sync::condition_variable changed;
-  bool ready = false;
+  bool ready = false;  // guarded by `guard`
 };
 
-TEST_CASE("std_like::condition_variable::wait_for waits like wait under the scheduler",
-          "[std_like]") {
+TEST_CASE("std_like::condition_variable: a polling wait_for loop is finite", "[std_like]") {
   for (const std::string& strategy : kEveryStrategy) {
     CAPTURE(strategy);
-    CHECK_FALSE(check_with<TimedHandOff>(strategy).found_bug());
+    CheckResult r = check_with<PollingWait>(strategy);
+    CHECK_FALSE(r.found_bug());
+    CHECK(r.error.empty());
   }
+  CheckResult every = test::check_all_dfs<PollingWait>();
+  CHECK(every.failing_executions == 0);
+  CHECK(every.executions > 0);
 }
 
 // --- recursive_mutex: each thread locks twice around a load-then-store
@@ -156,33 +283,98 @@ TEST_CASE("std_like::recursive_mutex: relocking is not a step; 2 executions, no 
   }
 }
 
-// --- timed_mutex: try_lock_for takes the lock (it never times out here).
-template <bool Timed>
-struct TimedIncrement {
+// --- timed_mutex: T0 locks and unlocks; T1 try_lock_for's it. Strict
+// relies on getting it (it checks the result).
+template <bool Strict, class Mutex>
+struct TimedTry {
   static ModelSpec spec() { return {"std_like.timed_mutex", "timed_mutex", {}}; }
-  explicit TimedIncrement(const Params&) {}
+  explicit TimedTry(const Params&) {}
   int thread_count() const { return 2; }
-  void thread(int) {
-    if (Timed) {
-      bool got = guard.try_lock_for(std::chrono::milliseconds(10));
-      INTERLEAVE_CHECK(got, "try_lock_for timed out");
-      counter.store(counter.load() + 1);
+  void thread(int index) {
+    if (index == 0) {
+      guard.lock();
       guard.unlock();
-    } else {  // try_lock, and on with the increment even if it failed
-      bool got = guard.try_lock();
-      counter.store(counter.load() + 1);
+    } else {
+      bool got = guard.try_lock_for(std::chrono::milliseconds(10));
+      if (Strict) INTERLEAVE_CHECK(got, "try_lock_for timed out");
       if (got) guard.unlock();
     }
   }
-  void invariant() { INTERLEAVE_CHECK(counter.load() == 2, "lost update: counter == {}", counter.load()); }
-  sync::timed_mutex guard;
-  shared<int> counter{"counter", 0};
+  void invariant() {}
+  Mutex guard;
 };
 
-TEST_CASE("std_like::timed_mutex: try_lock_for locks; ignoring a failed try_lock races",
+// Counted by hand: T1's try first takes the free mutex (then T1's unlock,
+// T0's lock, T0's unlock): 1. T0's lock first: T1's try while T0 holds it
+// times out (then T0's unlock): 1, the failure of Strict; or after T0's
+// unlock it takes it: 1. Total 3, 1 timed out.
+TEST_CASE("std_like::timed_mutex::try_lock_for may time out: 3 executions, 1 timed out",
           "[std_like]") {
-  correct_and_broken<TimedIncrement<true>, TimedIncrement<false>>(FailureKind::kDataRace,
-                                                                   "data race on counter");
+  CheckResult every = test::check_all_dfs<TimedTry<false, sync::timed_mutex>>();
+  CHECK(every.executions == 3);
+  CHECK(every.failing_executions == 0);
+  CheckResult strict = test::check_all_dfs<TimedTry<true, sync::timed_mutex>>();
+  CHECK(strict.executions == 3);
+  CHECK(strict.failing_executions == 1);
+  CHECK(test::check_all_dfs<TimedTry<true, sync::recursive_timed_mutex>>().failing_executions ==
+        1);
+  CHECK(test::check_all_dfs<TimedTry<true, sync::shared_timed_mutex>>().failing_executions == 1);
+  correct_and_broken<TimedTry<false, sync::timed_mutex>, TimedTry<true, sync::timed_mutex>>(
+      FailureKind::kCheck, "try_lock_for timed out");
+  correct_and_broken<TimedTry<false, sync::recursive_timed_mutex>,
+                     TimedTry<true, sync::recursive_timed_mutex>>(FailureKind::kCheck,
+                                                                  "try_lock_for timed out");
+}
+
+// Lock-order deadlock avoided by timing out: each thread locks its first
+// mutex, tries the second for a while and backs off if it times out.
+// Strict insists on the second mutex (a timeout is its bug); with lock()
+// instead the two would deadlock.
+template <bool Strict>
+struct BackOff {
+  static ModelSpec spec() { return {"std_like.back_off", "try_lock_for back-off", {}}; }
+  explicit BackOff(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int index) {
+    sync::timed_mutex& first = index == 0 ? a : b;
+    sync::timed_mutex& second = index == 0 ? b : a;
+    sync::unique_lock<sync::timed_mutex> one(first);
+    sync::unique_lock<sync::timed_mutex> two(second, std::chrono::milliseconds(5));
+    if (Strict) INTERLEAVE_CHECK(two.owns_lock(), "T{} timed out on its second mutex", index);
+    if (two) moved.fetch_add(1);
+  }
+  void invariant() {}
+  sync::timed_mutex a, b;
+  sync::atomic<int> moved{0};
+};
+
+TEST_CASE("std_like::timed_mutex: backing off on a timeout avoids the lock-order deadlock",
+          "[std_like]") {
+  correct_and_broken<BackOff<false>, BackOff<true>>(FailureKind::kCheck, "T");
+}
+
+// counting_semaphore::try_acquire_for: T0 releases a unit; T1 waits for it
+// for a while. Strict relies on getting it.
+template <bool Strict>
+struct SemaphoreTimedAcquire {
+  static ModelSpec spec() { return {"std_like.semaphore_timed", "try_acquire_for", {}}; }
+  explicit SemaphoreTimedAcquire(const Params&) {}
+  int thread_count() const { return 2; }
+  void thread(int index) {
+    if (index == 0) {
+      units.release();
+    } else {
+      bool got = units.try_acquire_for(std::chrono::milliseconds(10));
+      if (Strict) INTERLEAVE_CHECK(got, "try_acquire_for timed out");
+    }
+  }
+  void invariant() {}
+  sync::binary_semaphore units{0};
+};
+
+TEST_CASE("std_like::counting_semaphore::try_acquire_for may time out", "[std_like]") {
+  correct_and_broken<SemaphoreTimedAcquire<false>, SemaphoreTimedAcquire<true>>(
+      FailureKind::kCheck, "try_acquire_for timed out");
 }
 
 // --- shared_mutex: a writer keeps x == y; a reader checks it under a shared

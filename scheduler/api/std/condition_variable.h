@@ -3,11 +3,12 @@
 //
 // condition_variable waits with a std_like::unique_lock<std_like::mutex>.
 // Under the scheduler it is an interleave::condition_variable
-// (scheduler/api/condition_variable.h): wait releases the mutex and sleeps (not
-// runnable) until a notify, then takes the mutex back; a notify with nobody
-// waiting is lost, so a missed wakeup is reported as a deadlock naming the
-// condition variable. What that class explores, this one does: today
-// notify_one wakes the longest waiter and waits never wake spuriously
+// (scheduler/api/condition_variable.h), with its semantics: wait releases the
+// mutex and sleeps (not runnable) until a notify, then takes the mutex back; a
+// notify with nobody waiting is lost (a missed wakeup is a deadlock naming the
+// variable); notify_one wakes any one waiter (each is explored); wait(lock)
+// without a predicate may wake spuriously (ExecutionLimits::spurious_wakeups),
+// a wait with a predicate re-checks it and explores no spurious wakeup
 // (docs/condition_variables.md). Natively it is a std::condition_variable over
 // the std::mutex inside the std_like::mutex.
 //
@@ -20,10 +21,17 @@
 // cannot fall between the release and the sleep. Natively it is a
 // std::condition_variable_any.
 //
-// wait_for / wait_until never time out under the scheduler: they wait like
-// wait() and report no_timeout (or, with a predicate, true). Timeouts are not
-// yet explored; a program that relies on one to make progress is reported as
-// deadlocked. Natively they are the std ones, with real time.
+// Timeouts (wait_for / wait_until): the wait may time out at any point while
+// the thread sleeps, before a notify chose it: the scheduler tries the
+// timeout at every point where the thread could take its mutex back
+// (interleave::condition_variable's timed waits), so a model that relies on a
+// timeout never firing fails and one that handles it passes, and a timed wait
+// never deadlocks for want of a notify. Without a predicate: cv_status::timeout
+// when it timed out, no_timeout when notified or woken spuriously. With one:
+// re-checked after every wakeup; after a timeout the wait returns its value.
+// No time passes under the scheduler, so the duration or deadline is not
+// looked at: a deadline already past may still be waited on (and then time
+// out at once, or be notified). Natively they are the std ones, with real time.
 //
 // name(...) renames the variable in traces; call it before any thread waits
 // on it (it rebuilds the interleave::condition_variable, which has no rename).
@@ -33,6 +41,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <source_location>
 
 #include "scheduler/api/condition_variable.h"
@@ -61,7 +70,7 @@ class condition_variable {
   }
   const char* name() const { return model_->name(); }
 
-  // Wakes the longest-waiting thread (std: one of them), if any.
+  // Wakes one waiting thread, any of them (each is explored), if there is one.
   void notify_one(Location location = Location::current()) {
     if (detail::native()) return native_.notify_one();
     model_->notify_one(location);
@@ -72,73 +81,91 @@ class condition_variable {
     model_->notify_all(location);
   }
 
-  // Releases `lock`'s mutex (the caller must hold it), sleeps until notified,
-  // takes the mutex back.
+  // Releases `lock`'s mutex (the caller must hold it), sleeps until notified
+  // (or a spurious wakeup), takes the mutex back.
   void wait(unique_lock<mutex>& lock, Location location = Location::current()) {
-    mutex& m = *lock.mutex();
-    if (detail::native()) {
-      std::unique_lock<std::mutex> native(m.native(), std::adopt_lock);
-      native_.wait(native);
-      native.release();
-      return;
-    }
-    interleave::unique_lock inner(m.model(), std::adopt_lock);
-    model_->wait(inner, location);
-    inner.release();
+    if (detail::native()) return native_wait(lock, [&](auto& n) { native_.wait(n); });
+    wait_once(lock, Rules{.spurious = true}, location);
   }
   // Waits until ready() holds, checking it first and after every wakeup.
   template <class Predicate>
   void wait(unique_lock<mutex>& lock, Predicate ready, Location location = Location::current()) {
-    while (!ready()) wait(lock, location);
+    if (detail::native()) return native_wait(lock, [&](auto& n) { native_.wait(n, ready); });
+    while (!ready()) wait_once(lock, Rules{}, location);
   }
 
-  // Under the scheduler: wait(lock), then no_timeout (see the top of this file).
+  // As wait(lock), but it may also time out (see the top of this file).
   template <class Rep, class Period>
   cv_status wait_for(unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& timeout,
                      Location location = Location::current()) {
-    if (detail::native()) return native_timed(lock, [&](auto& n) { return native_.wait_for(n, timeout); });
-    wait(lock, location);
-    return cv_status::no_timeout;
+    if (detail::native()) {
+      return native_wait(lock, [&](auto& n) { return native_.wait_for(n, timeout); });
+    }
+    return timed_wait(lock, location);
   }
-  // Under the scheduler: wait(lock, ready), then true.
+  // As wait(lock, ready), but it may also time out; returns ready().
   template <class Rep, class Period, class Predicate>
   bool wait_for(unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& timeout,
                 Predicate ready, Location location = Location::current()) {
     if (detail::native()) {
-      return native_timed(lock, [&](auto& n) { return native_.wait_for(n, timeout, ready); });
+      return native_wait(lock, [&](auto& n) { return native_.wait_for(n, timeout, ready); });
     }
-    wait(lock, ready, location);
-    return true;
+    return timed_wait(lock, ready, location);
   }
   template <class Clock, class Duration>
   cv_status wait_until(unique_lock<mutex>& lock,
                        const std::chrono::time_point<Clock, Duration>& deadline,
                        Location location = Location::current()) {
     if (detail::native()) {
-      return native_timed(lock, [&](auto& n) { return native_.wait_until(n, deadline); });
+      return native_wait(lock, [&](auto& n) { return native_.wait_until(n, deadline); });
     }
-    wait(lock, location);
-    return cv_status::no_timeout;
+    return timed_wait(lock, location);
   }
   template <class Clock, class Duration, class Predicate>
   bool wait_until(unique_lock<mutex>& lock,
                   const std::chrono::time_point<Clock, Duration>& deadline, Predicate ready,
                   Location location = Location::current()) {
     if (detail::native()) {
-      return native_timed(lock, [&](auto& n) { return native_.wait_until(n, deadline, ready); });
+      return native_wait(lock, [&](auto& n) { return native_.wait_until(n, deadline, ready); });
     }
-    wait(lock, ready, location);
-    return true;
+    return timed_wait(lock, ready, location);
   }
 
  private:
+  using Rules = interleave::condition_variable::WaitRules;
+
+  // One wait of the model-API variable on `lock`'s mutex; true iff it timed out.
+  bool wait_once(unique_lock<mutex>& lock, Rules rules, Location location) {
+    interleave::unique_lock inner(lock.mutex()->model(), std::adopt_lock);
+    bool timed_out = model_->wait_once(inner, rules, location);
+    inner.release();
+    return timed_out;
+  }
+  // The scheduler's wait_for / wait_until. On the model's constructor or
+  // invariant, where no other thread runs, a timed wait times out.
+  cv_status timed_wait(unique_lock<mutex>& lock, Location location) {
+    if (detail::engine() == detail::Engine::kExecution) return cv_status::timeout;
+    return wait_once(lock, Rules{.spurious = true, .timed = true}, location) ? cv_status::timeout
+                                                                             : cv_status::no_timeout;
+  }
+  template <class Predicate>
+  bool timed_wait(unique_lock<mutex>& lock, Predicate& ready, Location location) {
+    while (!ready()) {
+      if (detail::engine() == detail::Engine::kExecution) return false;
+      if (wait_once(lock, Rules{.timed = true}, location)) return ready();
+    }
+    return true;
+  }
   // Runs a std wait on `lock`'s native mutex, which the caller holds.
   template <class Wait>
-  auto native_timed(unique_lock<mutex>& lock, Wait wait) {
+  std::invoke_result_t<Wait, std::unique_lock<std::mutex>&> native_wait(unique_lock<mutex>& lock,
+                                                                         Wait wait) {
     std::unique_lock<std::mutex> native(lock.mutex()->native(), std::adopt_lock);
-    auto result = wait(native);
-    native.release();
-    return result;
+    struct Release {  // hands the mutex back to `lock` however the wait ends
+      std::unique_lock<std::mutex>& native;
+      ~Release() { native.release(); }
+    } release{native};
+    return wait(native);
   }
 
   // The model-API variable (optional only so that name() can rebuild it).
@@ -164,64 +191,89 @@ class condition_variable_any {
   }
   const char* name() const { return model_->name(); }
 
+  // Wakes one waiting thread, any of them (each is explored), if there is one.
   void notify_one(Location location = Location::current()) {
     if (detail::native()) return native_.notify_one();
     interleave::lock_guard hold(internal_, location);
     model_->notify_one(location);
   }
+  // Wakes every waiting thread.
   void notify_all(Location location = Location::current()) {
     if (detail::native()) return native_.notify_all();
     interleave::lock_guard hold(internal_, location);
     model_->notify_all(location);
   }
 
-  // Releases `lock` (held by the caller), sleeps until notified, takes `lock`
-  // back (see the top of this file).
+  // Releases `lock` (held by the caller), sleeps until notified (or a
+  // spurious wakeup), takes `lock` back (see the top of this file).
   template <class Lock>
   void wait(Lock& lock, Location location = Location::current()) {
     if (detail::native()) return native_.wait(lock);
-    interleave::unique_lock inner(internal_, location);
-    detail::unlock_at(lock, location);
-    model_->wait(inner, location);
-    inner.unlock(location);
-    detail::lock_at(lock, location);
+    wait_once(lock, Rules{.spurious = true}, location);
   }
+  // Waits until ready() holds, checking it first and after every wakeup.
   template <class Lock, class Predicate>
   void wait(Lock& lock, Predicate ready, Location location = Location::current()) {
-    while (!ready()) wait(lock, location);
+    if (detail::native()) return native_.wait(lock, ready);
+    while (!ready()) wait_once(lock, Rules{}, location);
   }
 
-  // Never time out under the scheduler (see the top of this file).
+  // As wait, but they may also time out (see the top of this file).
   template <class Lock, class Rep, class Period>
   cv_status wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout,
                      Location location = Location::current()) {
     if (detail::native()) return native_.wait_for(lock, timeout);
-    wait(lock, location);
-    return cv_status::no_timeout;
+    return timed_wait(lock, location);
   }
   template <class Lock, class Rep, class Period, class Predicate>
   bool wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout, Predicate ready,
                 Location location = Location::current()) {
     if (detail::native()) return native_.wait_for(lock, timeout, ready);
-    wait(lock, ready, location);
-    return true;
+    return timed_wait(lock, ready, location);
   }
   template <class Lock, class Clock, class Duration>
   cv_status wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& deadline,
                        Location location = Location::current()) {
     if (detail::native()) return native_.wait_until(lock, deadline);
-    wait(lock, location);
-    return cv_status::no_timeout;
+    return timed_wait(lock, location);
   }
   template <class Lock, class Clock, class Duration, class Predicate>
   bool wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& deadline,
                   Predicate ready, Location location = Location::current()) {
     if (detail::native()) return native_.wait_until(lock, deadline, ready);
-    wait(lock, ready, location);
-    return true;
+    return timed_wait(lock, ready, location);
   }
 
  private:
+  using Rules = interleave::condition_variable::WaitRules;
+
+  // One wait on the internal variable, `lock` released meanwhile; true iff
+  // it timed out.
+  template <class Lock>
+  bool wait_once(Lock& lock, Rules rules, Location location) {
+    interleave::unique_lock inner(internal_, location);
+    detail::unlock_at(lock, location);
+    bool timed_out = model_->wait_once(inner, rules, location);
+    inner.unlock(location);
+    detail::lock_at(lock, location);
+    return timed_out;
+  }
+  // The scheduler's wait_for / wait_until (as condition_variable's).
+  template <class Lock>
+  cv_status timed_wait(Lock& lock, Location location) {
+    if (detail::engine() == detail::Engine::kExecution) return cv_status::timeout;
+    return wait_once(lock, Rules{.spurious = true, .timed = true}, location) ? cv_status::timeout
+                                                                             : cv_status::no_timeout;
+  }
+  template <class Lock, class Predicate>
+  bool timed_wait(Lock& lock, Predicate& ready, Location location) {
+    while (!ready()) {
+      if (detail::engine() == detail::Engine::kExecution) return false;
+      if (wait_once(lock, Rules{.timed = true}, location)) return ready();
+    }
+    return true;
+  }
+
   // Under the scheduler: the internal mutex that orders notifies against the
   // release of the caller's lock, and the variable waited on.
   interleave::mutex internal_;

@@ -87,6 +87,22 @@ bool try_lock_until_at(M& m, const T& deadline, Location location) {
     return m.try_lock_until(deadline);
   }
 }
+template <class M, class D>
+bool try_lock_shared_for_at(M& m, const D& timeout, Location location) {
+  if constexpr (requires { m.try_lock_shared_for(timeout, location); }) {
+    return m.try_lock_shared_for(timeout, location);
+  } else {
+    return m.try_lock_shared_for(timeout);
+  }
+}
+template <class M, class T>
+bool try_lock_shared_until_at(M& m, const T& deadline, Location location) {
+  if constexpr (requires { m.try_lock_shared_until(deadline, location); }) {
+    return m.try_lock_shared_until(deadline, location);
+  } else {
+    return m.try_lock_shared_until(deadline);
+  }
+}
 
 // Throws what std::unique_lock throws when lock() has no mutex or already
 // owns it.
@@ -252,6 +268,18 @@ class shared_lock {
   }
   shared_lock(Mutex& m, std::adopt_lock_t, Location location = Location::current())
       : mutex_(&m), owns_(true), location_(location) {}
+  template <class Rep, class Period>
+  shared_lock(Mutex& m, const std::chrono::duration<Rep, Period>& timeout,
+              Location location = Location::current())
+      : mutex_(&m) {
+    try_lock_for(timeout, location);
+  }
+  template <class Clock, class Duration>
+  shared_lock(Mutex& m, const std::chrono::time_point<Clock, Duration>& deadline,
+              Location location = Location::current())
+      : mutex_(&m) {
+    try_lock_until(deadline, location);
+  }
   shared_lock(shared_lock&& other) noexcept
       : mutex_(std::exchange(other.mutex_, nullptr)),
         owns_(std::exchange(other.owns_, false)),
@@ -278,6 +306,22 @@ class shared_lock {
   bool try_lock(Location location = Location::current()) {
     detail::check_lockable(mutex_, owns_);
     owns_ = detail::try_lock_shared_at(*mutex_, location);
+    location_ = location;
+    return owns_;
+  }
+  template <class Rep, class Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout,
+                    Location location = Location::current()) {
+    detail::check_lockable(mutex_, owns_);
+    owns_ = detail::try_lock_shared_for_at(*mutex_, timeout, location);
+    location_ = location;
+    return owns_;
+  }
+  template <class Clock, class Duration>
+  bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                      Location location = Location::current()) {
+    detail::check_lockable(mutex_, owns_);
+    owns_ = detail::try_lock_shared_until_at(*mutex_, deadline, location);
     location_ = location;
     return owns_;
   }

@@ -1,4 +1,5 @@
-// std_like::mutex, recursive_mutex, timed_mutex: the interface of <mutex>'s.
+// std_like::mutex, recursive_mutex, timed_mutex, recursive_timed_mutex: the
+// interface of <mutex>'s.
 //
 // Under the scheduler each is an interleave::mutex (scheduler/api/mutex.h):
 // lock, try_lock and unlock are visible operations; a thread blocked in lock()
@@ -10,11 +11,15 @@
 // operation (only its own depth counter changes); the last unlock is the
 // visible one.
 //
-// timed_mutex: try_lock_for / try_lock_until never time out under the
-// scheduler: they block like lock() and return true. A program whose
-// correctness relies on a timeout is not explored on that path yet (timeouts
-// are not yet explored; a deadlock that a timeout would break is reported as a
-// deadlock). Natively they are std::timed_mutex's, with real time.
+// timed_mutex, recursive_timed_mutex: try_lock_for / try_lock_until are one
+// visible operation that never blocks, as try_lock: it takes the mutex if it
+// is free when the thread performs it and times out (returns false) if another
+// thread holds it then. The scheduler may perform it at any point from the
+// call on, so this is every way the call can end: the thread waits as long as
+// the scheduler runs others first, and gets the mutex if its holder released
+// it meanwhile, or times out while it is still held. No time passes under the
+// scheduler: the duration is not looked at (a zero or past one may still get
+// the mutex after a wait). Natively they are the std types', with real time.
 //
 // Not constexpr-constructible, unlike the std types (the trace name is built
 // at run time), and without native_handle().
@@ -87,8 +92,8 @@ class mutex : public basic_mutex<std::mutex> {
   std::mutex& native() { return native_; }
 };
 
-// std::timed_mutex: try_lock_for / try_lock_until never time out under the
-// scheduler (see the top of this file).
+// std::timed_mutex: try_lock_for / try_lock_until may time out while another
+// thread holds it (see the top of this file).
 class timed_mutex : public basic_mutex<std::timed_mutex> {
  public:
   timed_mutex(Location location = Location::current()) : basic_mutex("timed_mutex", location) {}
@@ -99,39 +104,39 @@ class timed_mutex : public basic_mutex<std::timed_mutex> {
   }
   using basic_mutex::name;
 
+  // Takes the mutex, or returns false if it stays held by another thread
+  // until the timeout.
   template <class Rep, class Period>
   bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout,
                     Location location = Location::current()) {
     if (detail::native()) return native_.try_lock_for(timeout);
-    model_.lock(location);
-    return true;
+    return model_.try_lock(location);
   }
   template <class Clock, class Duration>
   bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline,
                       Location location = Location::current()) {
     if (detail::native()) return native_.try_lock_until(deadline);
-    model_.lock(location);
-    return true;
+    return model_.try_lock(location);
   }
 };
 
-// std::recursive_mutex: the holder may lock it again; it is released by the
-// unlock that matches the first lock.
-class recursive_mutex {
+// What recursive_mutex and recursive_timed_mutex share: the holder may lock
+// it again; it is released by the unlock that matches the first lock.
+// `Native` is the std mutex used outside an execution.
+template <class Native>
+class basic_recursive_mutex {
  public:
   using Location = std::source_location;
 
-  recursive_mutex(Location location = Location::current())
-      : model_(detail::default_name("recursive_mutex", location)) {}
-  recursive_mutex(const recursive_mutex&) = delete;
-  recursive_mutex& operator=(const recursive_mutex&) = delete;
+  basic_recursive_mutex(const char* type, Location location)
+      : model_(detail::default_name(type, location)) {}
+  basic_recursive_mutex(const basic_recursive_mutex&) = delete;
+  basic_recursive_mutex& operator=(const basic_recursive_mutex&) = delete;
 
-  recursive_mutex& name(const char* name) {
-    model_.set_name(name);
-    return *this;
-  }
   const char* name() const { return model_.name(); }
 
+  // Blocks until the calling thread holds the mutex; a holder's relock is
+  // not a visible operation.
   void lock(Location location = Location::current()) {
     switch (detail::engine()) {
       case detail::Engine::kNative: return native_.lock();
@@ -145,19 +150,14 @@ class recursive_mutex {
     }
     ++depth_;
   }
+  // Takes the mutex if it is free or the caller holds it; never blocks.
   bool try_lock(Location location = Location::current()) {
     switch (detail::engine()) {
       case detail::Engine::kNative: return native_.try_lock();
       case detail::Engine::kExecution: return true;
       case detail::Engine::kScheduler: break;
     }
-    ThreadId self = Execution::current()->running_thread();
-    if (owner_ != self) {
-      if (!model_.try_lock(location)) return false;
-      owner_ = self;
-    }
-    ++depth_;
-    return true;
+    return try_take(location);
   }
   // An unlock by a thread that does not hold it fails the execution, as
   // interleave::mutex's.
@@ -173,14 +173,75 @@ class recursive_mutex {
     model_.unlock(location);
   }
 
- private:
+ protected:
+  // try_lock under the scheduler.
+  bool try_take(Location location) {
+    ThreadId self = Execution::current()->running_thread();
+    if (owner_ != self) {
+      if (!model_.try_lock(location)) return false;
+      owner_ = self;
+    }
+    ++depth_;
+    return true;
+  }
+
   // Held by one thread at a time, whatever its depth.
   interleave::mutex model_;
   // The holder under the scheduler, and how many locks it has not unlocked.
   ThreadId owner_ = kNoThread;
   int depth_ = 0;
   // The mutex natively.
-  std::recursive_mutex native_;
+  Native native_;
+};
+
+// std::recursive_mutex.
+class recursive_mutex : public basic_recursive_mutex<std::recursive_mutex> {
+ public:
+  recursive_mutex(Location location = Location::current())
+      : basic_recursive_mutex("recursive_mutex", location) {}
+
+  // Renames the mutex in traces; `name` must outlive the model.
+  recursive_mutex& name(const char* name) {
+    model_.set_name(name);
+    return *this;
+  }
+  using basic_recursive_mutex::name;
+};
+
+// std::recursive_timed_mutex: try_lock_for / try_lock_until may time out
+// while another thread holds it (see the top of this file); the holder gets
+// it again at once.
+class recursive_timed_mutex : public basic_recursive_mutex<std::recursive_timed_mutex> {
+ public:
+  recursive_timed_mutex(Location location = Location::current())
+      : basic_recursive_mutex("recursive_timed_mutex", location) {}
+
+  recursive_timed_mutex& name(const char* name) {
+    model_.set_name(name);
+    return *this;
+  }
+  using basic_recursive_mutex::name;
+
+  template <class Rep, class Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout,
+                    Location location = Location::current()) {
+    switch (detail::engine()) {
+      case detail::Engine::kNative: return native_.try_lock_for(timeout);
+      case detail::Engine::kExecution: return true;
+      case detail::Engine::kScheduler: return try_take(location);
+    }
+    return false;
+  }
+  template <class Clock, class Duration>
+  bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                      Location location = Location::current()) {
+    switch (detail::engine()) {
+      case detail::Engine::kNative: return native_.try_lock_until(deadline);
+      case detail::Engine::kExecution: return true;
+      case detail::Engine::kScheduler: return try_take(location);
+    }
+    return false;
+  }
 };
 
 }  // namespace interleave::std_like

@@ -10,8 +10,12 @@
 // nobody releases ends the execution as a livelock. A release beyond max() or
 // of a negative update fails the execution (undefined behaviour in C++).
 //
-// try_acquire_for / try_acquire_until never time out under the scheduler:
-// they wait like acquire() and return true (timeouts are not yet explored).
+// try_acquire_for / try_acquire_until are try_acquire() under the scheduler:
+// they take a unit if there is one when the thread performs them and time
+// out (return false) if there is none then. The scheduler may perform them at
+// any point from the call on, so this is every way the call can end (waited
+// until another thread released a unit, or timed out while there was none);
+// the duration is not looked at.
 // Natively every operation is the std::counting_semaphore's.
 #pragma once
 
@@ -91,20 +95,19 @@ class counting_semaphore {
     }
     return false;
   }
-  // Under the scheduler: acquire(), then true (see the top of this file).
+  // Takes one unit, or returns false if there is none until the timeout
+  // (see the top of this file).
   template <class Rep, class Period>
   bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout,
                        Location location = Location::current()) {
     if (detail::native()) return native_.try_acquire_for(timeout);
-    acquire(location);
-    return true;
+    return try_acquire(location);
   }
   template <class Clock, class Duration>
   bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline,
                          Location location = Location::current()) {
     if (detail::native()) return native_.try_acquire_until(deadline);
-    acquire(location);
-    return true;
+    return try_acquire(location);
   }
 
  private:

@@ -1,5 +1,7 @@
-// std_like::shared_mutex: the interface of std::shared_mutex (exclusive lock,
-// try_lock, unlock; shared lock_shared, try_lock_shared, unlock_shared).
+// std_like::shared_mutex and shared_timed_mutex: the interface of
+// <shared_mutex>'s (exclusive lock, try_lock, unlock; shared lock_shared,
+// try_lock_shared, unlock_shared; shared_timed_mutex's try_lock_for/until and
+// try_lock_shared_for/until).
 //
 // Under the scheduler its state is one interleave::atomic<int>: -1 while a
 // writer holds it, else the number of readers. Each operation is one
@@ -18,9 +20,15 @@
 // runs, a lock that would have to wait returns without the lock: waiting there
 // could never end.
 //
-// Natively it is a std::shared_mutex.
+// shared_timed_mutex's timed tries are its try_lock / try_lock_shared under
+// the scheduler, which may perform them at any point from the call on: they
+// take the mutex if it can be taken then and time out if not (as timed_mutex,
+// scheduler/api/std/mutex.h).
+//
+// Natively they are std::shared_mutex and std::shared_timed_mutex.
 #pragma once
 
+#include <chrono>
 #include <shared_mutex>
 #include <source_location>
 
@@ -33,20 +41,18 @@
 
 namespace interleave::std_like {
 
-class shared_mutex {
+// What shared_mutex and shared_timed_mutex share: `Native` is the std type
+// used outside an execution; `type` (a string literal) starts the default name.
+template <class Native>
+class basic_shared_mutex {
  public:
   using Location = std::source_location;
 
-  shared_mutex(Location location = Location::current())
-      : state_(detail::default_name("shared_mutex", location), 0) {}
-  shared_mutex(const shared_mutex&) = delete;
-  shared_mutex& operator=(const shared_mutex&) = delete;
+  basic_shared_mutex(const char* type, Location location)
+      : state_(detail::default_name(type, location), 0) {}
+  basic_shared_mutex(const basic_shared_mutex&) = delete;
+  basic_shared_mutex& operator=(const basic_shared_mutex&) = delete;
 
-  // Renames it in traces; `name` must outlive the model.
-  shared_mutex& name(const char* name) {
-    state_.set_name(name);
-    return *this;
-  }
   const char* name() const { return state_.name(); }
 
   // Exclusive ownership: waits until no reader and no writer holds it.
@@ -106,13 +112,68 @@ class shared_mutex {
     }
   }
 
- private:
+ protected:
   // state_'s value while a writer holds the mutex.
   static constexpr int kWriter = -1;
   // -1: a writer; n >= 0: n readers (scheduler and execution).
   interleave::atomic<int> state_;
   // The mutex natively.
-  std::shared_mutex native_;
+  Native native_;
+};
+
+// std::shared_mutex.
+class shared_mutex : public basic_shared_mutex<std::shared_mutex> {
+ public:
+  shared_mutex(Location location = Location::current())
+      : basic_shared_mutex("shared_mutex", location) {}
+
+  // Renames it in traces; `name` must outlive the model.
+  shared_mutex& name(const char* name) {
+    state_.set_name(name);
+    return *this;
+  }
+  using basic_shared_mutex::name;
+};
+
+// std::shared_timed_mutex: the timed tries may time out (see the top of this
+// file).
+class shared_timed_mutex : public basic_shared_mutex<std::shared_timed_mutex> {
+ public:
+  shared_timed_mutex(Location location = Location::current())
+      : basic_shared_mutex("shared_timed_mutex", location) {}
+
+  shared_timed_mutex& name(const char* name) {
+    state_.set_name(name);
+    return *this;
+  }
+  using basic_shared_mutex::name;
+
+  // Exclusive ownership, or false if it cannot be had until the timeout.
+  template <class Rep, class Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout,
+                    Location location = Location::current()) {
+    if (detail::native()) return native_.try_lock_for(timeout);
+    return try_lock(location);
+  }
+  template <class Clock, class Duration>
+  bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                      Location location = Location::current()) {
+    if (detail::native()) return native_.try_lock_until(deadline);
+    return try_lock(location);
+  }
+  // Shared ownership, or false if a writer holds it until the timeout.
+  template <class Rep, class Period>
+  bool try_lock_shared_for(const std::chrono::duration<Rep, Period>& timeout,
+                           Location location = Location::current()) {
+    if (detail::native()) return native_.try_lock_shared_for(timeout);
+    return try_lock_shared(location);
+  }
+  template <class Clock, class Duration>
+  bool try_lock_shared_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                             Location location = Location::current()) {
+    if (detail::native()) return native_.try_lock_shared_until(deadline);
+    return try_lock_shared(location);
+  }
 };
 
 }  // namespace interleave::std_like
