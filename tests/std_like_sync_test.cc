@@ -3,7 +3,7 @@
 // (every strategy finds the bug): condition_variable(_any) (timeouts,
 // spurious wakeups), recursive_mutex, timed mutexes (timeouts),
 // shared_mutex, scoped_lock, counting_semaphore, latch, barrier, call_once,
-// atomic wait/notify.
+// atomic wait/notify (notify_one wakes any one waiter).
 #include <string>
 #include <vector>
 
@@ -618,6 +618,34 @@ struct WaitNotify {
 TEST_CASE("std_like::atomic wait/notify: a notified wait passes; a missing notify hangs",
           "[std_like]") {
   correct_and_broken<WaitNotify<true>, WaitNotify<false>>(FailureKind::kLivelock, "");
+}
+
+// --- atomic::notify_one wakes one waiter, any of them: two threads wait
+// for a flag that T0 sets. notify_all wakes both; notify_one leaves one
+// waiting for ever (a livelock) where both were waiting when it came.
+template <bool All>
+struct TwoWaiters {
+  static ModelSpec spec() { return {"std_like.two_waiters", "atomic notify_one", {}}; }
+  explicit TwoWaiters(const Params&) {}
+  int thread_count() const { return 3; }
+  void thread(int index) {
+    if (index == 0) {
+      flag.store(1);
+      if (All) flag.notify_all(); else flag.notify_one();
+    } else {
+      flag.wait(0);
+    }
+  }
+  void invariant() {}
+  sync::atomic<int> flag{0};
+};
+
+TEST_CASE("std_like::atomic::notify_one wakes one waiter, any of them", "[std_like]") {
+  correct_and_broken<TwoWaiters<true>, TwoWaiters<false>>(FailureKind::kLivelock, "livelock");
+  // Not every execution fails: a waiter that comes after the store does not wait.
+  CheckResult every = test::check_all_dfs<TwoWaiters<false>>();
+  CHECK(every.failing_executions > 0);
+  CHECK(every.failing_executions < every.executions);
 }
 
 }  // namespace

@@ -8,6 +8,10 @@
 // compare_exchange_weak never fails spuriously, fences are no-ops. Outside an
 // execution every operation is the std::atomic's own, with the orders given.
 //
+// The non-member functions (atomic_load(&a), atomic_fetch_add_explicit(&a, 1,
+// order), atomic_flag_test_and_set(&f), ...) and the type aliases
+// (atomic_int, atomic_size_t, ...) are here too, over the members.
+//
 // Named member functions (load, store, fetch_add, ...) take a defaulted
 // std::source_location, so traces show the caller's line. Operators (++x,
 // x += 1, x = v, the conversion to T) cannot take one: their steps are
@@ -15,22 +19,28 @@
 // are not noexcept (a thread torn down there unwinds through them).
 //
 // wait(old) blocks until a notify that follows a change of the value. Under the
-// scheduler it is built from visible operations: notify_one/notify_all
-// increment a notify counter (a second interleave::atomic, "<name>.notify");
-// wait(old) reads the counter, then the value, and returns if the value
-// differs from `old`; otherwise it re-reads the counter until it moves, then
-// re-checks. A loop that reads only unchanged values is held by the spin
-// detector until another thread writes one of them (docs/spin_waits.md), so
-// a waiter is not runnable until a notify, and a wait that is never notified ends the
-// execution as a livelock with the waiter held. Reading the counter before the
-// value makes a store-then-notify impossible to miss. Narrower than C++:
-// notify_one wakes every waiter (the standard allows waking more than one), so
-// a program that needs notify_all but calls notify_one is not caught; waits
-// do not wake spuriously.
+// scheduler it is built from visible operations and a set of waiting threads:
+// wait(old) reads a notify counter (a second interleave::atomic,
+// "<name>.notify"), then the value, and returns if the value differs from
+// `old`; otherwise it reads the counter again and, if no notify came since the
+// first read, joins the waiting threads in that step and re-reads the counter
+// until a notify takes it out of them, then re-checks. A notify that came
+// between the two counter reads sends it back to re-check at once (a wakeup
+// the standard allows: waits may wake spuriously). notify_one / notify_all
+// increment the counter (one visible step); notify_one then takes any one of
+// the waiting threads out (each is an outcome of its step, explored by every
+// exhaustive strategy: Execution::choose), notify_all takes them all. The
+// re-reading loop is held by the spin detector until the counter is written
+// (docs/spin_waits.md), so a waiter is not runnable until a notify, and a wait
+// that is never notified ends the execution as a livelock with the waiter
+// held; a notify_one that woke another waiter leaves it held again after one
+// more read. So a program that needs notify_all but calls notify_one, or whose
+// waiter is not the one woken, is caught.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <source_location>
 #include <string>
@@ -165,25 +175,38 @@ class atomic : public detail::AtomicDifference<T> {
         return;
       case detail::Engine::kExecution:
         return;
-      case detail::Engine::kScheduler:
+      case detail::Engine::kScheduler: {
+        const ThreadId self = Execution::current()->running_thread();
         for (;;) {
-          unsigned seen = notifies_.load(order, location);
+          const unsigned seen = notifies_.load(order, location);
           if (!same(model_.load(order, location), old)) return;
+          // Joins the waiters in the step that finds the counter unchanged,
+          // so a notify is ordered against it (DPOR sees a read and a write).
+          if (notifies_.load(order, location) != seen) continue;
+          waiting_.insert(self);
           // Held as a spin until a notify writes the counter.
-          while (notifies_.load(order, location) == seen) {
-          }
+          while (waiting_.contains(self)) notifies_.load(order, location);
         }
+      }
     }
   }
-  // Wake the threads waiting in wait(); under the scheduler one visible
-  // write of the notify counter each, and both wake every waiter.
+  // Wakes one waiting thread, any of them (each is explored), if there is
+  // one; one visible write of the notify counter.
   void notify_one(Location location = Location::current()) {
     if (detail::native()) return model_.native().notify_one();
     notifies_.fetch_add(1, std::memory_order_seq_cst, location);
+    if (detail::engine() != detail::Engine::kScheduler || waiting_.empty()) return;
+    ThreadId woken = waiting_.lowest();
+    for (int i = Execution::current()->choose(waiting_.size()); i > 0; --i) {
+      woken = waiting_.next_after(woken);
+    }
+    waiting_.erase(woken);
   }
+  // Wakes every waiting thread; one visible write of the notify counter.
   void notify_all(Location location = Location::current()) {
     if (detail::native()) return model_.native().notify_all();
     notifies_.fetch_add(1, std::memory_order_seq_cst, location);
+    waiting_ = ThreadSet();
   }
 
   // --- Arithmetic: integral (not bool), pointer and floating-point T ---
@@ -286,6 +309,8 @@ class atomic : public detail::AtomicDifference<T> {
   mutable interleave::atomic<T> model_;
   // How many notify_one/notify_all calls there have been (scheduler only).
   mutable interleave::atomic<unsigned> notifies_;
+  // Threads blocked in wait() that no notify has taken out yet (scheduler only).
+  mutable ThreadSet waiting_;
 };
 
 // std::atomic_flag: clear, test_and_set, test, wait, notify. An atomic<bool>
@@ -343,6 +368,207 @@ inline void atomic_thread_fence(std::memory_order order) noexcept {
 inline void atomic_signal_fence(std::memory_order order) noexcept {
   if (detail::native()) std::atomic_signal_fence(order);
 }
+
+// --- The non-member functions of <atomic>, over the members above (each
+// takes the caller's line, as the members do) ---
+
+template <class T>
+bool atomic_is_lock_free(const atomic<T>* a) noexcept {
+  return a->is_lock_free();
+}
+template <class T>
+T atomic_load(const atomic<T>* a, std::source_location l = std::source_location::current()) {
+  return a->load(std::memory_order_seq_cst, l);
+}
+template <class T>
+T atomic_load_explicit(const atomic<T>* a, std::memory_order order,
+                       std::source_location l = std::source_location::current()) {
+  return a->load(order, l);
+}
+template <class T>
+void atomic_store(atomic<T>* a, std::type_identity_t<T> desired,
+                  std::source_location l = std::source_location::current()) {
+  a->store(desired, std::memory_order_seq_cst, l);
+}
+template <class T>
+void atomic_store_explicit(atomic<T>* a, std::type_identity_t<T> desired, std::memory_order order,
+                           std::source_location l = std::source_location::current()) {
+  a->store(desired, order, l);
+}
+template <class T>
+T atomic_exchange(atomic<T>* a, std::type_identity_t<T> desired,
+                  std::source_location l = std::source_location::current()) {
+  return a->exchange(desired, std::memory_order_seq_cst, l);
+}
+template <class T>
+T atomic_exchange_explicit(atomic<T>* a, std::type_identity_t<T> desired, std::memory_order order,
+                           std::source_location l = std::source_location::current()) {
+  return a->exchange(desired, order, l);
+}
+template <class T>
+bool atomic_compare_exchange_weak(atomic<T>* a, std::type_identity_t<T>* expected,
+                                  std::type_identity_t<T> desired,
+                                  std::source_location l = std::source_location::current()) {
+  return a->compare_exchange_weak(*expected, desired, std::memory_order_seq_cst, l);
+}
+template <class T>
+bool atomic_compare_exchange_strong(atomic<T>* a, std::type_identity_t<T>* expected,
+                                    std::type_identity_t<T> desired,
+                                    std::source_location l = std::source_location::current()) {
+  return a->compare_exchange_strong(*expected, desired, std::memory_order_seq_cst, l);
+}
+template <class T>
+bool atomic_compare_exchange_weak_explicit(
+    atomic<T>* a, std::type_identity_t<T>* expected, std::type_identity_t<T> desired,
+    std::memory_order success, std::memory_order failure,
+    std::source_location l = std::source_location::current()) {
+  return a->compare_exchange_weak(*expected, desired, success, failure, l);
+}
+template <class T>
+bool atomic_compare_exchange_strong_explicit(
+    atomic<T>* a, std::type_identity_t<T>* expected, std::type_identity_t<T> desired,
+    std::memory_order success, std::memory_order failure,
+    std::source_location l = std::source_location::current()) {
+  return a->compare_exchange_strong(*expected, desired, success, failure, l);
+}
+
+// atomic_fetch_add / sub / and / or / xor and their _explicit forms.
+#define INTERLEAVE_STD_LIKE_FETCH(op, Operand)                                                    \
+  template <class T>                                                                              \
+  T atomic_fetch_##op(atomic<T>* a, Operand operand,                                              \
+                      std::source_location l = std::source_location::current())                   \
+    requires requires { a->fetch_##op(operand); }                                                 \
+  {                                                                                               \
+    return a->fetch_##op(operand, std::memory_order_seq_cst, l);                                  \
+  }                                                                                               \
+  template <class T>                                                                              \
+  T atomic_fetch_##op##_explicit(atomic<T>* a, Operand operand, std::memory_order order,          \
+                                 std::source_location l = std::source_location::current())        \
+    requires requires { a->fetch_##op(operand); }                                                 \
+  {                                                                                               \
+    return a->fetch_##op(operand, order, l);                                                      \
+  }
+INTERLEAVE_STD_LIKE_FETCH(add, typename atomic<T>::Delta)
+INTERLEAVE_STD_LIKE_FETCH(sub, typename atomic<T>::Delta)
+INTERLEAVE_STD_LIKE_FETCH(and, std::type_identity_t<T>)
+INTERLEAVE_STD_LIKE_FETCH(or, std::type_identity_t<T>)
+INTERLEAVE_STD_LIKE_FETCH(xor, std::type_identity_t<T>)
+#undef INTERLEAVE_STD_LIKE_FETCH
+
+template <class T>
+void atomic_wait(const atomic<T>* a, std::type_identity_t<T> old,
+                 std::source_location l = std::source_location::current()) {
+  a->wait(old, std::memory_order_seq_cst, l);
+}
+template <class T>
+void atomic_wait_explicit(const atomic<T>* a, std::type_identity_t<T> old, std::memory_order order,
+                          std::source_location l = std::source_location::current()) {
+  a->wait(old, order, l);
+}
+template <class T>
+void atomic_notify_one(atomic<T>* a, std::source_location l = std::source_location::current()) {
+  a->notify_one(l);
+}
+template <class T>
+void atomic_notify_all(atomic<T>* a, std::source_location l = std::source_location::current()) {
+  a->notify_all(l);
+}
+
+inline bool atomic_flag_test_and_set(atomic_flag* f,
+                                     std::source_location l = std::source_location::current()) {
+  return f->test_and_set(std::memory_order_seq_cst, l);
+}
+inline bool atomic_flag_test_and_set_explicit(
+    atomic_flag* f, std::memory_order order,
+    std::source_location l = std::source_location::current()) {
+  return f->test_and_set(order, l);
+}
+inline void atomic_flag_clear(atomic_flag* f,
+                              std::source_location l = std::source_location::current()) {
+  f->clear(std::memory_order_seq_cst, l);
+}
+inline void atomic_flag_clear_explicit(atomic_flag* f, std::memory_order order,
+                                       std::source_location l = std::source_location::current()) {
+  f->clear(order, l);
+}
+inline bool atomic_flag_test(const atomic_flag* f,
+                             std::source_location l = std::source_location::current()) {
+  return f->test(std::memory_order_seq_cst, l);
+}
+inline bool atomic_flag_test_explicit(const atomic_flag* f, std::memory_order order,
+                                      std::source_location l = std::source_location::current()) {
+  return f->test(order, l);
+}
+inline void atomic_flag_wait(const atomic_flag* f, bool old,
+                             std::source_location l = std::source_location::current()) {
+  f->wait(old, std::memory_order_seq_cst, l);
+}
+inline void atomic_flag_wait_explicit(const atomic_flag* f, bool old, std::memory_order order,
+                                      std::source_location l = std::source_location::current()) {
+  f->wait(old, order, l);
+}
+inline void atomic_flag_notify_one(atomic_flag* f,
+                                   std::source_location l = std::source_location::current()) {
+  f->notify_one(l);
+}
+inline void atomic_flag_notify_all(atomic_flag* f,
+                                   std::source_location l = std::source_location::current()) {
+  f->notify_all(l);
+}
+
+using std::kill_dependency;
+
+// The std::atomic_* type aliases.
+using atomic_bool = atomic<bool>;
+using atomic_char = atomic<char>;
+using atomic_schar = atomic<signed char>;
+using atomic_uchar = atomic<unsigned char>;
+using atomic_short = atomic<short>;
+using atomic_ushort = atomic<unsigned short>;
+using atomic_int = atomic<int>;
+using atomic_uint = atomic<unsigned int>;
+using atomic_long = atomic<long>;
+using atomic_ulong = atomic<unsigned long>;
+using atomic_llong = atomic<long long>;
+using atomic_ullong = atomic<unsigned long long>;
+using atomic_char8_t = atomic<char8_t>;
+using atomic_char16_t = atomic<char16_t>;
+using atomic_char32_t = atomic<char32_t>;
+using atomic_wchar_t = atomic<wchar_t>;
+using atomic_int8_t = atomic<std::int8_t>;
+using atomic_uint8_t = atomic<std::uint8_t>;
+using atomic_int16_t = atomic<std::int16_t>;
+using atomic_uint16_t = atomic<std::uint16_t>;
+using atomic_int32_t = atomic<std::int32_t>;
+using atomic_uint32_t = atomic<std::uint32_t>;
+using atomic_int64_t = atomic<std::int64_t>;
+using atomic_uint64_t = atomic<std::uint64_t>;
+using atomic_int_least8_t = atomic<std::int_least8_t>;
+using atomic_uint_least8_t = atomic<std::uint_least8_t>;
+using atomic_int_least16_t = atomic<std::int_least16_t>;
+using atomic_uint_least16_t = atomic<std::uint_least16_t>;
+using atomic_int_least32_t = atomic<std::int_least32_t>;
+using atomic_uint_least32_t = atomic<std::uint_least32_t>;
+using atomic_int_least64_t = atomic<std::int_least64_t>;
+using atomic_uint_least64_t = atomic<std::uint_least64_t>;
+using atomic_int_fast8_t = atomic<std::int_fast8_t>;
+using atomic_uint_fast8_t = atomic<std::uint_fast8_t>;
+using atomic_int_fast16_t = atomic<std::int_fast16_t>;
+using atomic_uint_fast16_t = atomic<std::uint_fast16_t>;
+using atomic_int_fast32_t = atomic<std::int_fast32_t>;
+using atomic_uint_fast32_t = atomic<std::uint_fast32_t>;
+using atomic_int_fast64_t = atomic<std::int_fast64_t>;
+using atomic_uint_fast64_t = atomic<std::uint_fast64_t>;
+using atomic_intptr_t = atomic<std::intptr_t>;
+using atomic_uintptr_t = atomic<std::uintptr_t>;
+using atomic_size_t = atomic<std::size_t>;
+using atomic_ptrdiff_t = atomic<std::ptrdiff_t>;
+using atomic_intmax_t = atomic<std::intmax_t>;
+using atomic_uintmax_t = atomic<std::uintmax_t>;
+#if defined(__cpp_lib_atomic_lock_free_type_aliases)
+using atomic_signed_lock_free = atomic<std::atomic_signed_lock_free::value_type>;
+using atomic_unsigned_lock_free = atomic<std::atomic_unsigned_lock_free::value_type>;
+#endif
 
 using std::memory_order;
 using std::memory_order_acq_rel;
