@@ -3,7 +3,8 @@
 // (every strategy finds the bug): condition_variable(_any) (timeouts,
 // spurious wakeups), recursive_mutex, timed mutexes (timeouts),
 // shared_mutex, scoped_lock, counting_semaphore, latch, barrier, call_once,
-// atomic wait/notify (notify_one wakes any one waiter).
+// atomic wait/notify (notify_one wakes any one waiter), jthread and
+// stop_token.
 #include <string>
 #include <vector>
 
@@ -646,6 +647,116 @@ TEST_CASE("std_like::atomic::notify_one wakes one waiter, any of them", "[std_li
   CheckResult every = test::check_all_dfs<TwoWaiters<false>>();
   CHECK(every.failing_executions > 0);
   CHECK(every.failing_executions < every.executions);
+}
+
+// --- jthread and stop_token: the worker registers a stop_callback, then
+// spins until its token says stop; the jthread's destructor requests the
+// stop and joins. The callback runs exactly once, in the requesting thread
+// if it was registered first, else at its registration (both are explored).
+// Broken: the worker watches a stop_source nobody requests: the destructor's
+// join waits for ever.
+int callbacks_by_requester = 0;
+int callbacks_at_registration = 0;
+
+template <bool OwnToken>
+struct JThreadStop {
+  static ModelSpec spec() { return {"std_like.jthread", "jthread, stop_token", {}}; }
+  explicit JThreadStop(const Params&) {}
+  int thread_count() const { return 1; }
+  void thread(int) {
+    sync::jthread worker([this](sync::stop_token token) {
+      if (!OwnToken) token = unrelated.get_token();
+      const sync::thread::id self = sync::this_thread::get_id();
+      sync::stop_callback cb(token, [this, self] {
+        calls.fetch_add(1);
+        by_worker = sync::this_thread::get_id() == self;
+      });
+      while (!token.stop_requested()) {
+      }
+      saw_stop.store(1);
+    });
+  }
+  void invariant() {
+    INTERLEAVE_CHECK(calls.load() == 1, "stop callback ran {} times", calls.load());
+    INTERLEAVE_CHECK(saw_stop.load() == 1, "the worker did not see the stop");
+    ++(by_worker ? callbacks_at_registration : callbacks_by_requester);
+  }
+  sync::stop_source unrelated;
+  sync::atomic<int> calls{0}, saw_stop{0};
+  bool by_worker = false;
+};
+
+TEST_CASE("std_like::jthread requests a stop and joins; stop_callback runs once", "[std_like]") {
+  callbacks_by_requester = callbacks_at_registration = 0;
+  CheckResult every = test::check_all_dfs<JThreadStop<true>>();
+  CHECK(every.failing_executions == 0);
+  CHECK(callbacks_by_requester > 0);
+  CHECK(callbacks_at_registration > 0);
+  correct_and_broken<JThreadStop<true>, JThreadStop<false>>(FailureKind::kLivelock, "livelock");
+}
+
+// condition_variable_any's interruptible wait: a jthread worker waits for
+// work that never comes; the jthread's destructor requests the stop, which
+// ends the wait. Broken: the wait without the token sleeps through the stop
+// and the destructor's join waits for ever.
+template <bool WithToken>
+struct InterruptibleWait {
+  static ModelSpec spec() { return {"std_like.interruptible_wait", "wait with stop_token", {}}; }
+  explicit InterruptibleWait(const Params&) {}
+  int thread_count() const { return 1; }
+  void thread(int) {
+    sync::jthread worker([this](sync::stop_token token) {
+      sync::unique_lock<sync::mutex> lock(guard);
+      bool got;
+      if (WithToken) {
+        got = changed.wait(lock, token, [&] { return work; });
+      } else {
+        changed.wait(lock, [&] { return work; });
+        got = true;
+      }
+      INTERLEAVE_CHECK(!got && token.stop_requested(), "woken without a stop");
+    });
+  }
+  void invariant() {}
+  sync::mutex guard;
+  sync::condition_variable_any changed;
+  bool work = false;  // guarded by `guard`; nobody sets it
+};
+
+TEST_CASE("std_like::condition_variable_any: a wait with a stop_token ends on request_stop",
+          "[std_like]") {
+  correct_and_broken<InterruptibleWait<true>, InterruptibleWait<false>>(FailureKind::kDeadlock,
+                                                                        "deadlock");
+}
+
+TEST_CASE("std_like::stop_source and stop_token: single-threaded semantics as std's",
+          "[std_like]") {
+  // Natively (no execution), against the std types.
+  sync::stop_source source;
+  std::stop_source std_source;
+  sync::stop_token token = source.get_token();
+  CHECK(token.stop_possible() == std_source.get_token().stop_possible());
+  CHECK_FALSE(token.stop_requested());
+  int runs = 0;
+  {
+    sync::stop_callback dropped(token, [&] { runs += 10; });
+  }
+  sync::stop_callback cb(token, [&] { ++runs; });
+  CHECK(source.request_stop() == std_source.request_stop());
+  CHECK(source.request_stop() == std_source.request_stop());
+  CHECK(runs == 1);
+  CHECK(token.stop_requested());
+  sync::stop_callback late(token, [&] { ++runs; });
+  CHECK(runs == 2);
+  CHECK_FALSE(sync::stop_token().stop_possible());
+  CHECK_FALSE(sync::stop_source(sync::nostopstate).stop_possible());
+  CHECK(token == source.get_token());
+  sync::jthread idle;
+  CHECK_FALSE(idle.joinable());
+  sync::jthread native_worker([](sync::stop_token t) {
+    while (!t.stop_requested()) std::this_thread::yield();
+  });
+  CHECK(native_worker.joinable());
 }
 
 }  // namespace

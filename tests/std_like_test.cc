@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 #define STD_LIKE_NAMESPACE with_std
@@ -221,6 +222,37 @@ TEST_CASE("a structure written against sync:: compiles and agrees with std and s
   with_std::Tally<int> a;
   with_std_like::Tally<int> b;
   CHECK(a.lock_free() == b.lock_free());
+}
+
+// free_functions() on a model thread, under the scheduler.
+std::vector<long> seen_in_execution;
+struct FreeFunctions {
+  static ModelSpec spec() { return {"std_like.free_functions", "<atomic> free functions", {}}; }
+  explicit FreeFunctions(const Params&) {}
+  int thread_count() const { return 1; }
+  void thread(int) { seen_in_execution = with_std_like::free_functions(); }
+  void invariant() {}
+};
+
+TEST_CASE("<atomic>'s non-member functions and aliases, jthread and stop_token as std's",
+          "[std_like]") {
+  const std::vector<long> expected = with_std::free_functions();
+  CHECK(with_std_like::free_functions() == expected);
+  sync::atomic_flag flag;
+  CHECK_FALSE(sync::atomic_flag_test(&flag));
+  sync::atomic_flag_test_and_set(&flag);
+  CHECK(sync::atomic_flag_test_explicit(&flag, sync::memory_order_acquire));
+  sync::atomic_flag_wait(&flag, false);  // set: returns at once
+  sync::atomic_flag_wait_explicit(&flag, false, sync::memory_order_relaxed);
+  sync::atomic_flag_notify_one(&flag);
+  sync::atomic_flag_notify_all(&flag);
+  for (const std::string& strategy : kEveryStrategy) {
+    CAPTURE(strategy);
+    seen_in_execution.clear();
+    CheckResult r = check_with<FreeFunctions>(strategy);
+    if (r.found_bug()) FAIL(r.first_failure->failure.message);
+    CHECK(seen_in_execution == expected);
+  }
 }
 
 TEST_CASE("std_like types natively: real threads, the std types' results", "[std_like]") {

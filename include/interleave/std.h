@@ -20,4 +20,5 @@
 #include "scheduler/api/std/mutex.h"
 #include "scheduler/api/std/semaphore.h"
 #include "scheduler/api/std/shared_mutex.h"
+#include "scheduler/api/std/stop_token.h"
 #include "scheduler/api/std/thread.h"

@@ -33,6 +33,10 @@
 // looked at: a deadline already past may still be waited on (and then time
 // out at once, or be notified). Natively they are the std ones, with real time.
 //
+// condition_variable_any's interruptible waits (with a stop_token) also end
+// when a stop is requested: a stop_callback notifies the variable, and the
+// stop is checked under the internal mutex before each sleep.
+//
 // name(...) renames the variable in traces; call it before any thread waits
 // on it (it rebuilds the interleave::condition_variable, which has no rename).
 #pragma once
@@ -49,6 +53,7 @@
 #include "scheduler/api/std/locks.h"
 #include "scheduler/api/std/mutex.h"
 #include "scheduler/api/std/names.h"
+#include "scheduler/api/std/stop_token.h"
 
 namespace interleave::std_like {
 
@@ -244,14 +249,40 @@ class condition_variable_any {
     return timed_wait(lock, ready, location);
   }
 
+  // Interruptible waits (C++20): as the predicate waits, but they also end
+  // when a stop is requested on `stop` (a stop_callback notifies this
+  // variable); they return ready(). The stop is checked under the internal
+  // mutex, as libstdc++ does, so a request cannot fall between the check and
+  // the sleep unseen.
+  template <class Lock, class Predicate>
+  bool wait(Lock& lock, stop_token stop, Predicate ready, Location location = Location::current()) {
+    if (detail::native()) return native_.wait(lock, stop.native_token(), ready);
+    return stoppable_wait(lock, stop, ready, Rules{}, location);
+  }
+  template <class Lock, class Rep, class Period, class Predicate>
+  bool wait_for(Lock& lock, stop_token stop, const std::chrono::duration<Rep, Period>& timeout,
+                Predicate ready, Location location = Location::current()) {
+    if (detail::native()) return native_.wait_for(lock, stop.native_token(), timeout, ready);
+    return stoppable_wait(lock, stop, ready, Rules{.timed = true}, location);
+  }
+  template <class Lock, class Clock, class Duration, class Predicate>
+  bool wait_until(Lock& lock, stop_token stop,
+                  const std::chrono::time_point<Clock, Duration>& deadline, Predicate ready,
+                  Location location = Location::current()) {
+    if (detail::native()) return native_.wait_until(lock, stop.native_token(), deadline, ready);
+    return stoppable_wait(lock, stop, ready, Rules{.timed = true}, location);
+  }
+
  private:
   using Rules = interleave::condition_variable::WaitRules;
 
   // One wait on the internal variable, `lock` released meanwhile; true iff
-  // it timed out.
+  // it timed out, or (with `stop`) found a stop requested once it held the
+  // internal mutex, without waiting.
   template <class Lock>
-  bool wait_once(Lock& lock, Rules rules, Location location) {
+  bool wait_once(Lock& lock, Rules rules, Location location, const stop_token* stop = nullptr) {
     interleave::unique_lock inner(internal_, location);
+    if (stop != nullptr && stop->stop_requested(location)) return true;
     detail::unlock_at(lock, location);
     bool timed_out = model_->wait_once(inner, rules, location);
     inner.unlock(location);
@@ -270,6 +301,18 @@ class condition_variable_any {
     while (!ready()) {
       if (detail::engine() == detail::Engine::kExecution) return false;
       if (wait_once(lock, Rules{.timed = true}, location)) return ready();
+    }
+    return true;
+  }
+  // The scheduler's interruptible waits.
+  template <class Lock, class Predicate>
+  bool stoppable_wait(Lock& lock, const stop_token& stop, Predicate& ready, Rules rules,
+                      Location location) {
+    if (stop.stop_requested(location)) return ready();
+    stop_callback wake(stop, [this, location] { notify_all(location); }, location);
+    while (!ready()) {
+      if (detail::engine() == detail::Engine::kExecution) return false;
+      if (wait_once(lock, rules, location, &stop)) return ready();
     }
     return true;
   }

@@ -1,4 +1,5 @@
-// std_like::thread and std_like::this_thread: the interface of <thread>'s.
+// std_like::thread, jthread and std_like::this_thread: the interface of
+// <thread>'s.
 //
 // Under the scheduler a thread is a model thread (a fiber): starting it and
 // join() are visible operations (Execution::spawn / join); a thread blocked in
@@ -13,6 +14,10 @@
 // A thread started with a callable alone records the caller's line for its
 // spawn step; one started with arguments records this header's (a parameter
 // pack cannot be followed by a defaulted std::source_location).
+//
+// jthread is a thread with a stop_source (stop_token.h): a callable that takes
+// a stop_token first gets the jthread's; destroying (or move-assigning over) a
+// joinable jthread requests the stop, a visible operation, then joins.
 //
 // this_thread::yield() is interleave::yield() (a wait-loop hint, see
 // scheduler/api/thread.h); this_thread::sleep_for / sleep_until are the same
@@ -36,6 +41,7 @@
 #include <fmt/format.h>
 
 #include "scheduler/api/std/engine.h"
+#include "scheduler/api/std/stop_token.h"
 #include "scheduler/api/thread.h"
 
 namespace interleave::std_like {
@@ -165,6 +171,82 @@ class thread {
 };
 
 inline void swap(thread& a, thread& b) noexcept { a.swap(b); }
+
+// std::jthread: a thread that requests a stop and joins when destroyed.
+class jthread {
+ public:
+  using Location = std::source_location;
+  using id = thread::id;
+
+  jthread() noexcept : source_(nostopstate) {}
+  // Starts a thread running f(token) if f takes the jthread's stop_token
+  // first, else f().
+  template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, jthread>)
+  explicit jthread(F&& f, Location location = Location::current()) : source_(location) {
+    if constexpr (std::is_invocable_v<std::decay_t<F>, stop_token>) {
+      thread_ = thread(
+          [f = std::forward<F>(f), token = source_.get_token()]() mutable {
+            std::invoke(std::move(f), std::move(token));
+          },
+          location);
+    } else {
+      thread_ = thread(std::forward<F>(f), location);
+    }
+  }
+  // Starts a thread running f(token, args...) or f(args...), with decayed
+  // copies of f and args.
+  template <class F, class Arg, class... Args>
+  explicit jthread(F&& f, Arg&& arg, Args&&... args) {
+    if constexpr (std::is_invocable_v<std::decay_t<F>, stop_token, std::decay_t<Arg>,
+                                      std::decay_t<Args>...>) {
+      thread_ = thread(std::forward<F>(f), source_.get_token(), std::forward<Arg>(arg),
+                       std::forward<Args>(args)...);
+    } else {
+      thread_ = thread(std::forward<F>(f), std::forward<Arg>(arg), std::forward<Args>(args)...);
+    }
+  }
+  jthread(jthread&& other) noexcept = default;
+  // Requests a stop on and joins the thread this one held, if joinable.
+  jthread& operator=(jthread&& other) {
+    if (this == &other) return *this;
+    stop_and_join();
+    thread_ = std::move(other.thread_);
+    source_ = std::move(other.source_);
+    return *this;
+  }
+  jthread(const jthread&) = delete;
+  jthread& operator=(const jthread&) = delete;
+  // Requests a stop (a visible operation), then joins, if joinable.
+  ~jthread() noexcept(false) { stop_and_join(); }
+
+  bool joinable() const noexcept { return thread_.joinable(); }
+  id get_id() const noexcept { return thread_.get_id(); }
+  void join(Location location = Location::current()) { thread_.join(location); }
+  void detach() { thread_.detach(); }
+  void swap(jthread& other) noexcept {
+    thread_.swap(other.thread_);
+    source_.swap(other.source_);
+  }
+  friend void swap(jthread& a, jthread& b) noexcept { a.swap(b); }
+  [[nodiscard]] stop_source get_stop_source() noexcept { return source_; }
+  [[nodiscard]] stop_token get_stop_token() const noexcept { return source_.get_token(); }
+  bool request_stop(Location location = Location::current()) {
+    return source_.request_stop(location);
+  }
+  static unsigned hardware_concurrency() noexcept { return thread::hardware_concurrency(); }
+
+ private:
+  void stop_and_join() {
+    if (!joinable()) return;
+    source_.request_stop();
+    thread_.join();
+  }
+
+  // Declared first: the thread's body gets its token at construction.
+  stop_source source_;
+  thread thread_;
+};
 
 inline thread::id this_thread_id() {
   Execution* ex = Execution::current();
