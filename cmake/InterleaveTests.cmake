@@ -23,7 +23,7 @@ foreach(test
     list_models_test main_context_exception_test native_test parallel_test param_key_test
     progress_test
     portfolio_test queue_models_test race_detection_test schedule_test shard_test shrink_test
-    spin_classics_test spin_wait_test strategies_test
+    spin_classics_test spin_wait_test std_like_sync_test std_like_test strategies_test
     thread_limit_test)
   interleave_catch_test(${test} tests/${test}.cc)
 endforeach()
@@ -32,6 +32,13 @@ interleave_catch_test(relacy_crosscheck_test tests/relacy_crosscheck_test.cc int
 interleave_catch_test(numeric_test cli/numeric_test.cc)
 interleave_catch_test(catch2_test testing/catch2_test.cc)
 interleave_catch_test(bank_test examples/bank_test.cc)
+interleave_catch_test(example_std_like_test examples/std_like_test.cc)
+
+# examples/std_like_native_test: the example structures against `sync = std`.
+add_executable(std_like_native_test examples/std_like_native_test.cc)
+target_compile_definitions(std_like_native_test PRIVATE EXAMPLES_SYNC_STD)
+target_link_libraries(std_like_native_test PRIVATE interleave)
+add_test(NAME std_like_native_test COMMAND std_like_native_test)
 
 # Its own main (it checks the heap and the exception state around crashes).
 add_executable(bad_models_test tests/bad_models_test.cc)

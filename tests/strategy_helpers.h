@@ -28,4 +28,18 @@ interleave::CheckResult check_with(const std::string& strategy,
   return interleave::check_model<M>(*params, options);
 }
 
+// Checks model M at its default parameters with DFS through every execution
+// (failing ones counted, not stopped at), nothing on stderr.
+template <interleave::Model M>
+interleave::CheckResult check_all_dfs(interleave::ExecutionLimits limits = {}) {
+  auto params = interleave::make_params<M>({});
+  REQUIRE(params.ok());
+  interleave::CheckOptions options;
+  options.strategy = "dfs";
+  options.all = true;
+  options.limits = limits;
+  options.progress = false;
+  return interleave::check_model<M>(*params, options);
+}
+
 }  // namespace test

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <source_location>
@@ -122,9 +123,78 @@ class atomic {
     return value_.fetch_sub(delta, order);
   }
 
+  // For pointer T: moves the pointer by `delta` elements, like
+  // std::atomic<T*>::fetch_add / fetch_sub. One visible read-modify-write.
+  T fetch_add(std::ptrdiff_t delta, std::memory_order order = std::memory_order_seq_cst,
+              Location location = Location::current())
+    requires std::is_pointer_v<T>
+  {
+    return fetch_modify([delta](T old) { return old + delta; },
+                        [&] { return value_.fetch_add(delta, order); }, location);
+  }
+  T fetch_sub(std::ptrdiff_t delta, std::memory_order order = std::memory_order_seq_cst,
+              Location location = Location::current())
+    requires std::is_pointer_v<T>
+  {
+    return fetch_modify([delta](T old) { return old - delta; },
+                        [&] { return value_.fetch_sub(delta, order); }, location);
+  }
+
+  // Bitwise read-modify-writes for integral T, like std::atomic's: one
+  // visible operation each, of the same kind as fetch_add (an unconditional
+  // read-modify-write; traces name it fetch_add).
+  T fetch_or(T bits, std::memory_order order = std::memory_order_seq_cst,
+             Location location = Location::current())
+    requires std::is_integral_v<T>
+  {
+    return fetch_modify([bits](T old) { return T(old | bits); },
+                        [&] { return value_.fetch_or(bits, order); }, location);
+  }
+  T fetch_and(T bits, std::memory_order order = std::memory_order_seq_cst,
+              Location location = Location::current())
+    requires std::is_integral_v<T>
+  {
+    return fetch_modify([bits](T old) { return T(old & bits); },
+                        [&] { return value_.fetch_and(bits, order); }, location);
+  }
+  T fetch_xor(T bits, std::memory_order order = std::memory_order_seq_cst,
+              Location location = Location::current())
+    requires std::is_integral_v<T>
+  {
+    return fetch_modify([bits](T old) { return T(old ^ bits); },
+                        [&] { return value_.fetch_xor(bits, order); }, location);
+  }
+
   const char* name() const { return name_; }
+  // Renames the atomic in traces from the next operation on; `name` must
+  // outlive the model (a string literal, or interned storage).
+  void set_name(const char* name) { name_ = name; }
+
+  // The std::atomic that holds the value. Operations on it are not visible
+  // operations: it is for code that runs outside an execution (natively),
+  // such as interleave::std_like::atomic's native path.
+  std::atomic<T>& native() { return value_; }
+  const std::atomic<T>& native() const { return value_; }
 
  private:
+  // One visible read-modify-write that always writes. Under the scheduler,
+  // `next(old)` gives the value written; elsewhere `native_op()` performs the
+  // operation on value_ with the caller's memory order. Returns the old value.
+  template <class Next, class NativeOp>
+  T fetch_modify(Next next, NativeOp native_op, Location location) {
+    if (Execution* ex = detail::scheduling()) {
+      ex->schedule(Operation{OpKind::kFetchAdd, this, name_, location, nullptr, kNoThread, -1,
+                             write_probe()});
+      T old = value_.load(std::memory_order_relaxed);
+      T updated = next(old);
+      value_.store(updated, std::memory_order_relaxed);
+      detail::record_read(ex, old);
+      detail::record_written(ex, updated);
+      return old;
+    }
+    return native_op();
+  }
+
   // Whether operations carry a ValueProbe: T fits 8 bytes and equal values
   // have equal bytes (compare_exchange compares bytes).
   static constexpr bool kProbed =

@@ -1,5 +1,6 @@
 #include "scheduler/api/condition_variable.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -11,8 +12,7 @@ namespace interleave {
 
 // Reads the register saves of its own prologue: not instrumented.
 INTERLEAVE_NO_SANITIZE_ADDRESS
-void condition_variable::wait_step(unique_lock& lock, bool may_wake_spuriously,
-                                   Location location) {
+bool condition_variable::wait_once(unique_lock& lock, WaitRules rules, Location location) {
   CallerState model;  // the model's state at the call, for Execution::note_wait
 #if defined(__x86_64__)
   // As in Execution::schedule_fields: the prologue saves the caller's
@@ -27,38 +27,58 @@ void condition_variable::wait_step(unique_lock& lock, bool may_wake_spuriously,
   mutex& m = lock.mutex();
   if (Execution* ex = detail::scheduling()) {
     ThreadId self = ex->running_thread();
-    if (may_wake_spuriously) ex->note_wait(this, model);
+    const bool spurious = rules.spurious && ex->limits().spurious_wakeups;
+    const bool repeat = (spurious || rules.timed) && ex->note_wait(this, model);
     ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_});
     if (m.state_.owner != self) {
       ex->fail(FailureKind::kCheck,
                fmt::format("T{} waits on {} without holding {}", self, name_, m.name()), location);
     }
-    if (may_wake_spuriously && ex->limits().spurious_wakeups && !woke_spuriously_.contains(self) &&
-        ex->choose(2) == 1) {
+    if (spurious && !woke_spuriously_.contains(self) && ex->choose(2) == 1) {
       // Alternative 1: a spurious wakeup, at once: the wait returns with the
       // mutex retaken before any other thread could take it, the state as
       // the thread left it.
       woke_spuriously_.insert(self);
       ex->woke_spuriously();
-      return;
+      return false;
     }
     // Release the mutex, and sleep until a notify makes the relock runnable.
     m.state_.owner = kNoThread;
     ex->unblock(m.state_.waiters);
     waiting_[waiting_count_++] = self;
     relock_[self] = &m;
-    ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_}, /*can_run=*/false);
-    // Woken and chosen: the mutex is free, so take it back.
+    bool timed_out = false;
+    if (rules.timed && !ex->pruned()) {
+      // Runnable whenever the mutex is free: the relock is the timeout
+      // unless a notify comes first (and turns it into a plain relock).
+      m.state_.waiters.insert(self);
+      // Back here unchanged after a timeout: timing out again before another
+      // thread progresses would repeat the same steps.
+      if (repeat) ex->hold_after_wait();
+      ex->schedule(Operation{OpKind::kLock, &m.state_, m.name(), location, this});
+      ThreadId* end = waiting_.data() + waiting_count_;
+      ThreadId* at = std::find(waiting_.data(), end, self);
+      if (at != end) {
+        timed_out = true;
+        std::copy(at + 1, end, at);
+        --waiting_count_;
+      }
+    } else {
+      ex->schedule(Operation{OpKind::kWait, this, name_, location, &m.state_}, /*can_run=*/false);
+    }
+    // Woken (or timed out) and chosen: the mutex is free, so take it back.
     m.state_.waiters.erase(self);
     m.state_.owner = self;
     ex->block(m.state_.waiters);
-    return;
+    if (timed_out) ex->woke_spuriously();
+    return timed_out;
   }
   if (Execution::current() == nullptr) {
     std::unique_lock<std::mutex> native(m.native_, std::adopt_lock);
     native_.wait(native);
     native.release();
   }
+  return false;
 }
 
 void condition_variable::wake(Execution& ex, ThreadId t) {
@@ -68,7 +88,9 @@ void condition_variable::wake(Execution& ex, ThreadId t) {
   Operation relock = ex.pending(t);
   relock.kind = OpKind::kLock;
   relock.object = &m.state_;
-  relock.object2 = nullptr;
+  // A timed wait's relock keeps naming the variable: had it run before this
+  // notify it would have timed out, so the two stay ordered (DPOR).
+  if (relock.object2 != this) relock.object2 = nullptr;
   relock.waker_step = static_cast<int32_t>(ex.steps()) - 1;  // the notify being performed
   relock.name = m.name();
   ex.set_pending(t, relock);

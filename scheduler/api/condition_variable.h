@@ -20,6 +20,20 @@
 //   sections (docs/condition_variables.md says why). A wait with a predicate
 //   re-checks it after every wakeup, so a spurious one changes nothing there
 //   and is not explored.
+//
+// Timed waits (wait_once with WaitRules::timed, which std_like's wait_for and
+// wait_until use): the sleeping thread stays runnable. Its next step is the
+// relock of its mutex, which it can take whenever the mutex is free; taken
+// before a notify chose it, that step is the timeout (the thread leaves the
+// waiters and the wait reports it timed out). So the scheduler tries the
+// timeout at every point of the wait where the relock could happen, and a
+// timed wait never deadlocks for want of a notify. A timeout that leads back
+// to the same wait in the same state (a `while (!ready) wait_for(...)` loop)
+// cannot time out again until another thread has made progress, so such a
+// loop stays finite while others run; with nobody else left it polls on
+// until the step bound (a possible livelock, as the program would spin). In
+// a pruned execution, which only runs to its end, timed waits sleep as
+// untimed ones.
 #pragma once
 
 #include <array>
@@ -46,14 +60,27 @@ class condition_variable {
   // Releases `lock`'s mutex, sleeps until notified (or a spurious wakeup),
   // and takes the mutex back.
   void wait(unique_lock& lock, Location location = Location::current()) {
-    wait_step(lock, /*may_wake_spuriously=*/true, location);
+    wait_once(lock, WaitRules{.spurious = true}, location);
   }
 
   // Waits until `ready()` holds, re-checking it after every wakeup.
   template <class Predicate>
   void wait(unique_lock& lock, Predicate ready, Location location = Location::current()) {
-    while (!ready()) wait_step(lock, /*may_wake_spuriously=*/false, location);
+    while (!ready()) wait_once(lock, WaitRules{}, location);
   }
+
+  // How one wait may end besides a notify (see the top of this file).
+  struct WaitRules {
+    // It may wake with no notify, at once (when ExecutionLimits::spurious_wakeups).
+    bool spurious = false;
+    // It may time out at any point while it sleeps.
+    bool timed = false;
+  };
+  // One wait, for the std-compatible types (scheduler/api/std/): releases
+  // `lock`'s mutex, sleeps until a notify or what `rules` allow, takes the
+  // mutex back. Returns true iff it timed out. Natively an untimed wait (the
+  // std-compatible types make their timed native waits themselves).
+  bool wait_once(unique_lock& lock, WaitRules rules, Location location = Location::current());
 
   // Wakes one waiting thread, any of them, if there is one; otherwise the
   // notify is lost.
@@ -64,8 +91,6 @@ class condition_variable {
   const char* name() const { return name_; }
 
  private:
-  // One wait: release, sleep (or, if allowed, wake spuriously), retake.
-  void wait_step(unique_lock& lock, bool may_wake_spuriously, Location location);
   void wake(Execution& ex, ThreadId t);
 
   // Name in traces.

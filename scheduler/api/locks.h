@@ -5,6 +5,7 @@
 //   using unique_lock = basic_unique_lock<mutex>;
 #pragma once
 
+#include <mutex>
 #include <source_location>
 
 namespace interleave {
@@ -42,6 +43,9 @@ class basic_unique_lock {
       : mutex_(m) {
     lock(location);
   }
+  // Takes over `m`, which the calling thread already holds, without locking
+  // it again (std::adopt_lock).
+  basic_unique_lock(Mutex& m, std::adopt_lock_t) : mutex_(m), owns_(true) {}
   ~basic_unique_lock() noexcept(false) {  // as ~basic_lock_guard
     if (owns_) mutex_.unlock(last_location_);
   }
@@ -57,6 +61,9 @@ class basic_unique_lock {
     owns_ = false;
     mutex_.unlock(location);
   }
+  // Gives up ownership without unlocking: the mutex stays held, and the
+  // destructor leaves it alone.
+  void release() { owns_ = false; }
   bool owns_lock() const { return owns_; }
   Mutex& mutex() const { return mutex_; }
 

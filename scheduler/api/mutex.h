@@ -26,6 +26,9 @@ class mutex {
   void unlock(Location location = Location::current());
 
   const char* name() const { return name_; }
+  // Renames the mutex in traces from the next operation on; `name` must
+  // outlive the model (a string literal, or interned storage).
+  void set_name(const char* name) { name_ = name; }
 
  private:
   friend class condition_variable;

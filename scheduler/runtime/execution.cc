@@ -322,26 +322,35 @@ void Execution::schedule_step(OpKind kind, const void* object, const char* name,
   begin_step(self, pending_[self]);
 }
 
-void Execution::note_wait(const void* condition, const CallerState& model) {
-  if (tearing_down_ || !limits_.spurious_wakeups || model.stack == nullptr) return;
+bool Execution::note_wait(const void* condition, const CallerState& model) {
+  if (tearing_down_ || model.stack == nullptr) return false;
   const ThreadId self = running_;
   wait_state_[self] = fingerprint(model, stacks_.stack(self).sp);
   wait_return_[self] = model.return_address;
   stacks_.note_hashed(self, model.stack);
   const int32_t woke = spurious_step_[self];
-  if (woke < 0) return;
+  if (woke < 0) return false;
   spurious_step_[self] = -1;
-  if (pruned_ || trace_[woke].op.object != condition || spurious_state_[self] != wait_state_[self] ||
-      spurious_return_[self] != wait_return_[self]) {
-    return;
+  const Operation& woke_op = trace_[woke].op;  // the wait (spurious) or the relock (timeout)
+  if (pruned_ || (woke_op.object != condition && woke_op.object2 != condition) ||
+      spurious_state_[self] != wait_state_[self] || spurious_return_[self] != wait_return_[self]) {
+    return false;
   }
   for (size_t i = static_cast<size_t>(woke) + 1; i < trace_.size(); ++i) {
     const OpKind k = trace_[i].op.kind;
-    if (trace_[i].thread == self && k != OpKind::kLoad && k != OpKind::kYield) return;
+    if (trace_[i].thread == self && k != OpKind::kLoad && k != OpKind::kYield) return false;
   }
-  // Back at the same wait in the same state: this execution goes on as the
-  // one where the thread slept at its first wait.
+  // Back at the same wait in the same state. After a timeout: the caller
+  // holds the thread until another one progresses (hold_after_wait()).
+  if (woke_op.kind == OpKind::kLock) return true;
+  // After a spurious wakeup: this execution goes on as the one where the
+  // thread slept at its first wait.
   pruned_ = true;
+  return false;
+}
+
+void Execution::hold_after_wait() {
+  if (!tearing_down_) yielded_.insert(running_);
 }
 
 void Execution::woke_spuriously() {

@@ -135,6 +135,10 @@ class Execution {
   bool in_invariant() const { return in_invariant_; }
   // Whether the failed execution is being torn down: operations have no effect.
   bool tearing_down() const { return tearing_down_; }
+  // Whether the execution has been pruned (a repeat, or the strategy ended
+  // it): it only runs to its end, its outcome not reported. Operations with a
+  // choice then take the one that ends soonest (a timed wait sleeps).
+  bool pruned() const { return pruned_; }
 
   // The scheduling point before `op` on the running thread. `can_run` says
   // whether the operation could be performed now; if not, the thread stays
@@ -166,18 +170,27 @@ class Execution {
   // execution is pruned and 0 returned.
   int choose(int alternatives);
   // The running thread's current step, a condition-variable wait, took its
-  // spurious-wakeup outcome and returns at once. If the thread's next
-  // visible operation is a wait on the same variable, from the same call
-  // site, in the same state (spin_window.h's fingerprint: registers and
-  // stack), with only loads and yields in between, the wakeup changed
-  // nothing: that execution repeats the one where the thread slept, and is
-  // pruned there.
+  // spurious-wakeup outcome and returns at once, or its current step, the
+  // relock of a timed wait, timed out. If the thread's next visible
+  // operation is a wait on the same variable, from the same call site, in
+  // the same state (spin_window.h's fingerprint: registers and stack), with
+  // only loads and yields in between, the wakeup changed nothing (see
+  // note_wait()).
   void woke_spuriously();
-  // Before the running thread's wait on `condition`: the model's state at
-  // its call into the wait (`model`, captured at the wait function's entry;
-  // its stack nullptr where capture is not supported). Prunes the execution
-  // if a spurious wakeup led back here unchanged (see woke_spuriously()).
-  void note_wait(const void* condition, const CallerState& model);
+  // Before the running thread's wait on `condition` that may wake
+  // spuriously or time out: the model's state at its call into the wait
+  // (`model`, captured at the wait function's entry; its stack nullptr where
+  // capture is not supported). Back here unchanged after a spurious wakeup
+  // (see woke_spuriously()): the execution repeats the one where the thread
+  // slept, and is pruned. Back here unchanged after a timeout: returns true,
+  // and the caller holds the thread's timeout until another thread has
+  // progressed (hold_after_wait()), since timing out again before that would
+  // repeat the same steps. False otherwise.
+  bool note_wait(const void* condition, const CallerState& model);
+  // Holds the running thread at its next scheduling point until another
+  // thread performs an effective step, as after a yield (with nobody else
+  // to run, it goes on).
+  void hold_after_wait();
   // The last step's shown values.
   void record_read(int64_t value) {
     if (tearing_down_) return;
@@ -461,7 +474,7 @@ class Execution {
   // step is recorded; -1 otherwise (SchedulingPoint::spin_waker).
   std::array<int32_t, kMaxThreads> spin_waker_;
 
-  // Spurious wakeups (woke_spuriously()), when limits_.spurious_wakeups.
+  // Spurious wakeups and timeouts (woke_spuriously()).
   // Per thread: the fingerprint and call site of its latest wait (note_wait()).
   std::array<uint64_t, kMaxThreads> wait_state_{};
   std::array<const void*, kMaxThreads> wait_return_{};

@@ -61,7 +61,8 @@ struct Operation {
   // Where in the model's source the operation is written.
   std::source_location location;
   // A second object the operation touches: the mutex a condition-variable
-  // wait releases. nullptr otherwise.
+  // wait releases; the condition variable whose timed wait a relock ends
+  // (it times out if no notify chose it first). nullptr otherwise.
   const void* object2 = nullptr;
   // The thread a join waits for; kNoThread otherwise.
   ThreadId joined = kNoThread;

@@ -67,7 +67,13 @@ constexpr std::array<uint32_t, 8> kReversible = {
     case OpKind::kExchange:
     case OpKind::kCompareExchange:
     case OpKind::kFetchAdd: a.role[0] = Role::kWrite; break;
-    case OpKind::kLock: a.role[0] = Role::kAcquire; break;
+    case OpKind::kLock:
+      a.role[0] = Role::kAcquire;
+      // The relock of a timed wait, not yet notified: if it runs first it
+      // times out, so it is ordered against the variable's notifies.
+      a.object[1] = op.object2;
+      a.role[1] = op.object2 != nullptr ? Role::kWait : Role::kNone;
+      break;
     case OpKind::kTryLock: a.role[0] = Role::kTry; break;
     case OpKind::kUnlock: a.role[0] = Role::kRelease; break;
     case OpKind::kWait:
@@ -342,7 +348,10 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   if (op.kind == OpKind::kJoin && op.joined != kNoThread) {
     join_into(e.clock, clock_of(op.joined));
   }
-  if (op.waker_step >= 0 && op.waker_step < index) {
+  // The relock after a wait comes after the notify that woke it, unless the
+  // wait was timed (object2: its variable): that relock could also have run
+  // before the notify, as a timeout, so the two race.
+  if (op.waker_step >= 0 && op.waker_step < index && op.object2 == nullptr) {
     join_into(e.clock, events_[op.waker_step].clock);
   }
   // A thread held as a spin (or after a yield) until step `woken_by_` comes
