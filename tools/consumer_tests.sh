@@ -167,11 +167,15 @@ cmake_builds() {
 
 # compare_sources COMPILE_COMMANDS: the .cc files CMake compiles are exactly
 # those of the C++ rules of `bazel query //...`.
+# Instrumented code (instrumented/, tests/instrumented*: compiled with
+# -fsanitize=thread, linked with our runtime) has no CMake function yet
+# (docs/instrumented.md, "Not built yet"): left out of the comparison.
 compare_sources() {
   grep -oE '"file": *"[^"]+"' "$1" | sed -E 's/.*"([^"]+)"$/\1/' | sed "s|^$root/||" |
     grep -v '^/' | grep -v '/interleave_add_check/' | sort -u >"$tmp/cmake_sources"
   bazel query --noshow_progress 'kind("source file", deps(kind("cc_.* rule", //...), 1))' 2>/dev/null |
-    grep -E '^//.*\.cc$' | sed -E 's|^//||; s|:|/|; s|^/||' | sort -u >"$tmp/bazel_sources"
+    grep -E '^//.*\.cc$' | sed -E 's|^//||; s|:|/|; s|^/||' |
+    grep -vE '^(instrumented/|tests/instrumented)' | sort -u >"$tmp/bazel_sources"
   [ -s "$tmp/bazel_sources" ] || { echo "bazel query listed no sources"; return 1; }
   diff "$tmp/bazel_sources" "$tmp/cmake_sources" && echo "$(wc -l <"$tmp/cmake_sources") sources agree"
 }
