@@ -195,12 +195,13 @@ double BoundedStrategy::position_of(const std::vector<Branch>& path, size_t step
   return fraction.value();
 }
 
-bool BoundedStrategy::after(const Subtree& subtree, const std::vector<uint32_t>& key) {
+bool BoundedStrategy::after(const std::vector<uint32_t>& order,
+                            const std::vector<uint32_t>& key) {
   // Every execution of the subtree shares its path up to the root and takes
   // at the root an alternative no earlier than the subtree's first.
-  const size_t common = std::min(subtree.order.size(), key.size());
+  const size_t common = std::min(order.size(), key.size());
   for (size_t i = 0; i < common; ++i) {
-    if (subtree.order[i] != key[i]) return subtree.order[i] > key[i];
+    if (order[i] != key[i]) return order[i] > key[i];
   }
   return false;
 }

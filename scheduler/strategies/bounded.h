@@ -144,9 +144,10 @@ class BoundedStrategy : public Strategy {
   double position() const { return position_of(path_, std::min(depth_, path_.size())); }
   // The same for the first `steps` branches of `path`.
   static double position_of(const std::vector<Branch>& path, size_t steps);
-  // Whether every execution of `subtree` comes after the execution with
-  // order key `key` in the sequential search.
-  static bool after(const Subtree& subtree, const std::vector<uint32_t>& key);
+  // Whether every execution of the subtree that starts at `order`
+  // (Subtree::order) comes after the execution with order key `key` in the
+  // sequential search.
+  static bool after(const std::vector<uint32_t>& order, const std::vector<uint32_t>& key);
 
  private:
   // Whether choosing `t` at branch `b` is a preemption.

@@ -90,7 +90,7 @@ class Round {
         Task t = std::move(waiting_subtrees_.back());
         waiting_subtrees_.pop_back();
         queued_.fetch_sub(1, std::memory_order_relaxed);
-        if (comes_after_failure(t.subtree)) continue;  // no execution of it counts
+        if (comes_after_failure(t.subtree.order)) continue;  // no execution of it counts
         WorkerCounts& c = counts_of(worker);
         c.start.store(t.subtree.position, std::memory_order_relaxed);
         c.end.store(t.end, std::memory_order_relaxed);
@@ -140,12 +140,12 @@ class Round {
     }
   }
 
-  // Whether `s` comes after the earliest failure found so far. Cheap while
-  // no failure has been found.
-  bool abandon(const Subtree& s) {
+  // Whether the subtree starting at `order` comes after the earliest
+  // failure found so far. Cheap while no failure has been found.
+  bool abandon(const OrderKey& order) {
     if (failures_.load(std::memory_order_acquire) == 0) return false;
     std::lock_guard<std::mutex> lock(mutex_);
-    return comes_after_failure(s);
+    return comes_after_failure(order);
   }
 
   // Stops the round: an error, or a budget spent.
@@ -256,8 +256,8 @@ class Round {
   const std::string& budget() const { return budget_; }
 
  private:
-  bool comes_after_failure(const Subtree& s) const {
-    return earliest_failure_ && BoundedStrategy::after(s, *earliest_failure_);
+  bool comes_after_failure(const OrderKey& order) const {
+    return earliest_failure_ && BoundedStrategy::after(order, *earliest_failure_);
   }
 
   const int workers_;
@@ -306,7 +306,6 @@ struct RoundResult : Counts {
   uint64_t probes = 0;
   std::string error;
   std::string budget;
-  std::string strategy_name;
   // Subtrees the workers took.
   uint64_t subtrees = 0;
 };
@@ -336,10 +335,9 @@ void work(Round& round, int worker, ModelRunner& model, BoundedStrategy& strateg
   while (std::optional<Round::Task> task = round.take(worker)) {
     SubtreeRun run;
     run.order = task->subtree.order;
-    const Subtree mine_from = task->subtree;  // its start, to compare with failures
     strategy.start(std::move(task->subtree));
     while (!round.stopped() && strategy.begin_execution()) {
-      if (round.abandon(mine_from)) break;  // all of it comes after a failure
+      if (round.abandon(run.order)) break;  // all of it comes after a failure
       if (!round.within_budget()) break;
       const Outcome outcome = execution.run(model, strategy);
       run.counts.steps += execution.steps();
@@ -382,6 +380,30 @@ void work(Round& round, int worker, ModelRunner& model, BoundedStrategy& strateg
   round.worker_finished();
 }
 
+// The executions of a stream run one after the other (a probe lane's, a
+// randomised worker's), for counting any first n of them afterwards: per
+// execution, whether it was cut short as a repeat, and the steps up to it.
+class ExecutionLog {
+ public:
+  void add(bool cut_short, uint64_t steps) {
+    cut_short_.push_back(cut_short);
+    steps_.push_back((steps_.empty() ? 0 : steps_.back()) + steps);
+  }
+  uint64_t size() const { return cut_short_.size(); }
+  // Of the first `n`: how many were cut short, how many count as
+  // executions, and their steps.
+  uint64_t cut_short(uint64_t n) const {
+    return static_cast<uint64_t>(
+        std::count(cut_short_.begin(), cut_short_.begin() + static_cast<std::ptrdiff_t>(n), true));
+  }
+  uint64_t counted(uint64_t n) const { return n - cut_short(n); }
+  uint64_t steps(uint64_t n) const { return n == 0 ? 0 : steps_[n - 1]; }
+
+ private:
+  std::vector<bool> cut_short_;
+  std::vector<uint64_t> steps_;
+};
+
 // The probes of a `dfs` check (portfolio.h) when it runs on several workers:
 // the calling thread runs them beside the workers, paced as a portfolio
 // paces them between its exhaustive executions (PortfolioStrategy::quota),
@@ -408,8 +430,7 @@ class ProbeLane {
         error_ = execution_.error();
         return;
       }
-      cut_short_.push_back(outcome == Outcome::kStopped);
-      steps_.push_back((steps_.empty() ? 0 : steps_.back()) + execution_.steps());
+      log_.add(outcome == Outcome::kStopped, execution_.steps());
       if (outcome == Outcome::kFailed) {
         failure_ = found_failure(spec_, params_, execution_);
         failure_->by_probe = true;
@@ -425,17 +446,10 @@ class ProbeLane {
 
   // The first failing probe, and its index (0-based) among the probes.
   const std::optional<FoundFailure>& failure() const { return failure_; }
-  uint64_t failing_index() const { return cut_short_.size() - 1; }
+  uint64_t failing_index() const { return log_.size() - 1; }
   const std::string& error() const { return error_; }
-  // Of the first `n` probes: how many count as executions, how many were
-  // cut short as repeats.
-  uint64_t counted(uint64_t n) const { return n - cut_short(n); }
-  uint64_t steps(uint64_t n) const { return n == 0 ? 0 : steps_[n - 1]; }
-  uint64_t cut_short(uint64_t n) const {
-    return static_cast<uint64_t>(std::count(cut_short_.begin(),
-                                            cut_short_.begin() + static_cast<std::ptrdiff_t>(n),
-                                            true));
-  }
+  // The probes run, for counting the first n of them.
+  const ExecutionLog& log() const { return log_; }
 
  private:
   const ModelSpec& spec_;
@@ -443,10 +457,7 @@ class ProbeLane {
   ModelRunner& model_;
   Execution execution_;
   Probes probes_;
-  // Per probe run, whether it was cut short as a repeat, and the steps of
-  // the probes up to it.
-  std::vector<bool> cut_short_;
-  std::vector<uint64_t> steps_;
+  ExecutionLog log_;
   std::optional<FoundFailure> failure_;
   std::string error_;
 };
@@ -520,7 +531,6 @@ RoundResult run_round(const ModelSpec& spec, const Params& params,
   for (std::thread& t : threads) t.join();
 
   RoundResult result;
-  result.strategy_name = std::string(strategies.front()->name());
   result.error = round.error();
   result.budget = round.budget();
   for (const auto& s : strategies) {
@@ -584,9 +594,9 @@ void put_probes_in_order(const ModelSpec& spec, const Params& params, ModelRunne
   }
   if (!halted && (!lane.failure() || lane.failing_index() >= due)) {
     // The search's failure (or none) comes first.
-    round.probes = lane.counted(due);
-    round.pruned += lane.cut_short(due);
-    round.steps += lane.steps(due);
+    round.probes = lane.log().counted(due);
+    round.pruned += lane.log().cut_short(due);
+    round.steps += lane.log().steps(due);
     if (round.first_failure) round.first_failure->execution += round.probes;
     return;
   }
@@ -601,14 +611,14 @@ void put_probes_in_order(const ModelSpec& spec, const Params& params, ModelRunne
   if (recount.first_failure) {
     // The search fails first after all: the probes before it pass.
     const uint64_t before = PortfolioStrategy::quota(recount.failure_begun - 1);
-    recount.probes = lane.counted(before);
-    recount.pruned += lane.cut_short(before);
-    recount.steps += lane.steps(before);
+    recount.probes = lane.log().counted(before);
+    recount.pruned += lane.log().cut_short(before);
+    recount.steps += lane.log().steps(before);
     recount.first_failure->execution += recount.probes;
   } else {
-    recount.probes = lane.counted(i + 1);
-    recount.pruned += lane.cut_short(i);
-    recount.steps += lane.steps(i + 1);
+    recount.probes = lane.log().counted(i + 1);
+    recount.pruned += lane.log().cut_short(i);
+    recount.steps += lane.log().steps(i + 1);
     recount.failing = 1;
     recount.first_failure = lane.failure();
     recount.first_failure->execution = recount.executions + recount.probes;
@@ -637,15 +647,13 @@ uint64_t worker_seed(uint64_t seed, int worker) {
 
 // What one randomised worker ran.
 struct DrawnRun {
-  // Per execution (its i-th), whether it was cut short, and the steps up to it.
-  std::vector<bool> cut_short;
-  std::vector<uint64_t> steps;
+  // Its executions, the i-th at place i * workers + w.
+  ExecutionLog log;
   // Its first failure, that execution's place in the run and its index
   // among the worker's own; its failing executions (all of them with
   // CheckOptions::all, else at most the first).
   std::optional<FoundFailure> failure;
   uint64_t failure_place = 0;
-  uint64_t failure_index = 0;
   uint64_t failing = 0;
   std::string error;
 };
@@ -688,19 +696,25 @@ void draw(DrawnRound& round, int worker, int workers, uint64_t budget, ModelRunn
       round.failed_hard.store(true);
       return;
     }
-    run.cut_short.push_back(outcome == Outcome::kStopped);
-    run.steps.push_back((run.steps.empty() ? 0 : run.steps.back()) + execution.steps());
+    run.log.add(outcome == Outcome::kStopped, execution.steps());
     if (outcome == Outcome::kFailed) {
       ++run.failing;
       if (run.failure) continue;  // counting every failure (CheckOptions::all)
       run.failure = found_failure(spec, params, execution);
       run.failure_place = place;
-      run.failure_index = i;
       if (options.all) continue;
       round.found(place);
       return;
     }
   }
+}
+
+// How many of worker w's executions (of `jobs` workers) lie at places
+// before `place`: those i with i * jobs + w < place, at most those it ran.
+uint64_t below(uint64_t place, int w, int jobs, const DrawnRun& run) {
+  const uint64_t worker = static_cast<uint64_t>(w);
+  const uint64_t n = place <= worker ? 0 : (place - worker + jobs - 1) / jobs;
+  return std::min(n, run.log.size());
 }
 
 CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
@@ -742,22 +756,14 @@ CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
   for (int w = 0; w < jobs; ++w) {
     const DrawnRun& r = runs[static_cast<size_t>(w)];
     if (result.error.empty() && !r.error.empty()) result.error = r.error;
-    uint64_t n = r.cut_short.size();
-    if (last != UINT64_MAX) {
-      // Its executions at places <= last: i * jobs + w <= last.
-      n = std::min<uint64_t>(n, last < static_cast<uint64_t>(w)
-                                    ? 0
-                                    : (last - static_cast<uint64_t>(w)) / jobs + 1);
-    }
-    const uint64_t cut = static_cast<uint64_t>(
-        std::count(r.cut_short.begin(), r.cut_short.begin() + static_cast<std::ptrdiff_t>(n), true));
-    result.executions += n - cut;
-    result.pruned_executions += cut;
-    result.total_steps += n == 0 ? 0 : r.steps[n - 1];
+    // Its executions at places <= last (all when every failure is counted).
+    const uint64_t n = last == UINT64_MAX ? r.log.size() : below(last + 1, w, jobs, r);
+    result.executions += r.log.counted(n);
+    result.pruned_executions += r.log.cut_short(n);
+    result.total_steps += r.log.steps(n);
     if (options.all) result.failing_executions += r.failing;
     if (r.failure && r.failure_place == first_place) {
       result.first_failure = r.failure;
-      result.first_failure->execution = r.failure_index;  // made a place in the run below
     }
   }
   if (result.first_failure) {
@@ -767,13 +773,7 @@ CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
     uint64_t before = 0;
     for (int w = 0; w < jobs; ++w) {
       const DrawnRun& r = runs[static_cast<size_t>(w)];
-      const uint64_t lower = first_place < static_cast<uint64_t>(w)
-                                 ? 0
-                                 : (first_place - static_cast<uint64_t>(w) + jobs - 1) / jobs;
-      const uint64_t n = std::min<uint64_t>(r.cut_short.size(), lower);
-      before += n - static_cast<uint64_t>(std::count(
-                        r.cut_short.begin(), r.cut_short.begin() + static_cast<std::ptrdiff_t>(n),
-                        true));
+      before += r.log.counted(below(first_place, w, jobs, r));
     }
     result.first_failure->execution = before + 1;
   }
