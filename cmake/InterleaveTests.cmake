@@ -19,7 +19,8 @@ endfunction()
 
 foreach(test
     builtin_verdicts_test condition_variable_test debugger_aid_test determinism_test
-    dfs_counts_test dpor_test explain_test failures_test json_report_test lazy_check_test
+    block_sleep_test dfs_counts_test dpor_test explain_test failures_test json_report_test
+    lazy_check_test
     list_models_test main_context_exception_test native_test parallel_test param_key_test
     progress_test
     portfolio_test queue_models_test race_detection_test schedule_test shard_test shrink_test

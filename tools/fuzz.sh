@@ -40,7 +40,7 @@ sources=(
   scheduler/runtime/stack_pool.cc scheduler/runtime/watchdog.cc
   scheduler/api/check.cc scheduler/api/condition_variable.cc scheduler/api/model.cc
   scheduler/api/mutex.cc scheduler/api/params.cc scheduler/api/registry.cc
-  scheduler/strategies/bounded.cc scheduler/strategies/dpor.cc scheduler/strategies/explorer.cc
+  scheduler/strategies/block_sleep.cc scheduler/strategies/bounded.cc scheduler/strategies/dpor.cc scheduler/strategies/explorer.cc
   scheduler/strategies/iterative.cc scheduler/strategies/pct.cc scheduler/strategies/portfolio.cc
   scheduler/strategies/random.cc scheduler/strategies/replay.cc scheduler/strategies/schedule.cc
   scheduler/strategies/shrink.cc scheduler/strategies/strategy.cc scheduler/strategies/parallel.cc

@@ -19,6 +19,7 @@ bool BoundedStrategy::begin_execution() {
   shard_hash_ = 0x9e3779b97f4a7c15ull;
   skipped_ = false;
   if (!error().empty()) return false;
+  if (reduce_) blocks_.begin_execution();
   if (!started_) {
     started_ = true;
     return true;
@@ -30,6 +31,7 @@ bool BoundedStrategy::begin_execution() {
     Branch& b = path_.back();
     if (b.outcome + 1 < std::min(b.outcomes, b.outcome_end)) {
       ++b.outcome;  // the same thread, its operation's next outcome
+      if (reduce_) blocks_.backtrack(path_.size() - 1, b.chosen, false);
       return true;
     }
     ThreadSet untried = b.runnable;
@@ -38,6 +40,7 @@ bool BoundedStrategy::begin_execution() {
       b.chosen = untried.lowest();
       b.tried.insert(b.chosen);
       b.outcomes = b.outcome = 0;
+      if (reduce_) blocks_.backtrack(path_.size() - 1, b.chosen, true);
       return true;
     }
     path_.pop_back();
@@ -56,11 +59,31 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
     }
     if (preempts(b, b.chosen)) ++preemptions_;
     if (!in_shard(b, depth_ - 1)) return kNoThread;
+    if (reduce_) {
+      if (!runnable.contains(b.previous)) {
+        blocks_.switch_point(point, depth_ - 1);
+        blocks_.take(depth_ - 1, b.chosen);
+      }
+      blocks_.step(b.chosen, point.next[b.chosen]);
+    }
     return b.chosen;
   }
   const bool can_continue = point.current != kNoThread && runnable.contains(point.current);
   Branch b{runnable, ThreadSet(), kNoThread, point.current, static_cast<int>(runnable.size())};
-  b.chosen = can_continue ? point.current : runnable.lowest();
+  if (reduce_ && !can_continue) {
+    const ThreadSet asleep = blocks_.switch_point(point, depth_);
+    ThreadSet awake = runnable;
+    awake.erase_all(asleep);
+    // Every thread that could go on is asleep: what follows was explored.
+    if (awake.empty()) return kNoThread;
+    b.chosen = awake.lowest();
+    b.tried = runnable;
+    b.tried.erase_all(awake);  // the asleep ones count as tried
+  } else {
+    b.chosen = can_continue ? point.current : runnable.lowest();
+    // Asleep threads are not taken as preemptions either.
+    if (reduce_) b.tried = blocks_.asleep();
+  }
   b.tried.insert(b.chosen);
   if (can_continue && preemptions_ >= bound_) {
     // Every other thread would preempt the running one, one preemption too
@@ -72,6 +95,10 @@ ThreadId BoundedStrategy::pick(const SchedulingPoint& point) {
   path_.push_back(b);
   ++depth_;
   if (!in_shard(b, depth_ - 1)) return kNoThread;
+  if (reduce_) {
+    if (!can_continue) blocks_.take(depth_ - 1, b.chosen);
+    blocks_.step(b.chosen, point.next[b.chosen]);
+  }
   // The first choice continues the previous thread when it can: never a
   // preemption.
   return b.chosen;
@@ -91,6 +118,7 @@ bool BoundedStrategy::in_shard(const Branch& b, size_t depth) {
 }
 
 void BoundedStrategy::end_execution() {
+  if (reduce_) blocks_.end_execution();
   // An execution with fewer branching steps: decided by the ones it had.
   if (shard_count_ > 1 && branchings_ < kShardDepth) {
     skipped_ = static_cast<int>(shard_hash_ % static_cast<uint64_t>(shard_count_)) != shard_index_;
@@ -122,7 +150,7 @@ void BoundedStrategy::start(Subtree subtree) {
 }
 
 std::optional<BoundedStrategy::Subtree> BoundedStrategy::split() {
-  if (finished_ || !started_) return std::nullopt;
+  if (finished_ || !started_ || reduce_) return std::nullopt;
   size_t d = floor_;
   while (d < path_.size() && !has_work(path_[d])) ++d;
   if (d == path_.size()) return std::nullopt;
@@ -215,6 +243,7 @@ int BoundedStrategy::choose(const ChoicePoint& point) {
     set_not_deterministic(depth_);
     return -1;
   }
+  if (reduce_) blocks_.outcomes();
   return b.outcome;
 }
 

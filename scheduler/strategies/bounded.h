@@ -22,6 +22,7 @@
 #include <optional>
 #include <vector>
 
+#include "scheduler/strategies/block_sleep.h"
 #include "scheduler/strategies/strategy.h"
 
 namespace interleave {
@@ -40,6 +41,14 @@ class BoundedStrategy : public Strategy {
   // branch; never a preemption.
   int choose(const ChoicePoint& point) override;
   bool exhaustive() const override { return error().empty() && !cut_; }
+
+  // Explores each class of equivalent schedules within the bound once, not
+  // every order in which independent blocks of threads can run (block
+  // sleep sets, block_sleep.h); repeats end as pruned. Iterative bounding
+  // uses it. Such a search is not split (split() gives nothing): footprints
+  // name objects by their addresses in one model instance, and each worker
+  // has its own. Before the first execution.
+  void use_block_sleep_sets() { reduce_ = true; }
 
   // The bound K.
   int bound() const { return bound_; }
@@ -167,6 +176,10 @@ class BoundedStrategy : public Strategy {
   bool started_ = false;
   // Whether begin_execution() has found nothing left to explore.
   bool finished_ = false;
+  // Whether block sleep sets are on (use_block_sleep_sets()), and their
+  // state.
+  bool reduce_ = false;
+  BlockSleepSets blocks_;
   // The shallowest branch begin_execution() may backtrack to: 0 for the
   // whole search, the root of a subtree (start()) otherwise.
   size_t floor_ = 0;

@@ -4,7 +4,10 @@
 
 namespace interleave {
 
-IterativeStrategy::IterativeStrategy(int max_bound) : max_bound_(max_bound), round_(0) {}
+IterativeStrategy::IterativeStrategy(int max_bound, bool block_sleep_sets)
+    : max_bound_(max_bound), round_(0), block_sleep_sets_(block_sleep_sets) {
+  if (block_sleep_sets_) round_.use_block_sleep_sets();
+}
 
 bool IterativeStrategy::begin_execution() {
   if (!error().empty()) return false;
@@ -20,6 +23,7 @@ bool IterativeStrategy::begin_execution() {
     }
     if (max_bound_ >= 0 && round_.bound() >= max_bound_) return false;
     round_ = BoundedStrategy(round_.bound() + 1);
+    if (block_sleep_sets_) round_.use_block_sleep_sets();
   }
 }
 

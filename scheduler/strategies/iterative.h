@@ -5,6 +5,14 @@
 // the fewest preemptions any failing schedule has: the simplest
 // counterexample, with the fewest context switches to follow.
 //
+// Rounds do not run every order in which the threads' blocks can run: a
+// block (a thread's steps from where it is chosen to where it blocks or
+// finishes) that touches nothing another block touches is run in one order
+// relative to it (block sleep sets, block_sleep.h), within the same bound;
+// what they prune is counted as pruned, not as executions. Ten threads that
+// never block would otherwise cost 10! executions before the first
+// preemption is tried.
+//
 // Each round starts over, so schedules with fewer than K preemptions are run
 // again in round K; the repetition costs little, because the number of
 // schedules grows quickly with K. The explorer stops at the first failure;
@@ -19,8 +27,10 @@ namespace interleave {
 
 class IterativeStrategy final : public Strategy {
  public:
-  // max_bound: the largest K to try; -1 for no limit.
-  explicit IterativeStrategy(int max_bound = -1);
+  // max_bound: the largest K to try; -1 for no limit. block_sleep_sets:
+  // rounds run each class of equivalent schedules once (false: every
+  // schedule, for tests that compare the two).
+  explicit IterativeStrategy(int max_bound = -1, bool block_sleep_sets = true);
 
   std::string_view name() const override { return "iterative"; }
   bool begin_execution() override;
@@ -47,6 +57,8 @@ class IterativeStrategy final : public Strategy {
   int max_bound_;
   // The current round: bounded DFS with K = bound().
   BoundedStrategy round_;
+  // Whether rounds use block sleep sets.
+  bool block_sleep_sets_;
   // Whether a round finished without cutting a schedule.
   bool exhausted_ = false;
 };

@@ -316,6 +316,9 @@ std::unique_ptr<BoundedStrategy> tree_strategy(const CheckOptions& options, int 
     s.reset(new DfsStrategy());
   } else {
     s.reset(new BoundedStrategy(bound));
+    // Iterative's rounds, as IterativeStrategy runs them (on one worker:
+    // block sleep sets are not split).
+    if (options.strategy == "iterative") s->use_block_sleep_sets();
   }
   s->set_shard(options.shard_index, options.shard_count);
   return s;

@@ -1,0 +1,130 @@
+#include "scheduler/strategies/block_sleep.h"
+
+#include <algorithm>
+
+namespace interleave {
+
+void BlockSleepSets::begin_execution() {
+  asleep_ = ThreadSet();
+  recording_thread_ = kNoThread;
+  recording_ = -1;
+}
+
+ThreadSet BlockSleepSets::switch_point(const SchedulingPoint& point, size_t depth) {
+  // The thread that stopped here, if still live, waits at its next
+  // operation: whether it can run is part of the state a sleeping block
+  // must leave alone (a block that unlocks what it waits for would turn
+  // this free switch into a preemption), and part of what its own block
+  // did.
+  const ThreadId stopped = point.current;
+  if (stopped != kNoThread && point.live.contains(stopped)) {
+    const Operation& next = point.next[stopped];
+    wake(stopped, next);
+    if (recording_ >= 0 && stopped == recording_thread_) record(next);
+  }
+  if (recording_ >= 0) {
+    recording_ = -1;
+    recording_thread_ = kNoThread;
+  }
+  // The branches explored here before the current one: asleep from here on.
+  // They are the entries at this depth but the last (none at a new switch).
+  auto last = std::find_if(taken_.rbegin(), taken_.rend(),
+                           [depth](const Taken& t) { return t.depth == depth; });
+  if (last != taken_.rend()) {
+    for (auto it = std::next(last); it != taken_.rend() && it->depth == depth; ++it) {
+      if (it->footprint < 0 || footprints_[it->footprint].universal) continue;
+      asleep_.insert(it->thread);
+      asleep_footprint_[it->thread] = it->footprint;
+    }
+  }
+  return asleep_;
+}
+
+void BlockSleepSets::take(size_t depth, ThreadId thread) {
+  auto current = std::find_if(taken_.rbegin(), taken_.rend(),
+                              [depth](const Taken& t) { return t.depth == depth; });
+  if (current == taken_.rend()) {  // a new switch, below every other
+    taken_.push_back(Taken{static_cast<uint32_t>(depth), thread, -1});
+    current = taken_.rbegin();
+  }
+  recording_thread_ = thread;
+  if (current->footprint >= 0) return;  // recorded in an earlier execution
+  Footprint f;
+  f.begin = f.end = static_cast<uint32_t>(footprint_accesses_.size());
+  footprints_.push_back(f);
+  recording_ = static_cast<int>(footprints_.size()) - 1;
+  current->footprint = recording_;
+}
+
+void BlockSleepSets::step(ThreadId thread, const Operation& op) {
+  wake(thread, op);
+  if (recording_ >= 0 && thread == recording_thread_) record(op);
+}
+
+void BlockSleepSets::wake(ThreadId thread, const Operation& op) {
+  if (asleep_.empty()) return;
+  const Access access = DporStrategy::pending_access(op);
+  ThreadSet still = asleep_;
+  for (ThreadId s = asleep_.lowest(); s != kNoThread; s = asleep_.next_after(s)) {
+    if (s != thread && wakes(footprints_[asleep_footprint_[s]], s, thread, op, access)) {
+      still.erase(s);
+    }
+  }
+  asleep_ = still;
+}
+
+void BlockSleepSets::record(const Operation& op) {
+  Footprint& f = footprints_[recording_];
+  if (op.kind == OpKind::kJoin) f.joins.insert(op.joined);
+  if (op.kind == OpKind::kSpawn || op.kind == OpKind::kYield) f.universal = true;
+  add_access(f, DporStrategy::pending_access(op));
+}
+
+void BlockSleepSets::outcomes() {
+  if (recording_ >= 0) footprints_[recording_].universal = true;
+}
+
+void BlockSleepSets::end_execution() {
+  if (recording_ >= 0) footprints_[recording_].universal = true;
+  recording_ = -1;
+}
+
+void BlockSleepSets::backtrack(size_t depth, ThreadId thread, bool new_thread) {
+  forget_below(depth);
+  if (new_thread && !taken_.empty() && taken_.back().depth == depth) {
+    taken_.push_back(Taken{static_cast<uint32_t>(depth), thread, -1});
+  }
+}
+
+void BlockSleepSets::forget_below(size_t depth) {
+  while (!taken_.empty() && taken_.back().depth > depth) taken_.pop_back();
+  // The footprints still referred to were recorded before every forgotten
+  // one (a branch's footprint is recorded before those of the branches
+  // below it).
+  int keep = 0;
+  for (const Taken& t : taken_) keep = std::max(keep, t.footprint + 1);
+  footprints_.resize(static_cast<size_t>(keep));
+  footprint_accesses_.resize(footprints_.empty() ? 0 : footprints_.back().end);
+}
+
+bool BlockSleepSets::wakes(const Footprint& f, ThreadId sleeper, ThreadId thread,
+                           const Operation& op, const Access& access) const {
+  if (f.universal || f.joins.contains(thread)) return true;
+  if (op.kind == OpKind::kJoin && op.joined == sleeper) return true;
+  for (uint32_t i = f.begin; i < f.end; ++i) {
+    if (DporStrategy::conflict(footprint_accesses_[i], access)) return true;
+  }
+  return false;
+}
+
+void BlockSleepSets::add_access(Footprint& f, const Access& access) {
+  if (access.object[0] == nullptr && access.object[1] == nullptr) return;
+  for (uint32_t i = f.begin; i < f.end; ++i) {
+    const Access& a = footprint_accesses_[i];
+    if (a.object == access.object && a.role == access.role) return;
+  }
+  footprint_accesses_.push_back(access);
+  f.end = static_cast<uint32_t>(footprint_accesses_.size());
+}
+
+}  // namespace interleave
