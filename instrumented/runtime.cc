@@ -4,16 +4,23 @@
 // Inside an execution, on a model thread:
 //  - __tsan_atomic{8,16,32,64}_* are atomic operations of the scheduler
 //    (visible operations, all treated as seq_cst like interleave::atomic);
-//  - pthread_mutex_lock/trylock/unlock are mutex operations (the mutex's
-//    state lives in a table keyed by its address, fresh each execution; the
-//    pthread_mutex_t itself is never touched);
+//  - pthread_mutex_lock/trylock/unlock are mutex operations (an
+//    interleave::mutex in a table keyed by the pthread_mutex_t's address,
+//    fresh each execution; the pthread_mutex_t itself is never touched);
+//  - pthread_cond_wait/timedwait/clockwait/signal/broadcast are
+//    interleave::condition_variable operations (a table keyed by the
+//    pthread_cond_t's address, fresh each execution, beside the mutexes):
+//    notify_one wakes any waiter, a wait may wake spuriously, a timed wait
+//    may time out at any point while it sleeps;
 //  - pthread_create/join/detach start and join model threads, whose
 //    pthread_t is kHandleTag | ThreadId;
 //  - sched_yield is interleave::yield();
+//  - clock_gettime reads a frozen time (deterministic replays; polling
+//    loops over timed waits recognised as repeats);
 //  - __tsan_read*/__tsan_write* are plain accesses: not scheduling points,
 //    checked for data races with happens-before (Execution::plain_access);
-//  - condition variables, rwlocks and timed locks end the run as
-//    unsupported (a usage error naming the call), never silently run.
+//  - rwlocks and timed mutex locks end the run as unsupported (a usage
+//    error naming the call), never silently run.
 // Everywhere else (no execution, the main context, another OS thread) every
 // entry point passes through: the pthread functions call the real ones
 // (dlsym(RTLD_NEXT, ...)), atomics are real seq_cst atomics, and the
@@ -23,6 +30,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 
 #include <array>
 #include <cstdint>
@@ -36,6 +44,8 @@
 
 #include "instrumented/instrumented.h"
 #include "instrumented/symbolize.h"
+#include "scheduler/api/condition_variable.h"
+#include "scheduler/api/mutex.h"
 #include "scheduler/api/shown_value.h"
 #include "scheduler/runtime/execution.h"
 
@@ -47,6 +57,10 @@ namespace {
 // values are addresses of thread descriptors, never this high.
 constexpr uintptr_t kHandleTag = uintptr_t{0x1eaf} << 48;
 constexpr uintptr_t kHandleMask = uintptr_t{0xffff} << 48;
+
+// What every clock reads on a model thread (clock_gettime below): 2026-01-01
+// 00:00:00 UTC for the realtime clock, as good as any time for the others.
+constexpr time_t kFrozenSeconds = 1'767'225'600;
 
 bool is_model_handle(pthread_t handle) {
   return (static_cast<uintptr_t>(handle) & kHandleMask) == kHandleTag;
@@ -69,9 +83,14 @@ struct AccessKeyHash {
 
 // What the runtime knows of the execution running on this OS thread.
 struct RunState {
-  // The scheduler-side state of each pthread mutex used so far, by address
-  // (node-based: a LockState's address is the mutex's identity in traces).
-  std::unordered_map<const void*, LockState> mutexes;
+  // The scheduler's mutex standing for each pthread mutex used so far in
+  // this execution, by the pthread_mutex_t's address (node-based: the
+  // interleave::mutex stays put, and its address is the mutex's identity in
+  // traces and to DPOR).
+  std::unordered_map<const void*, interleave::mutex> mutexes;
+  // The same for each pthread condition variable used so far, by the
+  // pthread_cond_t's address.
+  std::unordered_map<const void*, interleave::condition_variable> conditions;
   // The value each model thread's start routine returned, for pthread_join.
   std::array<void*, kMaxThreads> results{};
   // The return address of each thread's latest read and write of each
@@ -82,6 +101,25 @@ struct RunState {
 RunState& run_state() {
   thread_local RunState state;
   return state;
+}
+
+// The scheduler's mutex for the pthread mutex at `m` in this execution,
+// made on first use (named after the variable holding it, if a global).
+interleave::mutex& mutex_at(const void* m) {
+  auto& mutexes = run_state().mutexes;
+  auto it = mutexes.find(m);
+  if (it == mutexes.end()) it = mutexes.try_emplace(m, name_of(m, "mutex")).first;
+  return it->second;
+}
+
+// The scheduler's condition variable for the pthread one at `c`, likewise.
+interleave::condition_variable& condition_at(const void* c) {
+  auto& conditions = run_state().conditions;
+  auto it = conditions.find(c);
+  if (it == conditions.end()) {
+    it = conditions.try_emplace(c, name_of(c, "condition_variable")).first;
+  }
+  return it->second;
 }
 
 // Whether runtime or scheduler code runs on this OS thread: set while an
@@ -274,6 +312,28 @@ bool atomic_cas(volatile T* a, T* expected, T desired, const void* pc) {
                                      __ATOMIC_SEQ_CST);
 }
 
+// --- Condition variables ---
+
+// Releases the mutex closing the scope that adopted it, without unlocking:
+// the caller of pthread_cond_wait holds it again once the wait returns (and
+// during teardown nothing is held).
+struct Adopted {
+  interleave::unique_lock lock;
+  ~Adopted() { lock.release(); }
+};
+
+// pthread_cond_wait (untimed) or timedwait/clockwait (`timed`, any deadline:
+// no time passes under the scheduler, so the wait may time out at any point
+// while it sleeps): one interleave::condition_variable wait that may also
+// wake spuriously. Returns what the pthread call returns.
+int cond_wait(const void* cond, pthread_mutex_t* mutex, bool timed, const void* pc) {
+  Adopted adopted{interleave::unique_lock(mutex_at(mutex), std::adopt_lock)};
+  const bool timed_out = condition_at(cond).wait_once(
+      adopted.lock, interleave::condition_variable::WaitRules{.spurious = true, .timed = timed},
+      location_of(pc));
+  return timed_out ? ETIMEDOUT : 0;
+}
+
 }  // namespace
 
 Registry& instrumented_models() {
@@ -290,6 +350,7 @@ void run_body(void (*body)()) {
 
 void begin_execution() {
   RunState& state = run_state();
+  state.conditions.clear();  // before the mutexes their sleepers' relocks name
   state.mutexes.clear();
   state.sites.clear();
   state.results.fill(nullptr);
@@ -301,7 +362,6 @@ void begin_execution() {
 
 using interleave::Execution;
 using interleave::kNoThread;
-using interleave::LockState;
 using interleave::Operation;
 using interleave::OpKind;
 using interleave::ThreadId;
@@ -497,22 +557,31 @@ int sched_yield() {
   return real();
 }
 
-// --- Mutexes (as interleave::mutex does it, scheduler/api/mutex.cc) ---
+// --- Time: frozen inside an execution ---
+
+// On a model thread every clock reads kFrozenTime: replays are bit for bit
+// (no real time enters the program), and a polling loop such as
+// `while (!ready) cv.wait_for(lock, 1ms)` computes the same deadline each
+// time round, so a timeout back at the same wait in the same state is
+// recognised as a repeat and held until another thread progresses
+// (interleave::condition_variable's timed waits). A deadline is thus only
+// ever past if it was given in the past. Elsewhere the real clock.
+int clock_gettime(clockid_t clock, struct timespec* now) {
+  if (in::scheduling() != nullptr) {
+    now->tv_sec = in::kFrozenSeconds;
+    now->tv_nsec = 0;
+    return 0;
+  }
+  static const auto real = in::real<int (*)(clockid_t, struct timespec*)>("clock_gettime");
+  return real(clock, now);
+}
+
+// --- Mutexes: interleave::mutex's operations (scheduler/api/mutex.cc) ---
 
 int pthread_mutex_lock(pthread_mutex_t* mutex) {
-  if (Execution* ex = in::scheduling()) {
+  if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    LockState& state = in::run_state().mutexes[mutex];
-    const ThreadId self = ex->running_thread();
-    state.waiters.insert(self);
-    ex->schedule(Operation{OpKind::kLock, &state, in::name_of(mutex, "mutex"),
-                           in::location_of(__builtin_return_address(0))},
-                 state.owner == kNoThread);
-    if (ex->tearing_down()) return 0;
-    // Chosen, so the mutex is free: take it, and block the other waiters.
-    state.waiters.erase(self);
-    state.owner = self;
-    ex->block(state.waiters);
+    in::mutex_at(mutex).lock(in::location_of(__builtin_return_address(0)));
     return 0;
   }
   if (in::tearing_down()) return 0;
@@ -521,18 +590,10 @@ int pthread_mutex_lock(pthread_mutex_t* mutex) {
 }
 
 int pthread_mutex_trylock(pthread_mutex_t* mutex) {
-  if (Execution* ex = in::scheduling()) {
+  if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    LockState& state = in::run_state().mutexes[mutex];
-    ex->schedule(Operation{OpKind::kTryLock, &state, in::name_of(mutex, "mutex"),
-                           in::location_of(__builtin_return_address(0))});
-    const bool acquired = state.owner == kNoThread;
-    if (acquired) {
-      state.owner = ex->running_thread();
-      ex->block(state.waiters);
-    }
-    ex->record_read(acquired);
-    return acquired ? 0 : EBUSY;
+    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
+                                                                                      : EBUSY;
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_mutex_t*)>("pthread_mutex_trylock");
@@ -540,27 +601,94 @@ int pthread_mutex_trylock(pthread_mutex_t* mutex) {
 }
 
 int pthread_mutex_unlock(pthread_mutex_t* mutex) {
-  if (Execution* ex = in::scheduling()) {
+  if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    LockState& state = in::run_state().mutexes[mutex];
-    const char* name = in::name_of(mutex, "mutex");
-    const std::source_location location = in::location_of(__builtin_return_address(0));
-    ex->schedule(Operation{OpKind::kUnlock, &state, name, location});
-    const ThreadId self = ex->running_thread();
-    if (state.owner != self) {
-      ex->fail(interleave::FailureKind::kCheck,
-               state.owner == kNoThread
-                   ? fmt::format("T{} unlocks {}, which is not locked", self, name)
-                   : fmt::format("T{} unlocks {}, which T{} holds", self, name, state.owner),
-               location);
-    }
-    state.owner = kNoThread;
-    ex->unblock(state.waiters);
+    in::mutex_at(mutex).unlock(in::location_of(__builtin_return_address(0)));
     return 0;
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_mutex_t*)>("pthread_mutex_unlock");
   return real(mutex);
+}
+
+// --- Condition variables: interleave::condition_variable's operations
+// (scheduler/api/condition_variable.h) on the mutex table's mutexes ---
+
+int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::cond_wait(cond, mutex, false, __builtin_return_address(0));
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, pthread_mutex_t*)>("pthread_cond_wait");
+  return real(cond, mutex);
+}
+
+int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex,
+                           const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::cond_wait(cond, mutex, true, __builtin_return_address(0));
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*)>(
+          "pthread_cond_timedwait");
+  return real(cond, mutex, deadline);
+}
+
+int pthread_cond_clockwait(pthread_cond_t* cond, pthread_mutex_t* mutex, clockid_t clock,
+                           const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::cond_wait(cond, mutex, true, __builtin_return_address(0));
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const struct timespec*)>(
+          "pthread_cond_clockwait");
+  return real(cond, mutex, clock, deadline);
+}
+
+int pthread_cond_signal(pthread_cond_t* cond) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    in::condition_at(cond).notify_one(in::location_of(__builtin_return_address(0)));
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_cond_t*)>("pthread_cond_signal");
+  return real(cond);
+}
+
+int pthread_cond_broadcast(pthread_cond_t* cond) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    in::condition_at(cond).notify_all(in::location_of(__builtin_return_address(0)));
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_cond_t*)>("pthread_cond_broadcast");
+  return real(cond);
+}
+
+// Inside an execution the pthread_cond_t is never touched: its state is the
+// table's, made on first use and dropped when the execution ends (a variable
+// destroyed and another made at its address in one execution share it; with
+// no thread waiting, as POSIX requires of a destroy, only the record of
+// which threads already woke spuriously carries over).
+int pthread_cond_init(pthread_cond_t* cond, const pthread_condattr_t* attr) {
+  if (in::scheduling() != nullptr || in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, const pthread_condattr_t*)>("pthread_cond_init");
+  return real(cond, attr);
+}
+
+int pthread_cond_destroy(pthread_cond_t* cond) {
+  if (in::scheduling() != nullptr || in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_cond_t*)>("pthread_cond_destroy");
+  return real(cond);
 }
 
 }  // extern "C"
@@ -580,16 +708,6 @@ int pthread_mutex_unlock(pthread_mutex_t* mutex) {
     static const auto real = in::real<ret(*) params>(#name);                                  \
     return real args;                                                                         \
   }
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_wait, (pthread_cond_t * c, pthread_mutex_t* m), (c, m))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_timedwait,
-                       (pthread_cond_t * c, pthread_mutex_t* m, const struct timespec* t),
-                       (c, m, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_clockwait,
-                       (pthread_cond_t * c, pthread_mutex_t* m, clockid_t k,
-                        const struct timespec* t),
-                       (c, m, k, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_signal, (pthread_cond_t * c), (c))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_broadcast, (pthread_cond_t * c), (c))
 INTERLEAVE_UNSUPPORTED(int, pthread_mutex_timedlock,
                        (pthread_mutex_t * m, const struct timespec* t), (m, t))
 INTERLEAVE_UNSUPPORTED(int, pthread_mutex_clocklock,
