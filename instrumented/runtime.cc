@@ -14,7 +14,12 @@
 //    may time out at any point while it sleeps;
 //  - pthread_create/join/detach start and join model threads, whose
 //    pthread_t is kHandleTag | ThreadId;
-//  - sched_yield is interleave::yield();
+//  - syscall(SYS_futex, ...) FUTEX_WAIT/WAKE and their _BITSET forms, with
+//    or without FUTEX_PRIVATE_FLAG (std::atomic::wait/notify, semaphores,
+//    latches, barriers) block and wake model threads: a wait's check reads
+//    the word and, if it holds the value, sleeps (not runnable) until a wake
+//    of that word takes it out; other system calls pass through;
+//  - sched_yield does nothing (not a step; see sched_yield below);
 //  - clock_gettime reads a frozen time (deterministic replays; polling
 //    loops over timed waits recognised as repeats);
 //  - __tsan_read*/__tsan_write* are plain accesses: not scheduling points,
@@ -28,11 +33,16 @@
 // interposed calls do nothing, as the model API's do.
 #include <dlfcn.h>
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
 #include <time.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -81,6 +91,17 @@ struct AccessKeyHash {
   }
 };
 
+// The threads asleep in futex waits on one word. Its address is the queue's
+// identity in traces and to DPOR (the word itself is an atomic variable).
+struct FutexQueue {
+  // The word's name in traces.
+  const char* name = "futex";
+  // The sleeping threads, longest asleep first.
+  std::array<ThreadId, kMaxThreads> waiting{};
+  // How many sleep.
+  int count = 0;
+};
+
 // What the runtime knows of the execution running on this OS thread.
 struct RunState {
   // The scheduler's mutex standing for each pthread mutex used so far in
@@ -91,6 +112,8 @@ struct RunState {
   // The same for each pthread condition variable used so far, by the
   // pthread_cond_t's address.
   std::unordered_map<const void*, interleave::condition_variable> conditions;
+  // The threads asleep in a futex wait on each word, by the word's address.
+  std::unordered_map<const void*, FutexQueue> futexes;
   // The value each model thread's start routine returned, for pthread_join.
   std::array<void*, kMaxThreads> results{};
   // The return address of each thread's latest read and write of each
@@ -312,6 +335,71 @@ bool atomic_cas(volatile T* a, T* expected, T desired, const void* pc) {
                                      __ATOMIC_SEQ_CST);
 }
 
+// --- Futexes ---
+
+FutexQueue& futex_at(const void* word) {
+  auto& futexes = run_state().futexes;
+  auto it = futexes.find(word);
+  if (it == futexes.end()) {
+    it = futexes.try_emplace(word).first;
+    it->second.name = name_of(word, "futex");
+  }
+  return it->second;
+}
+
+// FUTEX_WAIT(_BITSET) on `word` expecting `expected`, as the system call
+// returns it (errno set on -1). One step reads the word: if it holds
+// something else, EAGAIN. Otherwise the thread sleeps, not runnable, until a
+// wake of the word chooses it; its second step (a kWait on the queue, after
+// the wake) returns 0. A timed wait (`timeout`) times out at once instead of
+// sleeping: under the frozen clock (clock_gettime) no deadline would pass
+// while it slept, and the caller's loop re-reads the word.
+long futex_wait(Execution* ex, const uint32_t* word, uint32_t expected, bool timed,
+                const void* pc) {
+  FutexQueue& queue = futex_at(word);
+  const std::source_location location = location_of(pc);
+  ex->schedule(Operation{OpKind::kFutexWait, word, queue.name, location, &queue});
+  const uint32_t value = __atomic_load_n(word, __ATOMIC_RELAXED);
+  ex->record_read(value);
+  if (value != expected || timed) {
+    errno = value != expected ? EAGAIN : ETIMEDOUT;
+    return -1;
+  }
+  queue.waiting[static_cast<size_t>(queue.count++)] = ex->running_thread();
+  ex->schedule(Operation{OpKind::kWait, &queue, queue.name, location}, /*can_run=*/false);
+  return 0;
+}
+
+// FUTEX_WAKE(_BITSET) of up to `n` sleepers on `word`: with n == 1 any one
+// of them (each an outcome of the step, Execution::choose), otherwise the
+// longest asleep first. Returns how many it woke.
+long futex_wake(Execution* ex, const uint32_t* word, int n, const void* pc) {
+  FutexQueue& queue = futex_at(word);
+  ex->schedule(Operation{n == 1 ? OpKind::kNotify : OpKind::kNotifyAll, &queue, queue.name,
+                         location_of(pc)});
+  const int woken = n == 1 ? (queue.count > 0 ? 1 : 0) : std::min(std::max(n, 0), queue.count);
+  if (woken == 0) {
+    if (n != 1) ex->record_written(0);
+    return 0;
+  }
+  const int first = n == 1 ? ex->choose(queue.count) : 0;
+  ThreadSet runnable;
+  for (int i = first; i < first + woken; ++i) {
+    const ThreadId t = queue.waiting[static_cast<size_t>(i)];
+    // Its sleep step comes after this wake.
+    Operation sleep = ex->pending(t);
+    sleep.waker_step = static_cast<int32_t>(ex->steps()) - 1;
+    ex->set_pending(t, sleep);
+    runnable.insert(t);
+  }
+  std::copy(queue.waiting.begin() + first + woken, queue.waiting.begin() + queue.count,
+            queue.waiting.begin() + first);
+  queue.count -= woken;
+  ex->unblock(runnable);
+  ex->record_written(n == 1 ? runnable.lowest() : woken);
+  return woken;
+}
+
 // --- Condition variables ---
 
 // Releases the mutex closing the scope that adopted it, without unlocking:
@@ -350,6 +438,20 @@ void run_body(void (*body)()) {
 
 void begin_execution() {
   RunState& state = run_state();
+  state.futexes.clear();
+#if defined(_GLIBCXX_HAVE_PLATFORM_WAIT)
+  // libstdc++'s std::atomic::wait keeps a count of waiters and a version
+  // word in 16 process-wide pool entries (bits/atomic_wait.h,
+  // __waiter_pool_base::_S_for: entry (address >> 2) % 16). A thread of a
+  // failed execution abandoned inside a wait never leaves the count, which
+  // would change what later executions do (a notify skips its futex wake
+  // when nobody counts as waiting): start each execution from empty pools.
+  for (uintptr_t entry = 0; entry < 16; ++entry) {
+    auto& pool = std::__detail::__waiter_pool_base::_S_for(reinterpret_cast<void*>(entry << 2));
+    pool._M_wait = 0;
+    pool._M_ver = 0;
+  }
+#endif
   state.conditions.clear();  // before the mutexes their sleepers' relocks name
   state.mutexes.clear();
   state.sites.clear();
@@ -365,6 +467,7 @@ using interleave::kNoThread;
 using interleave::Operation;
 using interleave::OpKind;
 using interleave::ThreadId;
+using interleave::ThreadSet;
 namespace in = interleave::instrumented;
 
 // --- Allocation: fresh memory is new objects to the race detector ---
@@ -546,15 +649,56 @@ int pthread_detach(pthread_t thread) {
   return real(thread);
 }
 
+// Not a step inside an execution. A yield changes nothing, and what the
+// thread does up to its next visible operation is plain accesses (checked
+// for races) and local work, so a scheduling point there adds no behaviour;
+// a loop that yields until an atomic changes is held by the spin detector at
+// its load. As interleave::yield() it would also hold the thread until
+// another thread's effective step, which is unsound for libstdc++'s
+// std::atomic::wait: its spin yields, then goes on to sleep in a futex wait
+// (held, it could never sleep before the notifier's store, and a missing
+// notify would go unseen).
 int sched_yield() {
-  if (Execution* ex = in::scheduling()) {
-    in::RuntimeScope scope;
-    ex->yield(in::location_of(__builtin_return_address(0)));
-    return 0;
-  }
+  if (in::scheduling() != nullptr) return 0;
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)()>("sched_yield");
   return real();
+}
+
+// --- System calls: futex waits and wakes; everything else passes through ---
+
+// Six arguments are read whatever the call takes, as the system call ABI
+// passes six registers (reading past the ones given reads their save area).
+long syscall(long number, ...) noexcept {
+  va_list list;
+  va_start(list, number);
+  long args[6];
+  for (long& arg : args) arg = va_arg(list, long);
+  va_end(list);
+  if (number == SYS_futex) {
+    if (Execution* ex = in::scheduling()) {
+      in::RuntimeScope scope;
+      auto* word = reinterpret_cast<const uint32_t*>(args[0]);
+      const int op = static_cast<int>(args[1]) & FUTEX_CMD_MASK;
+      const void* pc = __builtin_return_address(0);
+      switch (op) {
+        case FUTEX_WAIT:
+        case FUTEX_WAIT_BITSET:
+          return in::futex_wait(ex, word, static_cast<uint32_t>(args[2]), args[3] != 0, pc);
+        case FUTEX_WAKE:
+        case FUTEX_WAKE_BITSET:
+          return in::futex_wake(ex, word, static_cast<int>(args[2]), pc);
+        default:
+          ex->unsupported(fmt::format(
+              "syscall(SYS_futex, ..., op {}, ...) at {}: only FUTEX_WAIT, FUTEX_WAKE and their "
+              "_BITSET forms are modelled by the instrumented runtime (docs/instrumented.md)",
+              op, in::where(in::location_of(pc))));
+      }
+    }
+    if (in::tearing_down()) return 0;
+  }
+  static const auto real = in::real<long (*)(long, ...)>("syscall");
+  return real(number, args[0], args[1], args[2], args[3], args[4], args[5]);
 }
 
 // --- Time: frozen inside an execution ---

@@ -165,6 +165,26 @@ TEST_CASE("an unmodified polling loop over wait_for, never notified, passes") {
   CHECK(poll.executions == 10);
 }
 
+TEST_CASE("unmodified std::atomic::wait and std::latch block on futexes; a missing notify is a deadlock") {
+  // tests/instrumented/std_atomic_waits.cc. libstdc++'s wait spins over 16
+  // loads of the atomic before its futex wait, each a visible step: the
+  // counts are the explorer's, pinned (not derived by hand), so that a change
+  // in what the runtime makes visible shows.
+  CheckResult handoff = check_instrumented("std_atomic_wait_handoff", "dfs");
+  CHECK_FALSE(handoff.first_failure.has_value());
+  CHECK(handoff.error.empty());
+  CHECK(handoff.exhaustive);
+  CHECK(handoff.executions == 114);
+  CheckResult latch = check_instrumented("std_latch_fill", "dfs");
+  CHECK_FALSE(latch.first_failure.has_value());
+  CHECK(latch.error.empty());
+  CHECK(latch.exhaustive);
+  CHECK(latch.executions == 8429);
+  // The store comes after T0 sleeps in its futex wait, and nobody wakes it.
+  expect_replayed_failure("std_atomic_wait_no_notify", FailureKind::kDeadlock,
+                          "T0 waits on futex (never notified)");
+}
+
 TEST_CASE("instrumented code: DPOR is refused, parallel checks use one worker") {
   // Plain accesses are invisible to DPOR's dependence relation: it would
   // order the two critical sections one way only.

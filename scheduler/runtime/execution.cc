@@ -826,6 +826,7 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kNotify: return "notify";
     case OpKind::kNotifyAll: return "notify_all";
     case OpKind::kYield: return "yield";
+    case OpKind::kFutexWait: return "futex_wait";
   }
   return "?";
 }

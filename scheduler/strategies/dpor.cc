@@ -83,6 +83,12 @@ constexpr std::array<uint32_t, 8> kReversible = {
       break;
     case OpKind::kNotify:
     case OpKind::kNotifyAll: a.role[0] = Role::kNotify; break;
+    case OpKind::kFutexWait:
+      // Reads the word; joins the queue's waiters if it holds the value.
+      a.role[0] = Role::kRead;
+      a.object[1] = op.object2;
+      a.role[1] = Role::kWait;
+      break;
     case OpKind::kSpawn:
     case OpKind::kJoin:
     case OpKind::kYield: a.object[0] = nullptr; break;
