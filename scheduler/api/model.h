@@ -82,7 +82,8 @@ Expected<Params> make_params(const std::vector<std::pair<std::string, int64_t>>&
 template <Model M>
 class ModelAdapter final : public ModelRunner {
  public:
-  explicit ModelAdapter(Params params) : params_(std::move(params)) {}
+  explicit ModelAdapter(Params params)
+      : params_(std::move(params)), instrumented_(ModelSpec(M::spec()).instrumented) {}
 
   int thread_count() const override {
     if constexpr (requires(const M& m) { m.thread_count(); }) {
@@ -95,10 +96,13 @@ class ModelAdapter final : public ModelRunner {
   void run_thread(int index) override { instance_->thread(index); }
   void check_invariant() override { instance_->invariant(); }
   void destroy() override { instance_.reset(); }
+  bool commuting_steps_first() const override { return instrumented_; }
 
  private:
   // The parameters every instance is built from.
   Params params_;
+  // M's ModelSpec::instrumented.
+  bool instrumented_;
   // The instance of the current execution.
   std::optional<M> instance_;
 };
