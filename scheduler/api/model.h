@@ -48,10 +48,13 @@ struct ModelSpec {
   bool relaxed_only = false;
   // True for a model whose code runs through the instrumented runtime
   // (instrumented/, docs/instrumented.md). Its plain memory accesses are not
-  // visible operations, so DPOR's dependence relation cannot see them:
-  // explore() refuses "dpor" for it. And the runtime keeps its state per
-  // process, so one instance runs at a time: a parallel check of it uses one
-  // worker.
+  // visible operations but are checked for data races in every execution,
+  // so exploring the orders of its synchronisation operations (DPOR too:
+  // the acquisitions of one mutex are dependent) finds every bug up to the
+  // first race. Its thread starts and joins of finished threads go first,
+  // unbranched (ModelRunner::commuting_steps_first). And the runtime keeps
+  // its state per process, so one instance runs at a time: a parallel check
+  // of it uses one worker.
   bool instrumented = false;
 };
 
