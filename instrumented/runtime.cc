@@ -24,8 +24,12 @@
 //    loops over timed waits recognised as repeats);
 //  - __tsan_read*/__tsan_write* are plain accesses: not scheduling points,
 //    checked for data races with happens-before (Execution::plain_access);
-//  - rwlocks and timed mutex locks end the run as unsupported (a usage
-//    error naming the call), never silently run.
+//  - pthread_rwlock_rdlock/wrlock/tryrdlock/trywrlock/unlock (std::
+//    shared_mutex) are compare_exchanges on one atomic<int> per rwlock (-1:
+//    a writer, n >= 0: n readers), as std_like::shared_mutex does it: a
+//    thread that must wait retries, held as a spin until the state changes;
+//  - timed mutex and rwlock locks end the run as unsupported (a usage error
+//    naming the call), never silently run.
 // Everywhere else (no execution, the main context, another OS thread) every
 // entry point passes through: the pthread functions call the real ones
 // (dlsym(RTLD_NEXT, ...)), atomics are real seq_cst atomics, and the
@@ -54,6 +58,7 @@
 
 #include "instrumented/instrumented.h"
 #include "instrumented/symbolize.h"
+#include "scheduler/api/atomic.h"
 #include "scheduler/api/condition_variable.h"
 #include "scheduler/api/mutex.h"
 #include "scheduler/api/shown_value.h"
@@ -91,6 +96,16 @@ struct AccessKeyHash {
   }
 };
 
+// A pthread rwlock: its state as std_like::shared_mutex keeps it.
+struct RwLock {
+  explicit RwLock(const char* name) : state(name, 0) {}
+  // -1 while a writer holds it, else the number of readers.
+  interleave::atomic<int> state;
+  // The thread holding it for writing; kNoThread when none (an unlock by
+  // this thread is a writer's, by any other a reader's).
+  ThreadId writer = kNoThread;
+};
+
 // The threads asleep in futex waits on one word. Its address is the queue's
 // identity in traces and to DPOR (the word itself is an atomic variable).
 struct FutexQueue {
@@ -112,6 +127,8 @@ struct RunState {
   // The same for each pthread condition variable used so far, by the
   // pthread_cond_t's address.
   std::unordered_map<const void*, interleave::condition_variable> conditions;
+  // The state of each pthread rwlock used so far, by its address.
+  std::unordered_map<const void*, RwLock> rwlocks;
   // The threads asleep in a futex wait on each word, by the word's address.
   std::unordered_map<const void*, FutexQueue> futexes;
   // The value each model thread's start routine returned, for pthread_join.
@@ -335,6 +352,38 @@ bool atomic_cas(volatile T* a, T* expected, T desired, const void* pc) {
                                      __ATOMIC_SEQ_CST);
 }
 
+// --- Rwlocks ---
+
+RwLock& rwlock_at(const void* l) {
+  auto& rwlocks = run_state().rwlocks;
+  auto it = rwlocks.find(l);
+  if (it == rwlocks.end()) it = rwlocks.try_emplace(l, name_of(l, "shared_mutex")).first;
+  return it->second;
+}
+
+constexpr int kWriter = -1;
+
+// One attempt to take `l` for writing (`write`) or reading; true if taken.
+// A failed attempt is a failed compare_exchange, which changes nothing: a
+// loop of them in the same state is held as a spin until the state changes.
+bool rwlock_try(Execution* ex, RwLock& l, bool write, std::source_location location) {
+  int expected = 0;
+  if (write) {
+    if (!l.state.compare_exchange_strong(expected, kWriter, std::memory_order_seq_cst, location)) {
+      return false;
+    }
+    l.writer = ex->running_thread();
+    return true;
+  }
+  for (;;) {
+    if (l.state.compare_exchange_strong(expected, expected + 1, std::memory_order_seq_cst,
+                                        location)) {
+      return true;
+    }
+    if (expected == kWriter) return false;
+  }
+}
+
 // --- Futexes ---
 
 FutexQueue& futex_at(const void* word) {
@@ -439,6 +488,7 @@ void run_body(void (*body)()) {
 void begin_execution() {
   RunState& state = run_state();
   state.futexes.clear();
+  state.rwlocks.clear();
 #if defined(_GLIBCXX_HAVE_PLATFORM_WAIT)
   // libstdc++'s std::atomic::wait keeps a count of waiters and a version
   // word in 16 process-wide pool entries (bits/atomic_wait.h,
@@ -755,6 +805,88 @@ int pthread_mutex_unlock(pthread_mutex_t* mutex) {
   return real(mutex);
 }
 
+// --- Rwlocks (std::shared_mutex): see rwlock_try ---
+
+int pthread_rwlock_rdlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::RwLock& l = in::rwlock_at(lock);
+    const std::source_location location = in::location_of(__builtin_return_address(0));
+    while (!in::rwlock_try(ex, l, false, location)) {
+    }
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_rdlock");
+  return real(lock);
+}
+
+int pthread_rwlock_wrlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::RwLock& l = in::rwlock_at(lock);
+    const std::source_location location = in::location_of(__builtin_return_address(0));
+    while (!in::rwlock_try(ex, l, true, location)) {
+    }
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_wrlock");
+  return real(lock);
+}
+
+int pthread_rwlock_tryrdlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    return in::rwlock_try(ex, in::rwlock_at(lock), false,
+                          in::location_of(__builtin_return_address(0)))
+               ? 0
+               : EBUSY;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_tryrdlock");
+  return real(lock);
+}
+
+int pthread_rwlock_trywrlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    return in::rwlock_try(ex, in::rwlock_at(lock), true,
+                          in::location_of(__builtin_return_address(0)))
+               ? 0
+               : EBUSY;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_trywrlock");
+  return real(lock);
+}
+
+// A writer's unlock (exchange to 0) if the calling thread holds it for
+// writing, else a reader's (fetch_sub); an unlock nobody holds fails the
+// execution.
+int pthread_rwlock_unlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::RwLock& l = in::rwlock_at(lock);
+    const std::source_location location = in::location_of(__builtin_return_address(0));
+    const ThreadId self = ex->running_thread();
+    if (l.writer == self) {
+      l.writer = kNoThread;
+      l.state.exchange(0, std::memory_order_seq_cst, location);
+      return 0;
+    }
+    if (l.state.fetch_sub(1, std::memory_order_seq_cst, location) <= 0) {
+      ex->fail(interleave::FailureKind::kCheck,
+               fmt::format("T{} unlocks {}, which it does not hold", self, l.state.name()),
+               location);
+    }
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_unlock");
+  return real(lock);
+}
+
 // --- Condition variables: interleave::condition_variable's operations
 // (scheduler/api/condition_variable.h) on the mutex table's mutexes ---
 
@@ -856,9 +988,12 @@ INTERLEAVE_UNSUPPORTED(int, pthread_mutex_timedlock,
                        (pthread_mutex_t * m, const struct timespec* t), (m, t))
 INTERLEAVE_UNSUPPORTED(int, pthread_mutex_clocklock,
                        (pthread_mutex_t * m, clockid_t k, const struct timespec* t), (m, k, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_rdlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_wrlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_tryrdlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_trywrlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_unlock, (pthread_rwlock_t * l), (l))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_timedrdlock,
+                       (pthread_rwlock_t * l, const struct timespec* t), (l, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_timedwrlock,
+                       (pthread_rwlock_t * l, const struct timespec* t), (l, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_clockrdlock,
+                       (pthread_rwlock_t * l, clockid_t k, const struct timespec* t), (l, k, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_clockwrlock,
+                       (pthread_rwlock_t * l, clockid_t k, const struct timespec* t), (l, k, t))
 #undef INTERLEAVE_UNSUPPORTED
