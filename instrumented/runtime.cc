@@ -50,6 +50,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -120,9 +121,10 @@ struct FutexQueue {
 // What the runtime knows of the execution running on this OS thread.
 struct RunState {
   // The scheduler's mutex standing for each pthread mutex used so far in
-  // this execution, by the pthread_mutex_t's address (node-based: the
-  // interleave::mutex stays put, and its address is the mutex's identity in
-  // traces and to DPOR).
+  // this process, by the pthread_mutex_t's address, made fresh (in place) at
+  // the start of each execution (node-based: the interleave::mutex stays
+  // put, and its address is the mutex's identity in traces and to DPOR, the
+  // same in every execution).
   std::unordered_map<const void*, interleave::mutex> mutexes;
   // The same for each pthread condition variable used so far, by the
   // pthread_cond_t's address.
@@ -487,8 +489,28 @@ void run_body(void (*body)()) {
 
 void begin_execution() {
   RunState& state = run_state();
-  state.futexes.clear();
-  state.rwlocks.clear();
+  // The synchronisation objects are made fresh in place, not dropped: the
+  // scheduler object standing for a pthread object at one address keeps its
+  // own address from execution to execution, which is its identity to DPOR
+  // (plans and sleep sets made in one execution name objects in the next;
+  // objects allocated anew could land elsewhere, e.g. after the symbolizer's
+  // caches grew in the first execution).
+  for (auto& [word, queue] : state.futexes) queue.count = 0;
+  for (auto& [lock, rwlock] : state.rwlocks) {
+    const char* name = rwlock.state.name();
+    std::destroy_at(&rwlock);
+    std::construct_at(&rwlock, name);
+  }
+  for (auto& [cond, condition] : state.conditions) {
+    const char* name = condition.name();
+    std::destroy_at(&condition);
+    std::construct_at(&condition, name);
+  }
+  for (auto& [m, mutex] : state.mutexes) {
+    const char* name = mutex.name();
+    std::destroy_at(&mutex);
+    std::construct_at(&mutex, name);
+  }
 #if defined(_GLIBCXX_HAVE_PLATFORM_WAIT)
   // libstdc++'s std::atomic::wait keeps a count of waiters and a version
   // word in 16 process-wide pool entries (bits/atomic_wait.h,
@@ -502,8 +524,6 @@ void begin_execution() {
     pool._M_ver = 0;
   }
 #endif
-  state.conditions.clear();  // before the mutexes their sleepers' relocks name
-  state.mutexes.clear();
   state.sites.clear();
   state.results.fill(nullptr);
 }
