@@ -28,8 +28,10 @@
 //    shared_mutex) are compare_exchanges on one atomic<int> per rwlock (-1:
 //    a writer, n >= 0: n readers), as std_like::shared_mutex does it: a
 //    thread that must wait retries, held as a spin until the state changes;
-//  - timed mutex and rwlock locks end the run as unsupported (a usage error
-//    naming the call), never silently run.
+//  - pthread_mutex_timedlock/clocklock (std::timed_mutex) are a try_lock the
+//    scheduler may run at any point: taken if free then, else ETIMEDOUT;
+//  - timed rwlock locks end the run as unsupported (a usage error naming
+//    the call), never silently run.
 // Everywhere else (no execution, the main context, another OS thread) every
 // entry point passes through: the pthread functions call the real ones
 // (dlsym(RTLD_NEXT, ...)), atomics are real seq_cst atomics, and the
@@ -814,6 +816,36 @@ int pthread_mutex_trylock(pthread_mutex_t* mutex) {
   return real(mutex);
 }
 
+// A lock with a deadline (std::timed_mutex::try_lock_for/until) is one
+// try_lock the scheduler may perform at any point from the call on: it gets
+// the mutex if it is free then, else times out (as std_like's timed_mutex;
+// a lock that waited and then got the mutex is a try made when it was
+// free). A loop of timed-out tries in the same state is held as a spin.
+int pthread_mutex_timedlock(pthread_mutex_t* mutex, const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
+                                                                                      : ETIMEDOUT;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_mutex_t*, const struct timespec*)>(
+      "pthread_mutex_timedlock");
+  return real(mutex, deadline);
+}
+
+int pthread_mutex_clocklock(pthread_mutex_t* mutex, clockid_t clock,
+                            const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
+                                                                                      : ETIMEDOUT;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_mutex_t*, clockid_t, const struct timespec*)>(
+      "pthread_mutex_clocklock");
+  return real(mutex, clock, deadline);
+}
+
 int pthread_mutex_unlock(pthread_mutex_t* mutex) {
   if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
@@ -1004,10 +1036,6 @@ int pthread_cond_destroy(pthread_cond_t* cond) {
     static const auto real = in::real<ret(*) params>(#name);                                  \
     return real args;                                                                         \
   }
-INTERLEAVE_UNSUPPORTED(int, pthread_mutex_timedlock,
-                       (pthread_mutex_t * m, const struct timespec* t), (m, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_mutex_clocklock,
-                       (pthread_mutex_t * m, clockid_t k, const struct timespec* t), (m, k, t))
 INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_timedrdlock,
                        (pthread_rwlock_t * l, const struct timespec* t), (l, t))
 INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_timedwrlock,

@@ -287,6 +287,24 @@ TEST_CASE("an unmodified std::shared_mutex: exclusive writer passes, a shared-lo
                           "std_shared_mutex.cc:35");
 }
 
+TEST_CASE("an unmodified std::timed_mutex: try_lock_for may time out, ignoring it races") {
+  // tests/instrumented/std_timed_mutex.cc. By hand: a timed lock is one
+  // try_lock. T1 tries first and gets the mutex; then T1 unlocks before
+  // T2's try (which gets it) or T2's try times out, T2 locks once T1 has
+  // unlocked: 2 executions, and 2 with T2 first. DPOR: the tries and the
+  // unlocks of one mutex are dependent, the same 4 traces.
+  CheckResult timed = check_instrumented("std_timed_counter", "dfs");
+  CHECK_FALSE(timed.first_failure.has_value());
+  CHECK(timed.exhaustive);
+  CHECK(timed.executions == 4);
+  CheckResult timed_dpor = check_with_dpor("std_timed_counter");
+  CHECK(timed_dpor.exhaustive);
+  CHECK(timed_dpor.executions == 4);
+  // The timed-out thread increments without the mutex.
+  expect_replayed_failure("std_timed_counter_unchecked", FailureKind::kDataRace,
+                          "std_timed_mutex.cc:43");
+}
+
 TEST_CASE("instrumented code: parallel checks use one worker") {
   // The runtime's state is per process: --jobs 2 explores on one worker,
   // with the same count.
