@@ -6,14 +6,16 @@
 //    (visible operations, all treated as seq_cst like interleave::atomic);
 //  - pthread_mutex_lock/trylock/unlock are mutex operations (an
 //    interleave::mutex in a table keyed by the pthread_mutex_t's address,
-//    fresh each execution; the pthread_mutex_t itself is never touched);
+//    made anew in place, at the same address, each execution; the
+//    pthread_mutex_t itself is never touched);
 //  - pthread_cond_wait/timedwait/clockwait/signal/broadcast are
 //    interleave::condition_variable operations (a table keyed by the
 //    pthread_cond_t's address, fresh each execution, beside the mutexes):
 //    notify_one wakes any waiter, a wait may wake spuriously, a timed wait
 //    may time out at any point while it sleeps;
 //  - pthread_create/join/detach start and join model threads, whose
-//    pthread_t is kHandleTag | ThreadId;
+//    pthread_t is kHandleTag | ThreadId (a start, and a join of a finished
+//    thread, go first without branching: ModelRunner::commuting_steps_first);
 //  - syscall(SYS_futex, ...) FUTEX_WAIT/WAKE and their _BITSET forms, with
 //    or without FUTEX_PRIVATE_FLAG (std::atomic::wait/notify, semaphores,
 //    latches, barriers) block and wake model threads: a wait's check reads
