@@ -4,16 +4,36 @@
 // Inside an execution, on a model thread:
 //  - __tsan_atomic{8,16,32,64}_* are atomic operations of the scheduler
 //    (visible operations, all treated as seq_cst like interleave::atomic);
-//  - pthread_mutex_lock/trylock/unlock are mutex operations (the mutex's
-//    state lives in a table keyed by its address, fresh each execution; the
+//  - pthread_mutex_lock/trylock/unlock are mutex operations (an
+//    interleave::mutex in a table keyed by the pthread_mutex_t's address,
+//    made anew in place, at the same address, each execution; the
 //    pthread_mutex_t itself is never touched);
+//  - pthread_cond_wait/timedwait/clockwait/signal/broadcast are
+//    interleave::condition_variable operations (a table keyed by the
+//    pthread_cond_t's address, fresh each execution, beside the mutexes):
+//    notify_one wakes any waiter, a wait may wake spuriously, a timed wait
+//    may time out at any point while it sleeps;
 //  - pthread_create/join/detach start and join model threads, whose
-//    pthread_t is kHandleTag | ThreadId;
-//  - sched_yield is interleave::yield();
+//    pthread_t is kHandleTag | ThreadId (a start, and a join of a finished
+//    thread, go first without branching: ModelRunner::commuting_steps_first);
+//  - syscall(SYS_futex, ...) FUTEX_WAIT/WAKE and their _BITSET forms, with
+//    or without FUTEX_PRIVATE_FLAG (std::atomic::wait/notify, semaphores,
+//    latches, barriers) block and wake model threads: a wait's check reads
+//    the word and, if it holds the value, sleeps (not runnable) until a wake
+//    of that word takes it out; other system calls pass through;
+//  - sched_yield does nothing (not a step; see sched_yield below);
+//  - clock_gettime reads a frozen time (deterministic replays; polling
+//    loops over timed waits recognised as repeats);
 //  - __tsan_read*/__tsan_write* are plain accesses: not scheduling points,
 //    checked for data races with happens-before (Execution::plain_access);
-//  - condition variables, rwlocks and timed locks end the run as
-//    unsupported (a usage error naming the call), never silently run.
+//  - pthread_rwlock_rdlock/wrlock/tryrdlock/trywrlock/unlock (std::
+//    shared_mutex) are compare_exchanges on one atomic<int> per rwlock (-1:
+//    a writer, n >= 0: n readers), as std_like::shared_mutex does it: a
+//    thread that must wait retries, held as a spin until the state changes;
+//  - pthread_mutex_timedlock/clocklock (std::timed_mutex) are a try_lock the
+//    scheduler may run at any point: taken if free then, else ETIMEDOUT;
+//  - timed rwlock locks end the run as unsupported (a usage error naming
+//    the call), never silently run.
 // Everywhere else (no execution, the main context, another OS thread) every
 // entry point passes through: the pthread functions call the real ones
 // (dlsym(RTLD_NEXT, ...)), atomics are real seq_cst atomics, and the
@@ -21,13 +41,20 @@
 // interposed calls do nothing, as the model API's do.
 #include <dlfcn.h>
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+#include <time.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -36,6 +63,9 @@
 
 #include "instrumented/instrumented.h"
 #include "instrumented/symbolize.h"
+#include "scheduler/api/atomic.h"
+#include "scheduler/api/condition_variable.h"
+#include "scheduler/api/mutex.h"
 #include "scheduler/api/shown_value.h"
 #include "scheduler/runtime/execution.h"
 
@@ -47,6 +77,10 @@ namespace {
 // values are addresses of thread descriptors, never this high.
 constexpr uintptr_t kHandleTag = uintptr_t{0x1eaf} << 48;
 constexpr uintptr_t kHandleMask = uintptr_t{0xffff} << 48;
+
+// What every clock reads on a model thread (clock_gettime below): 2026-01-01
+// 00:00:00 UTC for the realtime clock, as good as any time for the others.
+constexpr time_t kFrozenSeconds = 1'767'225'600;
 
 bool is_model_handle(pthread_t handle) {
   return (static_cast<uintptr_t>(handle) & kHandleMask) == kHandleTag;
@@ -67,11 +101,42 @@ struct AccessKeyHash {
   }
 };
 
+// A pthread rwlock: its state as std_like::shared_mutex keeps it.
+struct RwLock {
+  explicit RwLock(const char* name) : state(name, 0) {}
+  // -1 while a writer holds it, else the number of readers.
+  interleave::atomic<int> state;
+  // The thread holding it for writing; kNoThread when none (an unlock by
+  // this thread is a writer's, by any other a reader's).
+  ThreadId writer = kNoThread;
+};
+
+// The threads asleep in futex waits on one word. Its address is the queue's
+// identity in traces and to DPOR (the word itself is an atomic variable).
+struct FutexQueue {
+  // The word's name in traces.
+  const char* name = "futex";
+  // The sleeping threads, longest asleep first.
+  std::array<ThreadId, kMaxThreads> waiting{};
+  // How many sleep.
+  int count = 0;
+};
+
 // What the runtime knows of the execution running on this OS thread.
 struct RunState {
-  // The scheduler-side state of each pthread mutex used so far, by address
-  // (node-based: a LockState's address is the mutex's identity in traces).
-  std::unordered_map<const void*, LockState> mutexes;
+  // The scheduler's mutex standing for each pthread mutex used so far in
+  // this process, by the pthread_mutex_t's address, made fresh (in place) at
+  // the start of each execution (node-based: the interleave::mutex stays
+  // put, and its address is the mutex's identity in traces and to DPOR, the
+  // same in every execution).
+  std::unordered_map<const void*, interleave::mutex> mutexes;
+  // The same for each pthread condition variable used so far, by the
+  // pthread_cond_t's address.
+  std::unordered_map<const void*, interleave::condition_variable> conditions;
+  // The state of each pthread rwlock used so far, by its address.
+  std::unordered_map<const void*, RwLock> rwlocks;
+  // The threads asleep in a futex wait on each word, by the word's address.
+  std::unordered_map<const void*, FutexQueue> futexes;
   // The value each model thread's start routine returned, for pthread_join.
   std::array<void*, kMaxThreads> results{};
   // The return address of each thread's latest read and write of each
@@ -82,6 +147,25 @@ struct RunState {
 RunState& run_state() {
   thread_local RunState state;
   return state;
+}
+
+// The scheduler's mutex for the pthread mutex at `m` in this execution,
+// made on first use (named after the variable holding it, if a global).
+interleave::mutex& mutex_at(const void* m) {
+  auto& mutexes = run_state().mutexes;
+  auto it = mutexes.find(m);
+  if (it == mutexes.end()) it = mutexes.try_emplace(m, name_of(m, "mutex")).first;
+  return it->second;
+}
+
+// The scheduler's condition variable for the pthread one at `c`, likewise.
+interleave::condition_variable& condition_at(const void* c) {
+  auto& conditions = run_state().conditions;
+  auto it = conditions.find(c);
+  if (it == conditions.end()) {
+    it = conditions.try_emplace(c, name_of(c, "condition_variable")).first;
+  }
+  return it->second;
 }
 
 // Whether runtime or scheduler code runs on this OS thread: set while an
@@ -274,6 +358,125 @@ bool atomic_cas(volatile T* a, T* expected, T desired, const void* pc) {
                                      __ATOMIC_SEQ_CST);
 }
 
+// --- Rwlocks ---
+
+RwLock& rwlock_at(const void* l) {
+  auto& rwlocks = run_state().rwlocks;
+  auto it = rwlocks.find(l);
+  if (it == rwlocks.end()) it = rwlocks.try_emplace(l, name_of(l, "shared_mutex")).first;
+  return it->second;
+}
+
+constexpr int kWriter = -1;
+
+// One attempt to take `l` for writing (`write`) or reading; true if taken.
+// A failed attempt is a failed compare_exchange, which changes nothing: a
+// loop of them in the same state is held as a spin until the state changes.
+bool rwlock_try(Execution* ex, RwLock& l, bool write, std::source_location location) {
+  int expected = 0;
+  if (write) {
+    if (!l.state.compare_exchange_strong(expected, kWriter, std::memory_order_seq_cst, location)) {
+      return false;
+    }
+    l.writer = ex->running_thread();
+    return true;
+  }
+  for (;;) {
+    if (l.state.compare_exchange_strong(expected, expected + 1, std::memory_order_seq_cst,
+                                        location)) {
+      return true;
+    }
+    if (expected == kWriter) return false;
+  }
+}
+
+// --- Futexes ---
+
+FutexQueue& futex_at(const void* word) {
+  auto& futexes = run_state().futexes;
+  auto it = futexes.find(word);
+  if (it == futexes.end()) {
+    it = futexes.try_emplace(word).first;
+    it->second.name = name_of(word, "futex");
+  }
+  return it->second;
+}
+
+// FUTEX_WAIT(_BITSET) on `word` expecting `expected`, as the system call
+// returns it (errno set on -1). One step reads the word: if it holds
+// something else, EAGAIN. Otherwise the thread sleeps, not runnable, until a
+// wake of the word chooses it; its second step (a kWait on the queue, after
+// the wake) returns 0. A timed wait (`timeout`) times out at once instead of
+// sleeping: under the frozen clock (clock_gettime) no deadline would pass
+// while it slept, and the caller's loop re-reads the word.
+long futex_wait(Execution* ex, const uint32_t* word, uint32_t expected, bool timed,
+                const void* pc) {
+  FutexQueue& queue = futex_at(word);
+  const std::source_location location = location_of(pc);
+  ex->schedule(Operation{OpKind::kFutexWait, word, queue.name, location, &queue});
+  const uint32_t value = __atomic_load_n(word, __ATOMIC_RELAXED);
+  ex->record_read(value);
+  if (value != expected || timed) {
+    errno = value != expected ? EAGAIN : ETIMEDOUT;
+    return -1;
+  }
+  queue.waiting[static_cast<size_t>(queue.count++)] = ex->running_thread();
+  ex->schedule(Operation{OpKind::kWait, &queue, queue.name, location}, /*can_run=*/false);
+  return 0;
+}
+
+// FUTEX_WAKE(_BITSET) of up to `n` sleepers on `word`: with n == 1 any one
+// of them (each an outcome of the step, Execution::choose), otherwise the
+// longest asleep first. Returns how many it woke.
+long futex_wake(Execution* ex, const uint32_t* word, int n, const void* pc) {
+  FutexQueue& queue = futex_at(word);
+  ex->schedule(Operation{n == 1 ? OpKind::kNotify : OpKind::kNotifyAll, &queue, queue.name,
+                         location_of(pc)});
+  const int woken = n == 1 ? (queue.count > 0 ? 1 : 0) : std::min(std::max(n, 0), queue.count);
+  if (woken == 0) {
+    if (n != 1) ex->record_written(0);
+    return 0;
+  }
+  const int first = n == 1 ? ex->choose(queue.count) : 0;
+  ThreadSet runnable;
+  for (int i = first; i < first + woken; ++i) {
+    const ThreadId t = queue.waiting[static_cast<size_t>(i)];
+    // Its sleep step comes after this wake.
+    Operation sleep = ex->pending(t);
+    sleep.waker_step = static_cast<int32_t>(ex->steps()) - 1;
+    ex->set_pending(t, sleep);
+    runnable.insert(t);
+  }
+  std::copy(queue.waiting.begin() + first + woken, queue.waiting.begin() + queue.count,
+            queue.waiting.begin() + first);
+  queue.count -= woken;
+  ex->unblock(runnable);
+  ex->record_written(n == 1 ? runnable.lowest() : woken);
+  return woken;
+}
+
+// --- Condition variables ---
+
+// Releases the mutex closing the scope that adopted it, without unlocking:
+// the caller of pthread_cond_wait holds it again once the wait returns (and
+// during teardown nothing is held).
+struct Adopted {
+  interleave::unique_lock lock;
+  ~Adopted() { lock.release(); }
+};
+
+// pthread_cond_wait (untimed) or timedwait/clockwait (`timed`, any deadline:
+// no time passes under the scheduler, so the wait may time out at any point
+// while it sleeps): one interleave::condition_variable wait that may also
+// wake spuriously. Returns what the pthread call returns.
+int cond_wait(const void* cond, pthread_mutex_t* mutex, bool timed, const void* pc) {
+  Adopted adopted{interleave::unique_lock(mutex_at(mutex), std::adopt_lock)};
+  const bool timed_out = condition_at(cond).wait_once(
+      adopted.lock, interleave::condition_variable::WaitRules{.spurious = true, .timed = timed},
+      location_of(pc));
+  return timed_out ? ETIMEDOUT : 0;
+}
+
 }  // namespace
 
 Registry& instrumented_models() {
@@ -290,7 +493,41 @@ void run_body(void (*body)()) {
 
 void begin_execution() {
   RunState& state = run_state();
-  state.mutexes.clear();
+  // The synchronisation objects are made fresh in place, not dropped: the
+  // scheduler object standing for a pthread object at one address keeps its
+  // own address from execution to execution, which is its identity to DPOR
+  // (plans and sleep sets made in one execution name objects in the next;
+  // objects allocated anew could land elsewhere, e.g. after the symbolizer's
+  // caches grew in the first execution).
+  for (auto& [word, queue] : state.futexes) queue.count = 0;
+  for (auto& [lock, rwlock] : state.rwlocks) {
+    const char* name = rwlock.state.name();
+    std::destroy_at(&rwlock);
+    std::construct_at(&rwlock, name);
+  }
+  for (auto& [cond, condition] : state.conditions) {
+    const char* name = condition.name();
+    std::destroy_at(&condition);
+    std::construct_at(&condition, name);
+  }
+  for (auto& [m, mutex] : state.mutexes) {
+    const char* name = mutex.name();
+    std::destroy_at(&mutex);
+    std::construct_at(&mutex, name);
+  }
+#if defined(_GLIBCXX_HAVE_PLATFORM_WAIT)
+  // libstdc++'s std::atomic::wait keeps a count of waiters and a version
+  // word in 16 process-wide pool entries (bits/atomic_wait.h,
+  // __waiter_pool_base::_S_for: entry (address >> 2) % 16). A thread of a
+  // failed execution abandoned inside a wait never leaves the count, which
+  // would change what later executions do (a notify skips its futex wake
+  // when nobody counts as waiting): start each execution from empty pools.
+  for (uintptr_t entry = 0; entry < 16; ++entry) {
+    auto& pool = std::__detail::__waiter_pool_base::_S_for(reinterpret_cast<void*>(entry << 2));
+    pool._M_wait = 0;
+    pool._M_ver = 0;
+  }
+#endif
   state.sites.clear();
   state.results.fill(nullptr);
 }
@@ -301,10 +538,10 @@ void begin_execution() {
 
 using interleave::Execution;
 using interleave::kNoThread;
-using interleave::LockState;
 using interleave::Operation;
 using interleave::OpKind;
 using interleave::ThreadId;
+using interleave::ThreadSet;
 namespace in = interleave::instrumented;
 
 // --- Allocation: fresh memory is new objects to the race detector ---
@@ -486,33 +723,83 @@ int pthread_detach(pthread_t thread) {
   return real(thread);
 }
 
+// Not a step inside an execution. A yield changes nothing, and what the
+// thread does up to its next visible operation is plain accesses (checked
+// for races) and local work, so a scheduling point there adds no behaviour;
+// a loop that yields until an atomic changes is held by the spin detector at
+// its load. As interleave::yield() it would also hold the thread until
+// another thread's effective step, which is unsound for libstdc++'s
+// std::atomic::wait: its spin yields, then goes on to sleep in a futex wait
+// (held, it could never sleep before the notifier's store, and a missing
+// notify would go unseen).
 int sched_yield() {
-  if (Execution* ex = in::scheduling()) {
-    in::RuntimeScope scope;
-    ex->yield(in::location_of(__builtin_return_address(0)));
-    return 0;
-  }
+  if (in::scheduling() != nullptr) return 0;
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)()>("sched_yield");
   return real();
 }
 
-// --- Mutexes (as interleave::mutex does it, scheduler/api/mutex.cc) ---
+// --- System calls: futex waits and wakes; everything else passes through ---
+
+// Six arguments are read whatever the call takes, as the system call ABI
+// passes six registers (reading past the ones given reads their save area).
+long syscall(long number, ...) noexcept {
+  va_list list;
+  va_start(list, number);
+  long args[6];
+  for (long& arg : args) arg = va_arg(list, long);
+  va_end(list);
+  if (number == SYS_futex) {
+    if (Execution* ex = in::scheduling()) {
+      in::RuntimeScope scope;
+      auto* word = reinterpret_cast<const uint32_t*>(args[0]);
+      const int op = static_cast<int>(args[1]) & FUTEX_CMD_MASK;
+      const void* pc = __builtin_return_address(0);
+      switch (op) {
+        case FUTEX_WAIT:
+        case FUTEX_WAIT_BITSET:
+          return in::futex_wait(ex, word, static_cast<uint32_t>(args[2]), args[3] != 0, pc);
+        case FUTEX_WAKE:
+        case FUTEX_WAKE_BITSET:
+          return in::futex_wake(ex, word, static_cast<int>(args[2]), pc);
+        default:
+          ex->unsupported(fmt::format(
+              "syscall(SYS_futex, ..., op {}, ...) at {}: only FUTEX_WAIT, FUTEX_WAKE and their "
+              "_BITSET forms are modelled by the instrumented runtime (docs/instrumented.md)",
+              op, in::where(in::location_of(pc))));
+      }
+    }
+    if (in::tearing_down()) return 0;
+  }
+  static const auto real = in::real<long (*)(long, ...)>("syscall");
+  return real(number, args[0], args[1], args[2], args[3], args[4], args[5]);
+}
+
+// --- Time: frozen inside an execution ---
+
+// On a model thread every clock reads kFrozenTime: replays are bit for bit
+// (no real time enters the program), and a polling loop such as
+// `while (!ready) cv.wait_for(lock, 1ms)` computes the same deadline each
+// time round, so a timeout back at the same wait in the same state is
+// recognised as a repeat and held until another thread progresses
+// (interleave::condition_variable's timed waits). A deadline is thus only
+// ever past if it was given in the past. Elsewhere the real clock.
+int clock_gettime(clockid_t clock, struct timespec* now) {
+  if (in::scheduling() != nullptr) {
+    now->tv_sec = in::kFrozenSeconds;
+    now->tv_nsec = 0;
+    return 0;
+  }
+  static const auto real = in::real<int (*)(clockid_t, struct timespec*)>("clock_gettime");
+  return real(clock, now);
+}
+
+// --- Mutexes: interleave::mutex's operations (scheduler/api/mutex.cc) ---
 
 int pthread_mutex_lock(pthread_mutex_t* mutex) {
-  if (Execution* ex = in::scheduling()) {
+  if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    LockState& state = in::run_state().mutexes[mutex];
-    const ThreadId self = ex->running_thread();
-    state.waiters.insert(self);
-    ex->schedule(Operation{OpKind::kLock, &state, in::name_of(mutex, "mutex"),
-                           in::location_of(__builtin_return_address(0))},
-                 state.owner == kNoThread);
-    if (ex->tearing_down()) return 0;
-    // Chosen, so the mutex is free: take it, and block the other waiters.
-    state.waiters.erase(self);
-    state.owner = self;
-    ex->block(state.waiters);
+    in::mutex_at(mutex).lock(in::location_of(__builtin_return_address(0)));
     return 0;
   }
   if (in::tearing_down()) return 0;
@@ -521,46 +808,217 @@ int pthread_mutex_lock(pthread_mutex_t* mutex) {
 }
 
 int pthread_mutex_trylock(pthread_mutex_t* mutex) {
-  if (Execution* ex = in::scheduling()) {
+  if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    LockState& state = in::run_state().mutexes[mutex];
-    ex->schedule(Operation{OpKind::kTryLock, &state, in::name_of(mutex, "mutex"),
-                           in::location_of(__builtin_return_address(0))});
-    const bool acquired = state.owner == kNoThread;
-    if (acquired) {
-      state.owner = ex->running_thread();
-      ex->block(state.waiters);
-    }
-    ex->record_read(acquired);
-    return acquired ? 0 : EBUSY;
+    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
+                                                                                      : EBUSY;
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_mutex_t*)>("pthread_mutex_trylock");
   return real(mutex);
 }
 
-int pthread_mutex_unlock(pthread_mutex_t* mutex) {
-  if (Execution* ex = in::scheduling()) {
+// A lock with a deadline (std::timed_mutex::try_lock_for/until) is one
+// try_lock the scheduler may perform at any point from the call on: it gets
+// the mutex if it is free then, else times out (as std_like's timed_mutex;
+// a lock that waited and then got the mutex is a try made when it was
+// free). A loop of timed-out tries in the same state is held as a spin.
+int pthread_mutex_timedlock(pthread_mutex_t* mutex, const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    LockState& state = in::run_state().mutexes[mutex];
-    const char* name = in::name_of(mutex, "mutex");
-    const std::source_location location = in::location_of(__builtin_return_address(0));
-    ex->schedule(Operation{OpKind::kUnlock, &state, name, location});
-    const ThreadId self = ex->running_thread();
-    if (state.owner != self) {
-      ex->fail(interleave::FailureKind::kCheck,
-               state.owner == kNoThread
-                   ? fmt::format("T{} unlocks {}, which is not locked", self, name)
-                   : fmt::format("T{} unlocks {}, which T{} holds", self, name, state.owner),
-               location);
-    }
-    state.owner = kNoThread;
-    ex->unblock(state.waiters);
+    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
+                                                                                      : ETIMEDOUT;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_mutex_t*, const struct timespec*)>(
+      "pthread_mutex_timedlock");
+  return real(mutex, deadline);
+}
+
+int pthread_mutex_clocklock(pthread_mutex_t* mutex, clockid_t clock,
+                            const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
+                                                                                      : ETIMEDOUT;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_mutex_t*, clockid_t, const struct timespec*)>(
+      "pthread_mutex_clocklock");
+  return real(mutex, clock, deadline);
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* mutex) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    in::mutex_at(mutex).unlock(in::location_of(__builtin_return_address(0)));
     return 0;
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_mutex_t*)>("pthread_mutex_unlock");
   return real(mutex);
+}
+
+// --- Rwlocks (std::shared_mutex): see rwlock_try ---
+
+int pthread_rwlock_rdlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::RwLock& l = in::rwlock_at(lock);
+    const std::source_location location = in::location_of(__builtin_return_address(0));
+    while (!in::rwlock_try(ex, l, false, location)) {
+    }
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_rdlock");
+  return real(lock);
+}
+
+int pthread_rwlock_wrlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::RwLock& l = in::rwlock_at(lock);
+    const std::source_location location = in::location_of(__builtin_return_address(0));
+    while (!in::rwlock_try(ex, l, true, location)) {
+    }
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_wrlock");
+  return real(lock);
+}
+
+int pthread_rwlock_tryrdlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    return in::rwlock_try(ex, in::rwlock_at(lock), false,
+                          in::location_of(__builtin_return_address(0)))
+               ? 0
+               : EBUSY;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_tryrdlock");
+  return real(lock);
+}
+
+int pthread_rwlock_trywrlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    return in::rwlock_try(ex, in::rwlock_at(lock), true,
+                          in::location_of(__builtin_return_address(0)))
+               ? 0
+               : EBUSY;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_trywrlock");
+  return real(lock);
+}
+
+// A writer's unlock (exchange to 0) if the calling thread holds it for
+// writing, else a reader's (fetch_sub); an unlock nobody holds fails the
+// execution.
+int pthread_rwlock_unlock(pthread_rwlock_t* lock) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::RwLock& l = in::rwlock_at(lock);
+    const std::source_location location = in::location_of(__builtin_return_address(0));
+    const ThreadId self = ex->running_thread();
+    if (l.writer == self) {
+      l.writer = kNoThread;
+      l.state.exchange(0, std::memory_order_seq_cst, location);
+      return 0;
+    }
+    if (l.state.fetch_sub(1, std::memory_order_seq_cst, location) <= 0) {
+      ex->fail(interleave::FailureKind::kCheck,
+               fmt::format("T{} unlocks {}, which it does not hold", self, l.state.name()),
+               location);
+    }
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_unlock");
+  return real(lock);
+}
+
+// --- Condition variables: interleave::condition_variable's operations
+// (scheduler/api/condition_variable.h) on the mutex table's mutexes ---
+
+int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::cond_wait(cond, mutex, false, __builtin_return_address(0));
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, pthread_mutex_t*)>("pthread_cond_wait");
+  return real(cond, mutex);
+}
+
+int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex,
+                           const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::cond_wait(cond, mutex, true, __builtin_return_address(0));
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*)>(
+          "pthread_cond_timedwait");
+  return real(cond, mutex, deadline);
+}
+
+int pthread_cond_clockwait(pthread_cond_t* cond, pthread_mutex_t* mutex, clockid_t clock,
+                           const struct timespec* deadline) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::cond_wait(cond, mutex, true, __builtin_return_address(0));
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const struct timespec*)>(
+          "pthread_cond_clockwait");
+  return real(cond, mutex, clock, deadline);
+}
+
+int pthread_cond_signal(pthread_cond_t* cond) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    in::condition_at(cond).notify_one(in::location_of(__builtin_return_address(0)));
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_cond_t*)>("pthread_cond_signal");
+  return real(cond);
+}
+
+int pthread_cond_broadcast(pthread_cond_t* cond) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    in::condition_at(cond).notify_all(in::location_of(__builtin_return_address(0)));
+    return 0;
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_cond_t*)>("pthread_cond_broadcast");
+  return real(cond);
+}
+
+// Inside an execution the pthread_cond_t is never touched: its state is the
+// table's, made on first use and dropped when the execution ends (a variable
+// destroyed and another made at its address in one execution share it; with
+// no thread waiting, as POSIX requires of a destroy, only the record of
+// which threads already woke spuriously carries over).
+int pthread_cond_init(pthread_cond_t* cond, const pthread_condattr_t* attr) {
+  if (in::scheduling() != nullptr || in::tearing_down()) return 0;
+  static const auto real =
+      in::real<int (*)(pthread_cond_t*, const pthread_condattr_t*)>("pthread_cond_init");
+  return real(cond, attr);
+}
+
+int pthread_cond_destroy(pthread_cond_t* cond) {
+  if (in::scheduling() != nullptr || in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_cond_t*)>("pthread_cond_destroy");
+  return real(cond);
 }
 
 }  // extern "C"
@@ -580,23 +1038,12 @@ int pthread_mutex_unlock(pthread_mutex_t* mutex) {
     static const auto real = in::real<ret(*) params>(#name);                                  \
     return real args;                                                                         \
   }
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_wait, (pthread_cond_t * c, pthread_mutex_t* m), (c, m))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_timedwait,
-                       (pthread_cond_t * c, pthread_mutex_t* m, const struct timespec* t),
-                       (c, m, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_clockwait,
-                       (pthread_cond_t * c, pthread_mutex_t* m, clockid_t k,
-                        const struct timespec* t),
-                       (c, m, k, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_signal, (pthread_cond_t * c), (c))
-INTERLEAVE_UNSUPPORTED(int, pthread_cond_broadcast, (pthread_cond_t * c), (c))
-INTERLEAVE_UNSUPPORTED(int, pthread_mutex_timedlock,
-                       (pthread_mutex_t * m, const struct timespec* t), (m, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_mutex_clocklock,
-                       (pthread_mutex_t * m, clockid_t k, const struct timespec* t), (m, k, t))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_rdlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_wrlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_tryrdlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_trywrlock, (pthread_rwlock_t * l), (l))
-INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_unlock, (pthread_rwlock_t * l), (l))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_timedrdlock,
+                       (pthread_rwlock_t * l, const struct timespec* t), (l, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_timedwrlock,
+                       (pthread_rwlock_t * l, const struct timespec* t), (l, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_clockrdlock,
+                       (pthread_rwlock_t * l, clockid_t k, const struct timespec* t), (l, k, t))
+INTERLEAVE_UNSUPPORTED(int, pthread_rwlock_clockwrlock,
+                       (pthread_rwlock_t * l, clockid_t k, const struct timespec* t), (l, k, t))
 #undef INTERLEAVE_UNSUPPORTED

@@ -16,9 +16,9 @@ their atomics, mutexes and thread starts become the scheduler's operations
 and their plain accesses are checked for data races (docs/instrumented.md).
 `deps` are compiled as they are (not instrumented: what they do is not seen).
 
-`strategy` defaults to "dfs": DPOR is not yet sound for instrumented code
-(it reverses two lock acquisitions only when their critical sections hold
-conflicting visible operations, and plain accesses are not visible; see
+`strategy` defaults to "dfs"; "dpor" works too (it explores every order of
+the acquisitions of one mutex and of the other synchronisation operations,
+and the plain accesses are checked for data races in each execution; see
 docs/instrumented.md).
 
 The test's main is `test_main`: by default //instrumented:check_main, which

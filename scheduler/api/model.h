@@ -48,10 +48,13 @@ struct ModelSpec {
   bool relaxed_only = false;
   // True for a model whose code runs through the instrumented runtime
   // (instrumented/, docs/instrumented.md). Its plain memory accesses are not
-  // visible operations, so DPOR's dependence relation cannot see them:
-  // explore() refuses "dpor" for it. And the runtime keeps its state per
-  // process, so one instance runs at a time: a parallel check of it uses one
-  // worker.
+  // visible operations but are checked for data races in every execution,
+  // so exploring the orders of its synchronisation operations (DPOR too:
+  // the acquisitions of one mutex are dependent) finds every bug up to the
+  // first race. Its thread starts and joins of finished threads go first,
+  // unbranched (ModelRunner::commuting_steps_first). And the runtime keeps
+  // its state per process, so one instance runs at a time: a parallel check
+  // of it uses one worker.
   bool instrumented = false;
 };
 
@@ -82,7 +85,8 @@ Expected<Params> make_params(const std::vector<std::pair<std::string, int64_t>>&
 template <Model M>
 class ModelAdapter final : public ModelRunner {
  public:
-  explicit ModelAdapter(Params params) : params_(std::move(params)) {}
+  explicit ModelAdapter(Params params)
+      : params_(std::move(params)), instrumented_(ModelSpec(M::spec()).instrumented) {}
 
   int thread_count() const override {
     if constexpr (requires(const M& m) { m.thread_count(); }) {
@@ -95,10 +99,13 @@ class ModelAdapter final : public ModelRunner {
   void run_thread(int index) override { instance_->thread(index); }
   void check_invariant() override { instance_->invariant(); }
   void destroy() override { instance_.reset(); }
+  bool commuting_steps_first() const override { return instrumented_; }
 
  private:
   // The parameters every instance is built from.
   Params params_;
+  // M's ModelSpec::instrumented.
+  bool instrumented_;
   // The instance of the current execution.
   std::optional<M> instance_;
 };

@@ -88,6 +88,7 @@ std::string signal_detail(const Escape& e) {
 Outcome Execution::run(ModelRunner& model, Strategy& strategy) {
   model_ = &model;
   strategy_ = &strategy;
+  commuting_first_ = model.commuting_steps_first();
   trace_.clear();
   failure_.reset();
   error_.clear();
@@ -398,9 +399,28 @@ ThreadId Execution::choose_next() {
     return kNoThread;
   }
   if (!pruned_) {
+    ThreadSet runnable = enabled_;
+    if (commuting_first_) {
+      // A step that commutes with everything goes first, alone on offer
+      // (ModelRunner::commuting_steps_first): the running thread's if it has
+      // one, else the lowest such thread's.
+      auto commutes = [this](ThreadId t) {
+        const Operation& op = pending_[t];
+        return op.kind == OpKind::kSpawn || (op.kind == OpKind::kJoin && !live_.contains(op.joined));
+      };
+      ThreadId first = enabled_.contains(last_) && commutes(last_) ? last_ : kNoThread;
+      for (ThreadId t = enabled_.lowest(); first == kNoThread && t != kNoThread;
+           t = enabled_.next_after(t)) {
+        if (commutes(t)) first = t;
+      }
+      if (first != kNoThread) {
+        runnable = ThreadSet();
+        runnable.insert(first);
+      }
+    }
     ThreadId t = strategy_->pick(
-        SchedulingPoint{enabled_, last_, live_, pending_.data(), spin_waker_.data()});
-    if (t >= 0 && t < kMaxThreads && enabled_.contains(t)) return t;
+        SchedulingPoint{runnable, last_, live_, pending_.data(), spin_waker_.data()});
+    if (t >= 0 && t < kMaxThreads && runnable.contains(t)) return t;
     if (!strategy_->error().empty()) return kNoThread;
     // Pruned: finish the execution quietly rather than unwind every fiber
     // (unwinding costs far more than running a few more steps).
@@ -826,6 +846,7 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kNotify: return "notify";
     case OpKind::kNotifyAll: return "notify_all";
     case OpKind::kYield: return "yield";
+    case OpKind::kFutexWait: return "futex_wait";
   }
   return "?";
 }

@@ -65,6 +65,17 @@ class ModelRunner {
   virtual void check_invariant() = 0;
   // Destroys the model instance.
   virtual void destroy() = 0;
+  // Whether a thread whose next step commutes with every other thread's
+  // operations (a spawn; a join of a thread that has finished) takes that
+  // step at once, the only thread the strategy is offered, instead of being
+  // one branch among the runnable threads. Sound: any schedule that runs
+  // other threads first reaches the same state as one that runs that step
+  // first (the spawned thread cannot run before its spawn, and a finished
+  // thread stays finished). On for instrumented models (ModelSpec::
+  // instrumented), whose body's thread starts and joins would otherwise
+  // multiply the schedules; off for the rest, whose explored counts stay as
+  // they were.
+  virtual bool commuting_steps_first() const { return false; }
 };
 
 // The scheduler-side state of one mutex, owned by the mutex object.
@@ -389,6 +400,8 @@ class Execution {
   std::array<ThreadSet, kMaxThreads> reusable_{};
   // The model and strategy of the current run().
   ModelRunner* model_ = nullptr;
+  // model_->commuting_steps_first() for the current run().
+  bool commuting_first_ = false;
   Strategy* strategy_ = nullptr;
   // Threads that have not finished.
   ThreadSet live_;

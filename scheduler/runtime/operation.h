@@ -25,6 +25,9 @@ enum class OpKind : uint8_t {
   kNotify,          // condition-variable notify_one
   kNotifyAll,       // condition-variable notify_all
   kYield,           // explicit scheduling point with no effect
+  kFutexWait,       // futex wait's check (instrumented code): reads the word at `object`
+                    // and, if it holds the expected value, joins the waiters of the
+                    // queue at `object2`; the sleep is a kWait on the queue
 };
 
 std::string_view op_name(OpKind kind);

@@ -105,6 +105,9 @@ int64_t RaceDetector::on_step(ThreadId t, const Operation& op, uint32_t step,
       if (op.plain) return read(t, state_of(op.object), now);
       mine.join(state_of(op.object).clock, width_);  // acquire
       return -1;
+    case OpKind::kFutexWait:  // reads the futex word, an atomic
+      mine.join(state_of(op.object).clock, width_);
+      return -1;
     case OpKind::kStore:
       if (op.plain) return write(t, state_of(op.object), now);
       state_of(op.object).clock.assign(mine, width_);  // release: a new release sequence

@@ -83,6 +83,12 @@ constexpr std::array<uint32_t, 8> kReversible = {
       break;
     case OpKind::kNotify:
     case OpKind::kNotifyAll: a.role[0] = Role::kNotify; break;
+    case OpKind::kFutexWait:
+      // Reads the word; joins the queue's waiters if it holds the value.
+      a.role[0] = Role::kRead;
+      a.object[1] = op.object2;
+      a.role[1] = Role::kWait;
+      break;
     case OpKind::kSpawn:
     case OpKind::kJoin:
     case OpKind::kYield: a.object[0] = nullptr; break;
@@ -303,6 +309,8 @@ void DporStrategy::restore_prefix_state() {
     const Role role = e.step.access.role[0];
     if (role == Role::kRead) {
       last_reads_[last_touch_[e.touch[0]].reads][e.step.thread] = e.previous[0];
+      // A futex wait's check: its queue too.
+      if (e.step.access.role[1] != Role::kNone) last_touch_[e.touch[1]].step = e.previous[1];
       continue;
     }
     for (int s = 0; s < 2; ++s) {
@@ -384,6 +392,8 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   const Role role = e.step.access.role[0];
   if (role == Role::kRead || role == Role::kWrite) {
     record_variable_access(e, index);
+    // A futex wait's check also joins its queue's waiters.
+    if (e.step.access.role[1] != Role::kNone) record_chain_access(e, index, 1);
   } else {
     record_chain_access(e, index);
   }
@@ -434,12 +444,12 @@ void DporStrategy::record_variable_access(Event& e, int index) {
   later_clock_ = &e.clock;
 }
 
-void DporStrategy::record_chain_access(Event& e, int index) {
+void DporStrategy::record_chain_access(Event& e, int index, int first) {
   // Along the chains of steps on this step's objects (mutexes, condition
   // variables), latest first, until a step covers the rest.
   const ThreadId p = e.step.thread;
   std::array<int, 2> cursor{-1, -1};
-  for (int s = 0; s < 2; ++s) {
+  for (int s = first; s < 2; ++s) {
     if (e.step.access.role[s] == Role::kNone) continue;
     e.touch[s] = last_touch(e.step.access.object[s]);
     LastTouch& touch = last_touch_[e.touch[s]];
@@ -473,6 +483,7 @@ void DporStrategy::record_chain_access(Event& e, int index) {
     if (!related(earlier.step.access, e.step.access, kDependent)) continue;
     consider(e, k);
   }
+  if (first > 0) return;  // record_variable_access() has counted the step
   ++e.clock[p];
   // Reversing a race moves this step before the earlier one, and so before
   // the unlock it waited for: its wakeup sequences use the clock without it.

@@ -28,7 +28,8 @@
 // the tests require none): the plan is dropped and exploration goes on.
 //
 // Dependence (happens-before): on one object, a write with a load or a
-// write; lock with lock, try_lock and unlock; try_lock also with unlock;
+// write (a futex wait's check, in instrumented code, is a load of its word
+// and a wait on the word's queue of sleepers, whose wakes are notifies); lock with lock, try_lock and unlock; try_lock also with unlock;
 // condition-variable wait and notify with each other; a wait also releases
 // its mutex (an unlock); the relock after a wait happens after the notify
 // that woke it. A race is a dependent pair that can occur in either order:
@@ -291,9 +292,13 @@ class DporStrategy final : public Strategy {
   // Race detection and clock for step `e` (at `index`, the last event): on a
   // variable, against the latest write and the reads since it, in constant
   // time per thread; on a mutex or condition variable, along the chain of
-  // steps on it. Fills races_, sets later_clock_.
+  // steps on it. Fills races_, sets later_clock_. A futex wait's check
+  // (OpKind::kFutexWait) reads its word (slot 0, a variable) and waits on its
+  // queue (slot 1, a chain): record_variable_access() for the first, then
+  // record_chain_access() from slot `first` = 1, which then leaves the
+  // step's own clock entry alone (counted once).
   void record_variable_access(Event& e, int index);
-  void record_chain_access(Event& e, int index);
+  void record_chain_access(Event& e, int index, int first = 0);
   // Step k, dependent with `e` and earlier: a race if not yet ordered before
   // `e` and reversible; its clock joins e's.
   void consider(Event& e, int k);

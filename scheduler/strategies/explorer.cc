@@ -113,11 +113,6 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   result.shard_index = options.shard_index;
   result.shard_count = options.shard_count;
   result.error = spec_problem(spec);
-  if (result.error.empty() && spec.instrumented && strategy.name() == "dpor") {
-    result.error =
-        "dpor cannot check instrumented code yet: its plain memory accesses are not visible "
-        "operations DPOR can reorder (--strategy dfs, bounded or iterative can)";
-  }
   if (!result.error.empty()) return result;
 
   auto start = std::chrono::steady_clock::now();
