@@ -167,11 +167,15 @@ int main(int argc, char** argv) {
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_NAME}_registry ${ARG_NAME}_relacy interleave::main)
 endfunction()
 
-# Compile options of instrumented sources: ThreadSanitizer's instrumentation
-# (calls to the __tsan_* entry points that interleave::instrumented defines)
-# and debug line tables for the source lines in reports. Compile options
-# only: the link gets no -fsanitize=thread, so libtsan is not linked.
-set(INTERLEAVE_INSTRUMENTED_OPTIONS -fsanitize=thread -g)
+# _interleave_instrument(TARGET): TARGET's sources are compiled with
+# ThreadSanitizer's instrumentation (calls to the __tsan_* entry points that
+# interleave::instrumented defines) and debug line tables for the source
+# lines in reports. Compile options only: the link gets no -fsanitize=thread,
+# so libtsan is not linked. (A function, not a variable: a variable set here
+# would not reach a project that add_subdirectory()s interleave.)
+function(_interleave_instrument target)
+  target_compile_options(${target} PRIVATE -fsanitize=thread -g)
+endfunction()
 
 # _interleave_instrumented_executable(FUNCTION NAME SOURCES LIBRARIES MAIN...):
 # the executable NAME of SOURCES, instrumented, linked with the runtime, the
@@ -183,7 +187,7 @@ function(_interleave_instrumented_executable function name sources libraries)
                         "(it needs g++; this build uses ${CMAKE_CXX_COMPILER_ID})")
   endif()
   add_executable(${name} ${sources})
-  target_compile_options(${name} PRIVATE ${INTERLEAVE_INSTRUMENTED_OPTIONS})
+  _interleave_instrument(${name})
   # The OBJECT libraries are linked directly: their objects, interposed
   # functions included, go into the program.
   target_link_libraries(${name} PRIVATE ${libraries} interleave::instrumented ${ARGN})
