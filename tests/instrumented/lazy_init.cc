@@ -83,10 +83,12 @@ class AtomicLazyInstance {
 
 }  // namespace
 
-// Two threads ask for the settings at once. Found in the first execution:
-// whichever thread comes second reads `created_` on the fast path (the first
-// `if` of get()) unordered with the first thread's `created_ = true`; the
-// report names both lines (tests/instrumented_demo_test.cc checks them).
+// Two threads ask for the settings at once. The fast path's read of
+// `created_` (the first `if` of get()) takes no lock, so it is unordered with
+// the other thread's `created_ = true` whichever comes first: a data race in
+// every execution. DFS's first has it: b, started while a runs to its lock,
+// reads the flag; a then sets it. The report names both lines
+// (tests/instrumented_demo_test.cc checks them).
 INTERLEAVE_INSTRUMENTED_TEST(lazy_init_plain_flag,
                              "double-checked locking with a plain bool flag: a data race") {
   LazyInstance<Settings> settings;
