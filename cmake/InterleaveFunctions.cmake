@@ -27,6 +27,37 @@
 # engine, with each namespace in NAMESPACES renamed (the model types must live
 # in them; see rules/interleave.bzl for the rules the sources follow). Reports
 # print COMMAND before "replay '...'" (default: the binary as it was run).
+#
+#   interleave_add_instrumented_test(NAME counter_locked SOURCES counter.cc [more.cc ...]
+#                                    MODEL counter_locked [STRATEGY dfs] [EXPECT pass|bug]
+#                                    [LIBRARIES ...] [ARGS ...] [NO_TEST])
+#   interleave_add_instrumented_test(NAME counter_checks SOURCES counter.cc
+#                                    TEST_MAIN my_checks [LIBRARIES ...] [ARGS ...])
+#
+# checks code that was not written as a model (docs/instrumented.md), the
+# twin of the Bazel macro interleave_cc_test (rules/instrumented.bzl).
+# SOURCES, unmodified C++ with std::thread, std::mutex and std::atomic and
+# an INTERLEAVE_INSTRUMENTED_TEST(MODEL, "...") { ... } body, are compiled
+# with -fsanitize=thread -g as compile options only: the executable NAME
+# links interleave::instrumented, interleave's own runtime, and never libtsan,
+# so their atomics, mutexes and thread starts become the scheduler's
+# operations and their plain accesses are checked for data races. LIBRARIES
+# are linked as they are (not instrumented: what they do is not seen). The
+# CTest test NAME checks MODEL with STRATEGY (default dfs: DPOR refuses
+# instrumented code) and passes when the verdict is EXPECT (default pass),
+# like interleave_add_check, printing the replay command on a failure.
+# TEST_MAIN, a target with a main() of its own (a Catch2 or GoogleTest main
+# with tests over instrumented_models(), compiled as it is), replaces that
+# check: the test runs the program with ARGS only. Make TEST_MAIN an OBJECT
+# library when nothing references its objects (Catch2 TEST_CASEs): a static
+# archive's unreferenced objects are not linked. Needs g++ (its libbacktrace
+# names the source lines; clang's instrumentation also elides reads).
+#
+#   interleave_add_instrumented_binary(NAME demo SOURCES counter.cc [LIBRARIES ...])
+#
+# builds NAME, the whole command line (list, check, replay, ...) over the
+# INTERLEAVE_INSTRUMENTED_TESTs of SOURCES, compiled as above: the twin of
+# interleave_cc_binary.
 
 function(interleave_add_check)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "NO_TEST"
@@ -134,4 +165,86 @@ int main(int argc, char** argv) {
 ")
   add_executable(${ARG_NAME} ${main_source})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_NAME}_registry ${ARG_NAME}_relacy interleave::main)
+endfunction()
+
+# _interleave_instrument(TARGET): TARGET's sources are compiled with
+# ThreadSanitizer's instrumentation (calls to the __tsan_* entry points that
+# interleave::instrumented defines) and debug line tables for the source
+# lines in reports. Compile options only: the link gets no -fsanitize=thread,
+# so libtsan is not linked. (A function, not a variable: a variable set here
+# would not reach a project that add_subdirectory()s interleave.)
+function(_interleave_instrument target)
+  target_compile_options(${target} PRIVATE -fsanitize=thread -g)
+endfunction()
+
+# _interleave_instrumented_executable(FUNCTION NAME SOURCES LIBRARIES MAIN...):
+# the executable NAME of SOURCES, instrumented, linked with the runtime, the
+# MAIN targets and LIBRARIES. Every INTERLEAVE_INSTRUMENTED_TEST of SOURCES
+# is linked: they are the executable's own objects.
+function(_interleave_instrumented_executable function name sources libraries)
+  if(NOT TARGET interleave::instrumented)
+    message(FATAL_ERROR "${function}(${name}): interleave::instrumented was not built "
+                        "(it needs g++; this build uses ${CMAKE_CXX_COMPILER_ID})")
+  endif()
+  add_executable(${name} ${sources})
+  _interleave_instrument(${name})
+  # The OBJECT libraries are linked directly: their objects, interposed
+  # functions included, go into the program.
+  target_link_libraries(${name} PRIVATE ${libraries} interleave::instrumented ${ARGN})
+endfunction()
+
+function(interleave_add_instrumented_test)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "NO_TEST" "NAME;MODEL;STRATEGY;EXPECT;TEST_MAIN"
+                        "SOURCES;LIBRARIES;ARGS")
+  foreach(required NAME SOURCES)
+    if(NOT ARG_${required})
+      message(FATAL_ERROR "interleave_add_instrumented_test: ${required} is required")
+    endif()
+  endforeach()
+  if(ARG_TEST_MAIN)
+    foreach(option MODEL STRATEGY EXPECT)
+      if(ARG_${option})
+        message(FATAL_ERROR "interleave_add_instrumented_test(${ARG_NAME}): ${option} is for "
+                            "the default main; TEST_MAIN ${ARG_TEST_MAIN} takes ARGS only")
+      endif()
+    endforeach()
+    _interleave_instrumented_executable(interleave_add_instrumented_test ${ARG_NAME}
+                                        "${ARG_SOURCES}" "${ARG_LIBRARIES}" ${ARG_TEST_MAIN})
+    set(args ${ARG_ARGS})
+  else()
+    if(NOT ARG_MODEL)
+      message(FATAL_ERROR "interleave_add_instrumented_test(${ARG_NAME}): MODEL is required "
+                          "(or TEST_MAIN)")
+    endif()
+    if(NOT ARG_STRATEGY)
+      set(ARG_STRATEGY dfs)
+    endif()
+    if(NOT ARG_EXPECT)
+      set(ARG_EXPECT pass)
+    endif()
+    if(NOT ARG_EXPECT MATCHES "^(pass|bug)$")
+      message(FATAL_ERROR "interleave_add_instrumented_test(${ARG_NAME}): EXPECT is pass or bug, "
+                          "not ${ARG_EXPECT}")
+    endif()
+    # check_main's main() calls interleave_models(): instrumented_check_main
+    # defines it as the instrumented tests' registry.
+    _interleave_instrumented_executable(interleave_add_instrumented_test ${ARG_NAME}
+                                        "${ARG_SOURCES}" "${ARG_LIBRARIES}"
+                                        interleave::instrumented_check_main)
+    set(args --model ${ARG_MODEL} --strategy ${ARG_STRATEGY} --expect ${ARG_EXPECT}
+             --replay-command "$<TARGET_FILE:${ARG_NAME}> replay" ${ARG_ARGS})
+  endif()
+  if(NOT ARG_NO_TEST)
+    add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} ${args})
+  endif()
+endfunction()
+
+function(interleave_add_instrumented_binary)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME" "SOURCES;LIBRARIES")
+  if(NOT ARG_NAME OR NOT ARG_SOURCES)
+    message(FATAL_ERROR "interleave_add_instrumented_binary: NAME and SOURCES are required")
+  endif()
+  _interleave_instrumented_executable(interleave_add_instrumented_binary ${ARG_NAME}
+                                      "${ARG_SOURCES}" "${ARG_LIBRARIES}"
+                                      interleave::instrumented_main)
 endfunction()

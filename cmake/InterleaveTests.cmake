@@ -88,3 +88,46 @@ interleave_add_check(NAME tickets_fetch_add_check MODEL tickets.fetch_add
 add_test(NAME user_cli_test
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/user_cli/user_cli_test.sh
                  $<TARGET_FILE:tickets_cli> $<TARGET_FILE:tickets_cli>)
+
+# tests/BUILD's instrumented tests (docs/instrumented.md): unmodified
+# std::thread code compiled with -fsanitize=thread, linked with
+# interleave::instrumented instead of libtsan (interleave_add_instrumented_test).
+if(INTERLEAVE_INSTRUMENTED)
+  # The Catch2 checks of the counters, and of the published algorithms'
+  # bugs and fixes: OBJECT libraries, so that their TEST_CASEs are linked.
+  add_library(instrumented_checks OBJECT tests/instrumented_test.cc)
+  target_link_libraries(instrumented_checks PUBLIC interleave_catch_main interleave_builtin_models
+                                                   interleave::instrumented)
+  interleave_add_instrumented_test(NAME instrumented_test
+                                   SOURCES tests/instrumented/std_counters.cc
+                                   TEST_MAIN instrumented_checks)
+  interleave_add_instrumented_test(NAME instrumented_racy_check_test
+                                   SOURCES tests/instrumented/std_counters.cc
+                                   MODEL std_counter_racy EXPECT bug)
+  add_library(instrumented_demo_checks OBJECT tests/instrumented_demo_test.cc)
+  target_link_libraries(instrumented_demo_checks PUBLIC interleave_catch_main
+                                                        interleave::instrumented)
+  interleave_add_instrumented_test(NAME instrumented_demo_test
+                                   SOURCES tests/instrumented/buffer_pool.cc
+                                           tests/instrumented/lazy_init.cc
+                                   TEST_MAIN instrumented_demo_checks)
+  interleave_add_instrumented_test(NAME instrumented_lazy_init_check_test
+                                   SOURCES tests/instrumented/lazy_init.cc
+                                   MODEL lazy_init_plain_flag EXPECT bug)
+  interleave_add_instrumented_test(NAME instrumented_buffer_pool_check_test
+                                   SOURCES tests/instrumented/buffer_pool.cc
+                                   MODEL buffer_pool_aba EXPECT bug)
+  # No libtsan in the program; its pthread functions are its own.
+  add_test(NAME instrumented_no_libtsan_test
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/instrumented_no_libtsan_test.sh
+                   $<TARGET_FILE:instrumented_test>)
+  # The whole command line over the demo (interleave_add_instrumented_binary):
+  # `check` finds the ABA (exit status 1) and `replay` of the schedule it
+  # prints reproduces it.
+  interleave_add_instrumented_binary(NAME instrumented_demo
+                                     SOURCES tests/instrumented/buffer_pool.cc
+                                             tests/instrumented/lazy_init.cc)
+  add_test(NAME instrumented_demo_cli_test
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/instrumented_demo_cli_test.sh
+                   $<TARGET_FILE:instrumented_demo>)
+endif()

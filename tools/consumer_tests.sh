@@ -128,13 +128,18 @@ cmake_builds() {
   # What the CMake build has of its own, not the whole suite again (Bazel runs
   # that): the installed libraries and CLI, and the tests that exercise what
   # only CMake wires up: each link (Catch2, GoogleTest, nlohmann-json, Relacy),
-  # interleave_add_check and interleave_add_binary, a test with its own main.
+  # interleave_add_check and interleave_add_binary, a test with its own main,
+  # interleave_add_instrumented_test (its check main and a TEST_MAIN) and
+  # interleave_add_instrumented_binary, with no libtsan linked.
   local self_tests=(numeric_test schedule_test json_report_test catch2_test gtest_matchers_test
     relacy_crosscheck_test bank_test bad_models_test check_counter_locked
-    check_counter_racy_finds_bug tickets_fetch_add_check)
+    check_counter_racy_finds_bug tickets_fetch_add_check instrumented_test
+    instrumented_racy_check_test)
   step "cmake build" cmake --build "$build" -j"$jobs" --target interleave interleave_check_main \
-    interleave_main interleave_relacy_runtime interleave_cli tickets_cli "${self_tests[@]}"
-  ctest_results cmake "$build" "^($(IFS='|'; echo "${self_tests[*]}")|user_cli_test)$"
+    interleave_main interleave_relacy_runtime interleave_cli tickets_cli instrumented_demo \
+    "${self_tests[@]}"
+  ctest_results cmake "$build" \
+    "^($(IFS='|'; echo "${self_tests[*]}")|user_cli_test|instrumented_no_libtsan_test|instrumented_demo_cli_test)$"
 
   # Both builds compile the same .cc files (CMake reads them from the BUILD files).
   step "cmake and bazel compile the same sources" compare_sources "$build/compile_commands.json"
@@ -166,16 +171,13 @@ cmake_builds() {
 }
 
 # compare_sources COMPILE_COMMANDS: the .cc files CMake compiles are exactly
-# those of the C++ rules of `bazel query //...`.
-# Instrumented code (instrumented/, tests/instrumented*: compiled with
-# -fsanitize=thread, linked with our runtime) has no CMake function yet
-# (docs/instrumented.md, "Not built yet"): left out of the comparison.
+# those of the C++ rules of `bazel query //...`, instrumented code
+# (interleave_cc_test, interleave_add_instrumented_test) included.
 compare_sources() {
   grep -oE '"file": *"[^"]+"' "$1" | sed -E 's/.*"([^"]+)"$/\1/' | sed "s|^$root/||" |
     grep -v '^/' | grep -v '/interleave_add_check/' | sort -u >"$tmp/cmake_sources"
   bazel query --noshow_progress 'kind("source file", deps(kind("cc_.* rule", //...), 1))' 2>/dev/null |
-    grep -E '^//.*\.cc$' | sed -E 's|^//||; s|:|/|; s|^/||' |
-    grep -vE '^(instrumented/|tests/instrumented)' | sort -u >"$tmp/bazel_sources"
+    grep -E '^//.*\.cc$' | sed -E 's|^//||; s|:|/|; s|^/||' | sort -u >"$tmp/bazel_sources"
   [ -s "$tmp/bazel_sources" ] || { echo "bazel query listed no sources"; return 1; }
   diff "$tmp/bazel_sources" "$tmp/cmake_sources" && echo "$(wc -l <"$tmp/cmake_sources") sources agree"
 }
