@@ -99,18 +99,20 @@ TEST_CASE("iterative: a one-preemption bug among many threads without every fini
 // What each execution of a RandomBlocks model produced.
 std::vector<std::string>* g_outcomes = nullptr;
 
-// 2-4 threads of 1-3 instructions over 2 atomics, 2 flags and a mutex:
-// loads, stores, fetch_adds, compare_exchanges, locked read-modify-writes
-// (a block that takes the mutex), a spin-wait for a flag (a thread held
-// until another sets it: a block that stops without finishing), and flag
-// sets. A pure function of the seed. The invariant fails on some final
+// 2-4 threads of 1-3 instructions over 2 atomics, 2 flags, a mutex and a
+// condition variable: loads, stores, fetch_adds, compare_exchanges, locked
+// read-modify-writes (a block that takes the mutex), a spin-wait for a flag
+// (a thread held until another sets it: a block that stops without
+// finishing), flag sets, and a predicate wait on the condition variable
+// with the notify that ends it (a block that stops waiting; a notify_one
+// with two waiters wakes either, a wait may wake spuriously: outcomes). A pure function of the seed. The invariant fails on some final
 // states, so some programs have bugs that need 0, 1 or 2 preemptions.
 struct RandomBlocks {
   static ModelSpec spec() {
     return {"test.random_blocks", "random program of blocks",
             {{"seed", "s", 1, 0, 1'000'000, "seed"}}};
   }
-  enum Kind { kLoad, kStore, kAdd, kCas, kLocked, kWaitFlag, kSetFlag };
+  enum Kind { kLoad, kStore, kAdd, kCas, kLocked, kWaitFlag, kSetFlag, kWait, kNotify };
   struct Instr {
     Kind kind;
     int var;
@@ -122,7 +124,7 @@ struct RandomBlocks {
     for (auto& body : program) {
       const int n = 1 + static_cast<int>(rng() % (threads == 4 ? 2 : 3));
       for (int i = 0; i < n; ++i) {
-        body.push_back(Instr{Kind(rng() % 7), static_cast<int>(rng() % 2)});
+        body.push_back(Instr{Kind(rng() % 9), static_cast<int>(rng() % 2)});
       }
     }
     fail_when = static_cast<int>(rng() % 7);
@@ -153,6 +155,17 @@ struct RandomBlocks {
           reads[t].push_back(flags[in.var].load());
           break;
         case kSetFlag: flags[in.var].store(1); break;
+        case kWait: {  // a wait nobody notifies after ends as a deadlock
+          unique_lock held(lock);
+          cv.wait(held, [&] { return ready.load() == 1; });
+          break;
+        }
+        case kNotify: {
+          lock_guard held(lock);
+          ready.store(1);
+          cv.notify_one();
+          break;
+        }
       }
     }
   }
@@ -178,6 +191,8 @@ struct RandomBlocks {
   atomic<int> vars[2] = {atomic<int>{"x", 0}, atomic<int>{"y", 0}};
   atomic<int> flags[2] = {atomic<int>{"f", 0}, atomic<int>{"g", 0}};
   mutex lock{"m"};
+  atomic<int> ready{"ready", 0};
+  condition_variable cv{"cv"};
 };
 
 struct Reached {
