@@ -95,11 +95,17 @@ add_test(NAME user_cli_test
 if(INTERLEAVE_INSTRUMENTED)
   # The Catch2 checks of the counters, and of the published algorithms'
   # bugs and fixes: OBJECT libraries, so that their TEST_CASEs are linked.
+  # instrumented_test.cc has its own main (Catch2's signal handlers off).
   add_library(instrumented_checks OBJECT tests/instrumented_test.cc)
-  target_link_libraries(instrumented_checks PUBLIC interleave_catch_main interleave_builtin_models
+  target_link_libraries(instrumented_checks PUBLIC Catch2::Catch2 interleave
+                                                   interleave_builtin_models
                                                    interleave::instrumented)
   interleave_add_instrumented_test(NAME instrumented_test
-                                   SOURCES tests/instrumented/std_counters.cc
+                                   SOURCES tests/instrumented/std_atomic_waits.cc
+                                           tests/instrumented/std_condition_variables.cc
+                                           tests/instrumented/std_counters.cc
+                                           tests/instrumented/std_shared_mutex.cc
+                                           tests/instrumented/std_timed_mutex.cc
                                    TEST_MAIN instrumented_checks)
   interleave_add_instrumented_test(NAME instrumented_racy_check_test
                                    SOURCES tests/instrumented/std_counters.cc
