@@ -195,7 +195,7 @@ for part in "${parts[@]}"; do
     bazel) bazel_consumer ;;
     cmake) cmake_builds ;;
     quickstart) tools/readme_quickstart_test.sh || failed=$((failed + 1)) ;;
-    fuzz) tools/fuzz.sh 30 || failed=$((failed + 1)) ;;
+    fuzz) tools/fuzz.sh 15 || failed=$((failed + 1)) ;;
     *) echo "usage: tools/consumer_tests.sh [bazel|cmake|quickstart|fuzz]..." >&2; exit 2 ;;
   esac
 done

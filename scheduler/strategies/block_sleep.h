@@ -1,37 +1,48 @@
-// Block sleep sets: the schedules without preemptions, each class of
+// Block sleep sets: the schedules within a preemption bound, each class of
 // equivalent ones once instead of every order in which threads finish.
 //
-// Without preemptions (iterative's round 0, bounded search with K = 0) a
-// thread, once chosen, runs alone until it blocks, is held, or finishes: its
-// *block*. The search branches only where the previous thread stopped (a
-// free switch) and there tries every runnable thread; with n threads that
-// never block, that is every one of the n! orders in which they can finish,
-// though blocks that touch different objects give the same state in either
-// order. This class prunes those repeats with sleep sets (Godefroid) whose
-// transitions are whole blocks:
+// A thread, once chosen where the previous thread stopped (a *free switch*:
+// the first step, or the previous thread blocked, was held, or finished),
+// runs until it stops or is preempted; run alone to where it stops, its
+// steps are its *block*. Without preemptions (iterative's round 0) the
+// search branches only at free switches and there tries every runnable
+// thread; with n threads that never block, that is every one of the n!
+// orders in which they can finish, though blocks that touch different
+// objects give the same state in either order. This class prunes those
+// repeats with sleep sets (Godefroid) whose transitions are whole blocks:
 //
 //  - When thread A's branch at a free switch s has been explored, A is
 //    *asleep* in the branches of s taken after it, carrying the footprint of
-//    its block from s: every object and role its steps touched (as DPOR's
-//    dependence sees them, dpor.h), the operation it stopped at if it
-//    blocked, the threads it joined.
-//  - A step that conflicts with a sleeping thread's footprint wakes it (the
-//    block would no longer be the same, or no longer commute). A thread
-//    still asleep at a later free switch is not tried there: running its
-//    block then gives a state that running it first, at s, gave too, with
-//    the same blocks after it, and that branch has been explored.
+//    its block from s (recorded in the branch's first execution, where A
+//    runs to where it stops): every object and role its steps touched (as
+//    DPOR's dependence sees them, dpor.h), the operation it stopped at if
+//    it blocked, the threads it joined.
+//  - A step that conflicts with a sleeping thread's footprint wakes it, and
+//    so does a thread that stops, at a later free switch, waiting at an
+//    operation that conflicts with it (a block that could unlock what that
+//    thread waits for would turn the free switch into a preemption). A
+//    thread still asleep is taken neither at a free switch nor as a
+//    preemption.
 //  - A free switch where every runnable thread is asleep ends the
 //    execution as pruned (everything it could still do was explored).
 //
-// Why a block from s and the same thread's block after other, independent
-// blocks are the same: the thread runs alone, so its block is a function of
-// the values it reads and of whether its stopping operation can run, and
-// no independent block writes what it reads or touches the object it
-// stopped at. Two such blocks commute to the same state, so every
-// schedule without preemptions has an explored equivalent (same steps per
-// thread, same order of every pair of conflicting steps: the same final
-// state, the same failures, the same data races), and that equivalent has no
-// preemptions either: it is made of whole blocks.
+// Why this keeps every trace within the bound K. Take a schedule S in a
+// later branch of s in which sleeping A is taken at some point q: S = s,
+// then steps σ none of which touches A's footprint, then A's run α (a
+// prefix of its block: A runs from the same local state, reading values σ
+// did not write), then the rest ρ. S' = s, α, σ, ρ is equivalent (α and σ
+// commute: same steps per thread, the same order of every pair of
+// conflicting steps, so the same final state, failures and data races) and
+// lies in A's explored branch. Its preemptions are no more than S's: the
+// switch into A at s is free; after α, A is preempted in S' exactly when it
+// was in S (whether A can go on depends on its next operation's object,
+// which σ leaves alone); the switches inside σ cost what they cost in S
+// (no thread σ stopped at waits on anything α touches: it would have woken
+// A); and the switch at q, into A, which cost S one preemption or nothing,
+// becomes the switch from σ's end into ρ, which costs at most as much.
+// Moving a whole block can also remove a preemption, so a search with
+// these sets may find every trace within K where one without them still
+// cuts a schedule with more: its "explored all" means every trace.
 //
 // Conservative cases (the thread is never put to sleep, so nothing is
 // pruned on its account): a block with an operation of several outcomes
