@@ -390,6 +390,29 @@ bool rwlock_try(Execution* ex, RwLock& l, bool write, std::source_location locat
   }
 }
 
+// pthread_rwlock_(rd|wr)lock: attempts until one takes `lock`.
+int rwlock_lock(Execution* ex, const void* lock, bool write, const void* pc) {
+  RwLock& l = rwlock_at(lock);
+  const std::source_location location = location_of(pc);
+  while (!rwlock_try(ex, l, write, location)) {
+  }
+  return 0;
+}
+
+// pthread_rwlock_try(rd|wr)lock: one attempt.
+int rwlock_trylock(Execution* ex, const void* lock, bool write, const void* pc) {
+  return rwlock_try(ex, rwlock_at(lock), write, location_of(pc)) ? 0 : EBUSY;
+}
+
+// pthread_mutex_(timed|clock)lock: a lock with a deadline is one try_lock
+// the scheduler may perform at any point from the call on: it gets the
+// mutex if it is free then, else times out (as std_like's timed_mutex; a
+// lock that waited and then got the mutex is a try made when it was free).
+// A loop of timed-out tries in the same state is held as a spin.
+int mutex_timed_lock(const void* mutex, const void* pc) {
+  return mutex_at(mutex).try_lock(location_of(pc)) ? 0 : ETIMEDOUT;
+}
+
 // --- Futexes ---
 
 FutexQueue& futex_at(const void* word) {
@@ -818,16 +841,11 @@ int pthread_mutex_trylock(pthread_mutex_t* mutex) {
   return real(mutex);
 }
 
-// A lock with a deadline (std::timed_mutex::try_lock_for/until) is one
-// try_lock the scheduler may perform at any point from the call on: it gets
-// the mutex if it is free then, else times out (as std_like's timed_mutex;
-// a lock that waited and then got the mutex is a try made when it was
-// free). A loop of timed-out tries in the same state is held as a spin.
+// std::timed_mutex::try_lock_for/until: see in::mutex_timed_lock.
 int pthread_mutex_timedlock(pthread_mutex_t* mutex, const struct timespec* deadline) {
   if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
-                                                                                      : ETIMEDOUT;
+    return in::mutex_timed_lock(mutex, __builtin_return_address(0));
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_mutex_t*, const struct timespec*)>(
@@ -839,8 +857,7 @@ int pthread_mutex_clocklock(pthread_mutex_t* mutex, clockid_t clock,
                             const struct timespec* deadline) {
   if (in::scheduling() != nullptr) {
     in::RuntimeScope scope;
-    return in::mutex_at(mutex).try_lock(in::location_of(__builtin_return_address(0))) ? 0
-                                                                                      : ETIMEDOUT;
+    return in::mutex_timed_lock(mutex, __builtin_return_address(0));
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_mutex_t*, clockid_t, const struct timespec*)>(
@@ -864,11 +881,7 @@ int pthread_mutex_unlock(pthread_mutex_t* mutex) {
 int pthread_rwlock_rdlock(pthread_rwlock_t* lock) {
   if (Execution* ex = in::scheduling()) {
     in::RuntimeScope scope;
-    in::RwLock& l = in::rwlock_at(lock);
-    const std::source_location location = in::location_of(__builtin_return_address(0));
-    while (!in::rwlock_try(ex, l, false, location)) {
-    }
-    return 0;
+    return in::rwlock_lock(ex, lock, false, __builtin_return_address(0));
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_rdlock");
@@ -878,11 +891,7 @@ int pthread_rwlock_rdlock(pthread_rwlock_t* lock) {
 int pthread_rwlock_wrlock(pthread_rwlock_t* lock) {
   if (Execution* ex = in::scheduling()) {
     in::RuntimeScope scope;
-    in::RwLock& l = in::rwlock_at(lock);
-    const std::source_location location = in::location_of(__builtin_return_address(0));
-    while (!in::rwlock_try(ex, l, true, location)) {
-    }
-    return 0;
+    return in::rwlock_lock(ex, lock, true, __builtin_return_address(0));
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_wrlock");
@@ -892,10 +901,7 @@ int pthread_rwlock_wrlock(pthread_rwlock_t* lock) {
 int pthread_rwlock_tryrdlock(pthread_rwlock_t* lock) {
   if (Execution* ex = in::scheduling()) {
     in::RuntimeScope scope;
-    return in::rwlock_try(ex, in::rwlock_at(lock), false,
-                          in::location_of(__builtin_return_address(0)))
-               ? 0
-               : EBUSY;
+    return in::rwlock_trylock(ex, lock, false, __builtin_return_address(0));
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_tryrdlock");
@@ -905,10 +911,7 @@ int pthread_rwlock_tryrdlock(pthread_rwlock_t* lock) {
 int pthread_rwlock_trywrlock(pthread_rwlock_t* lock) {
   if (Execution* ex = in::scheduling()) {
     in::RuntimeScope scope;
-    return in::rwlock_try(ex, in::rwlock_at(lock), true,
-                          in::location_of(__builtin_return_address(0)))
-               ? 0
-               : EBUSY;
+    return in::rwlock_trylock(ex, lock, true, __builtin_return_address(0));
   }
   if (in::tearing_down()) return 0;
   static const auto real = in::real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_trywrlock");

@@ -18,9 +18,7 @@ ThreadSet BlockSleepSets::switch_point(const SchedulingPoint& point, size_t dept
   // did.
   const ThreadId stopped = point.current;
   if (stopped != kNoThread && point.live.contains(stopped)) {
-    const Operation& next = point.next[stopped];
-    wake(stopped, next);
-    if (recording_ >= 0 && stopped == recording_thread_) record(next);
+    step(stopped, point.next[stopped]);  // as if it ran what it waits at
   }
   if (recording_ >= 0) {
     recording_ = -1;
@@ -30,6 +28,7 @@ ThreadSet BlockSleepSets::switch_point(const SchedulingPoint& point, size_t dept
   // They are the entries at this depth but the last (none at a new switch).
   auto last = std::find_if(taken_.rbegin(), taken_.rend(),
                            [depth](const Taken& t) { return t.depth == depth; });
+  current_ = last == taken_.rend() ? -1 : static_cast<int>(taken_.rend() - last) - 1;
   if (last != taken_.rend()) {
     for (auto it = std::next(last); it != taken_.rend() && it->depth == depth; ++it) {
       if (it->footprint < 0 || footprints_[it->footprint].universal) continue;
@@ -41,29 +40,29 @@ ThreadSet BlockSleepSets::switch_point(const SchedulingPoint& point, size_t dept
 }
 
 void BlockSleepSets::take(size_t depth, ThreadId thread) {
-  auto current = std::find_if(taken_.rbegin(), taken_.rend(),
-                              [depth](const Taken& t) { return t.depth == depth; });
-  if (current == taken_.rend()) {  // a new switch, below every other
+  if (current_ < 0) {  // a new switch, below every other
     taken_.push_back(Taken{static_cast<uint32_t>(depth), thread, -1});
-    current = taken_.rbegin();
+    current_ = static_cast<int>(taken_.size()) - 1;
   }
+  Taken& current = taken_[static_cast<size_t>(current_)];
   recording_thread_ = thread;
-  if (current->footprint >= 0) return;  // recorded in an earlier execution
+  if (current.footprint >= 0) return;  // recorded in an earlier execution
   Footprint f;
   f.begin = f.end = static_cast<uint32_t>(footprint_accesses_.size());
   footprints_.push_back(f);
   recording_ = static_cast<int>(footprints_.size()) - 1;
-  current->footprint = recording_;
+  current.footprint = recording_;
 }
 
 void BlockSleepSets::step(ThreadId thread, const Operation& op) {
-  wake(thread, op);
-  if (recording_ >= 0 && thread == recording_thread_) record(op);
+  const bool records = recording_ >= 0 && thread == recording_thread_;
+  if (asleep_.empty() && !records) return;
+  const Access access = DporStrategy::pending_access(op);
+  wake(thread, op, access);
+  if (records) record(op, access);
 }
 
-void BlockSleepSets::wake(ThreadId thread, const Operation& op) {
-  if (asleep_.empty()) return;
-  const Access access = DporStrategy::pending_access(op);
+void BlockSleepSets::wake(ThreadId thread, const Operation& op, const Access& access) {
   ThreadSet still = asleep_;
   for (ThreadId s = asleep_.lowest(); s != kNoThread; s = asleep_.next_after(s)) {
     if (s != thread && wakes(footprints_[asleep_footprint_[s]], s, thread, op, access)) {
@@ -73,11 +72,11 @@ void BlockSleepSets::wake(ThreadId thread, const Operation& op) {
   asleep_ = still;
 }
 
-void BlockSleepSets::record(const Operation& op) {
+void BlockSleepSets::record(const Operation& op, const Access& access) {
   Footprint& f = footprints_[recording_];
   if (op.kind == OpKind::kJoin) f.joins.insert(op.joined);
   if (op.kind == OpKind::kSpawn || op.kind == OpKind::kYield) f.universal = true;
-  add_access(f, DporStrategy::pending_access(op));
+  add_access(f, access);
 }
 
 void BlockSleepSets::outcomes() {

@@ -78,8 +78,9 @@ class BlockSleepSets {
   // the one taken now. Returns the threads asleep here; a new branch must
   // not take them (and counts them as tried).
   ThreadSet switch_point(const SchedulingPoint& point, size_t depth);
-  // Thread `thread` is taken at the free switch at `depth`: its block
-  // starts (and is recorded, the first time this branch is taken).
+  // Thread `thread` is taken at the free switch at `depth`, the one
+  // switch_point() was just called at: its block starts (and is recorded,
+  // the first time this branch is taken).
   void take(size_t depth, ThreadId thread);
   // Thread `thread` is about to run `op` (its ValueProbe valid): wakes the
   // sleeping threads it conflicts with, and adds it to the block's footprint.
@@ -124,11 +125,11 @@ class BlockSleepSets {
   // footprint `f`.
   bool wakes(const Footprint& f, ThreadId sleeper, ThreadId thread, const Operation& op,
              const Access& access) const;
-  // Thread `thread` runs `op` (or, stopped, waits at it): wakes the
+  // Thread `thread` runs `op`, whose access is `access`: wakes the
   // sleeping threads whose footprint it conflicts with.
-  void wake(ThreadId thread, const Operation& op);
+  void wake(ThreadId thread, const Operation& op, const Access& access);
   // Adds `op`, run by the block being recorded, to its footprint.
-  void record(const Operation& op);
+  void record(const Operation& op, const Access& access);
   // Adds `access` to footprint `f` (the last one) unless it holds it.
   void add_access(Footprint& f, const Access& access);
 
@@ -141,6 +142,9 @@ class BlockSleepSets {
   // The threads asleep now, and for each, its footprint's index.
   ThreadSet asleep_;
   std::array<int, kMaxThreads> asleep_footprint_{};
+  // The entry in taken_ of the free switch switch_point() was last called
+  // at (-1: a new switch, none yet), for take().
+  int current_ = -1;
   // The block being recorded: its thread and footprint (-1: none).
   ThreadId recording_thread_ = kNoThread;
   int recording_ = -1;
