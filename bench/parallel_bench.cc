@@ -120,7 +120,9 @@ int main(int argc, char** argv) {
             {"queue.blocking", {}, "dfs"},
             {"queue.blocking", {{"items", 3}}, "dfs"},
             {"queue.blocking", {{"producers", 2}, {"consumers", 2}, {"items", 1}}, "dfs"},
-            {"queue.blocking", {{"consumers", 3}, {"items", 2}}, "bounded", 2}};
+            {"queue.blocking", {{"consumers", 3}, {"items", 2}}, "bounded", 2},
+            {"queue.blocking", {{"items", 3}}, "iterative", 3},
+            {"crowd.racy", {{"threads", 10}}, "iterative"}};
   }
   // Runs under two seconds are repeated (best of 3); longer ones run once.
   const int repeats = smoke ? 1 : 3;

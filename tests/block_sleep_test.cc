@@ -3,6 +3,8 @@
 // that compares each bound's search with and without them (the same values
 // read, final states and failures; the same fewest preemptions).
 #include <cstdint>
+#include <deque>
+#include <new>
 #include <random>
 #include <set>
 #include <string>
@@ -110,7 +112,8 @@ std::vector<std::string>* g_outcomes = nullptr;
 struct RandomBlocks {
   static ModelSpec spec() {
     return {"test.random_blocks", "random program of blocks",
-            {{"seed", "s", 1, 0, 1'000'000, "seed"}}};
+            {{"seed", "s", 1, 0, 1'000'000, "seed"},
+             {"outside", "o", 0, 0, 1, "1: the two variables live outside the instance"}}};
   }
   enum Kind { kLoad, kStore, kAdd, kCas, kLocked, kWaitFlag, kSetFlag, kWait, kNotify };
   struct Instr {
@@ -129,23 +132,41 @@ struct RandomBlocks {
     }
     fail_when = static_cast<int>(rng() % 7);
     reads.resize(threads);
+    if (p.get("outside") == 1) {
+      // Storage of their own for each instance address (one per
+      // ModelAdapter: at one address across its executions, as a worker's
+      // heap objects would be, and at another in the other adapter's).
+      static const void* owners[2] = {};
+      int slot = 0;
+      while (owners[slot] != nullptr && owners[slot] != this) ++slot;
+      owners[slot] = this;
+      for (int v = 0; v < 2; ++v) {
+        vars[v] = new (&outside_storage[slot][v]) atomic<int>(v == 0 ? "x" : "y", 0);
+      }
+      outside = true;
+    }
+  }
+  ~RandomBlocks() {
+    if (outside) {
+      for (atomic<int>* v : vars) v->~atomic<int>();
+    }
   }
   int thread_count() const { return threads; }
   void thread(int t) {
     for (const Instr& in : program[t]) {
       switch (in.kind) {
-        case kLoad: reads[t].push_back(vars[in.var].load()); break;
-        case kStore: vars[in.var].store(t + 1); break;
-        case kAdd: reads[t].push_back(vars[in.var].fetch_add(1)); break;
+        case kLoad: reads[t].push_back(vars[in.var]->load()); break;
+        case kStore: vars[in.var]->store(t + 1); break;
+        case kAdd: reads[t].push_back(vars[in.var]->fetch_add(1)); break;
         case kCas: {
           int expected = 0;
-          reads[t].push_back(vars[in.var].compare_exchange_strong(expected, 10 + t) ? 1 : 0);
+          reads[t].push_back(vars[in.var]->compare_exchange_strong(expected, 10 + t) ? 1 : 0);
           break;
         }
         case kLocked: {
           lock_guard guard(lock);
-          const int v = vars[in.var].load();
-          vars[in.var].store(v + 2);
+          const int v = vars[in.var]->load();
+          vars[in.var]->store(v + 2);
           break;
         }
         case kWaitFlag:
@@ -176,9 +197,9 @@ struct RandomBlocks {
       outcome += "|";
     }
     int sum = 0;
-    for (auto& v : vars) {
-      outcome += std::to_string(v.load()) + ",";
-      sum += v.load();
+    for (atomic<int>* v : vars) {
+      outcome += std::to_string(v->load()) + ",";
+      sum += v->load();
     }
     if (g_outcomes != nullptr) g_outcomes->push_back(outcome);
     check(fail_when == 0 || sum % 7 != fail_when, "sum {} hits {} mod 7", sum, fail_when);
@@ -188,7 +209,13 @@ struct RandomBlocks {
   int fail_when = 0;
   std::vector<std::vector<Instr>> program;
   std::vector<std::vector<int>> reads;
-  atomic<int> vars[2] = {atomic<int>{"x", 0}, atomic<int>{"y", 0}};
+  atomic<int> in_instance[2] = {atomic<int>{"x", 0}, atomic<int>{"y", 0}};
+  atomic<int>* vars[2] = {&in_instance[0], &in_instance[1]};
+  bool outside = false;
+  struct alignas(atomic<int>) Storage {
+    unsigned char bytes[sizeof(atomic<int>)];
+  };
+  static inline Storage outside_storage[2][2];
   atomic<int> flags[2] = {atomic<int>{"f", 0}, atomic<int>{"g", 0}};
   mutex lock{"m"};
   atomic<int> ready{"ready", 0};
@@ -203,29 +230,50 @@ struct Reached {
 };
 
 // Runs bounded DFS with bound k, with or without block sleep sets, to the
-// end (failures counted, not stopped at).
-Reached reach(uint32_t seed, int k, bool block_sleep_sets) {
-  auto params = make_params<RandomBlocks>({{"seed", seed}});
+// end (failures counted, not stopped at). With `hand_over`, as a parallel
+// search would at its most eager: after every execution the search gives
+// away what split() offers, and every subtree is explored by a fresh search
+// on another model instance than the one it was split from (instances
+// alternate), so that footprints must name objects the same in both.
+Reached reach(uint32_t seed, int k, bool block_sleep_sets, bool hand_over = false,
+              int outside = 0, uint64_t* subtrees = nullptr) {
+  auto params = make_params<RandomBlocks>({{"seed", seed}, {"outside", outside}});
   REQUIRE(params.ok());
-  ModelAdapter<RandomBlocks> model(*params);
-  BoundedStrategy strategy(k);
-  if (block_sleep_sets) strategy.use_block_sleep_sets();
+  ModelAdapter<RandomBlocks> models[2] = {ModelAdapter<RandomBlocks>(*params),
+                                          ModelAdapter<RandomBlocks>(*params)};
   Execution execution{ExecutionLimits{}};
   Reached reached;
   std::vector<std::string> outcomes;
   g_outcomes = &outcomes;
-  while (strategy.begin_execution()) {
-    outcomes.clear();
-    const Outcome outcome = execution.run(model, strategy);
-    if (!strategy.error().empty()) FAIL(strategy.error());
-    if (outcome == Outcome::kStopped) {
-      ++reached.pruned;
-      continue;
+  // Subtrees still to explore, with the instance they were split from.
+  std::deque<std::pair<BoundedStrategy::Subtree, int>> queue;
+  queue.emplace_back(BoundedStrategy::whole(), 1);
+  while (!queue.empty()) {
+    auto [subtree, from] = std::move(queue.front());
+    queue.pop_front();
+    if (subtrees != nullptr) ++*subtrees;
+    const int on = 1 - from;
+    ModelAdapter<RandomBlocks>& model = models[on];
+    BoundedStrategy strategy(k);
+    if (block_sleep_sets) strategy.use_block_sleep_sets();
+    strategy.set_instance(model.instance_memory());
+    strategy.start(std::move(subtree));
+    while (strategy.begin_execution()) {
+      outcomes.clear();
+      const Outcome outcome = execution.run(model, strategy);
+      if (!strategy.error().empty()) FAIL(strategy.error());
+      if (hand_over) {
+        if (auto given = strategy.split()) queue.emplace_back(std::move(*given), on);
+      }
+      if (outcome == Outcome::kStopped) {
+        ++reached.pruned;
+        continue;
+      }
+      ++reached.executions;
+      std::string what = outcomes.empty() ? std::string("-") : outcomes[0];
+      if (outcome == Outcome::kFailed) what += " FAIL " + execution.failure()->message;
+      reached.outcomes.insert(what);
     }
-    ++reached.executions;
-    std::string what = outcomes.empty() ? std::string("-") : outcomes[0];
-    if (outcome == Outcome::kFailed) what += " FAIL " + execution.failure()->message;
-    reached.outcomes.insert(what);
   }
   g_outcomes = nullptr;
   return reached;
@@ -246,6 +294,35 @@ TEST_CASE("block sleep sets reach what every schedule within the bound reaches",
   }
   // The reduction is real, not only safe.
   CHECK(fewer > 100);
+}
+
+TEST_CASE("block sleep sets handed over between model instances explore what one search does",
+          "[block_sleep][oracle][parallel]") {
+  // Parallel iterative search (parallel.h) splits a search between workers,
+  // each with its own model instance. Split after every execution, each
+  // part on the other instance: the same executions, the same repeats cut
+  // short, the same outcomes as one search. With the variables outside the
+  // instance (named by address, which differs between instances, as heap
+  // objects' do), a search gives nothing away once a sleeper touched them,
+  // and the counts hold too.
+  uint64_t handed_over = 0, handed_over_outside = 0;
+  for (uint32_t seed = 1; seed <= 60; ++seed) {
+    for (int k = 0; k <= 2; ++k) {
+      for (int outside : {0, 1}) {
+        INFO("seed " << seed << ", bound " << k << ", outside " << outside);
+        const Reached one = reach(seed, k, true, false, outside);
+        uint64_t subtrees = 0;
+        const Reached split = reach(seed, k, true, true, outside, &subtrees);
+        CHECK(split.executions == one.executions);
+        CHECK(split.pruned == one.pruned);
+        CHECK(split.outcomes == one.outcomes);
+        (outside ? handed_over_outside : handed_over) += subtrees - 1;
+      }
+    }
+  }
+  CHECK(handed_over > 500);  // the hand-over is exercised
+  CHECK(handed_over_outside < handed_over);  // and refused where sleepers touched outside objects
+  UNSCOPED_INFO("handed over " << handed_over << ", outside " << handed_over_outside);
 }
 
 TEST_CASE("iterative with block sleep sets: the same verdict and the same fewest preemptions",

@@ -232,6 +232,11 @@ TEST_CASE("parallel checks of the built-in models", "[parallel]") {
   // counter.racy 3x2: 34,650 schedules, 34,560 lose an update.
   same_for_every_jobs<CounterRacy>({{"threads", 3}, {"iters", 2}}, "dfs", /*all=*/true);
   same_for_every_jobs<CounterRacy>({{"threads", 4}, {"iters", 2}}, "iterative", false);
+  // Iterative hands subtrees over with their block sleep sets: 3·5! + 1
+  // executions to the one-preemption bug (tests/block_sleep_test.cc).
+  same_for_every_jobs<CrowdRacy>({{"threads", 7}}, "iterative", false);
+  CHECK(run<CrowdRacy>({{"threads", 7}}, "iterative", 3).executions == 3 * 120 + 1);
+  same_for_every_jobs<QueueBlocking>({}, "iterative", false, 2);
   same_for_every_jobs<CounterLocked>({{"threads", 3}, {"iters", 2}}, "dfs", false);
   // Condition-variable outcomes and spurious wakeups cut short as repeats.
   same_for_every_jobs<QueueBlocking>({}, "dfs", false);

@@ -27,6 +27,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 jobs=${CONSUMER_JOBS:-2}
 export INTERLEAVE_CI_DISK_CACHE=${INTERLEAVE_CI_DISK_CACHE:-$tmp/bazel-disk-cache}
+# The CMake builds below (the project, the add_subdirectory consumer, the
+# README's CMake quick start) compile the same interleave sources with the
+# same flags: a compiler cache, fresh for this run, compiles them once.
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_DIR=$tmp/ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+fi
 failed=0
 
 # result NAME STATUS [LOG]: reports one result.

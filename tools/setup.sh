@@ -22,6 +22,7 @@ packages=(
   libclang-rt-14-dev   # clang's fuzzer and sanitizer runtimes
   nlohmann-json3-dev   # --json reports (header only)
   chromium             # headless browser for the --html report test
+  ccache               # CI: the CMake consumer builds (.ci/run) reuse each other's objects
 )
 
 missing=()

@@ -20,7 +20,9 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,6 +102,9 @@ class ModelAdapter final : public ModelRunner {
   void check_invariant() override { instance_->invariant(); }
   void destroy() override { instance_.reset(); }
   bool commuting_steps_first() const override { return instrumented_; }
+  std::span<const std::byte> instance_memory() const override {
+    return {reinterpret_cast<const std::byte*>(&instance_), sizeof instance_};
+  }
 
  private:
   // The parameters every instance is built from.

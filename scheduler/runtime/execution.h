@@ -25,10 +25,12 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <source_location>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,12 @@ class ModelRunner {
   // multiply the schedules; off for the rest, whose explored counts stay as
   // they were.
   virtual bool commuting_steps_first() const { return false; }
+  // The memory the model instance lives in, at one address across this
+  // runner's executions and of one size in every runner of the model (empty:
+  // not known). An object inside it is the same object in every runner at
+  // the same offset, so a parallel search that names objects by offset can
+  // move work between workers' instances (BlockSleepSets::set_instance).
+  virtual std::span<const std::byte> instance_memory() const { return {}; }
 };
 
 // The scheduler-side state of one mutex, owned by the mutex object.

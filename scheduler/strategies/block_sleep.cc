@@ -1,8 +1,24 @@
 #include "scheduler/strategies/block_sleep.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace interleave {
+
+void BlockSleepSets::set_instance(std::span<const std::byte> instance) {
+  instance_begin_ = reinterpret_cast<uintptr_t>(instance.data());
+  instance_size_ = instance.size();
+}
+
+BlockSleepSets::Access BlockSleepSets::named(Access access) const {
+  for (const void*& object : access.object) {
+    const uintptr_t offset = reinterpret_cast<uintptr_t>(object) - instance_begin_;
+    if (object != nullptr && offset < instance_size_) {
+      object = reinterpret_cast<const void*>(offset | kOffsetName);
+    }
+  }
+  return access;
+}
 
 void BlockSleepSets::begin_execution() {
   asleep_ = ThreadSet();
@@ -57,7 +73,7 @@ void BlockSleepSets::take(size_t depth, ThreadId thread) {
 void BlockSleepSets::step(ThreadId thread, const Operation& op) {
   const bool records = recording_ >= 0 && thread == recording_thread_;
   if (asleep_.empty() && !records) return;
-  const Access access = DporStrategy::pending_access(op);
+  const Access access = named(DporStrategy::pending_access(op));
   wake(thread, op, access);
   if (records) record(op, access);
 }
@@ -93,6 +109,39 @@ void BlockSleepSets::backtrack(size_t depth, ThreadId thread, bool new_thread) {
   if (new_thread && !taken_.empty() && taken_.back().depth == depth) {
     taken_.push_back(Taken{static_cast<uint32_t>(depth), thread, -1});
   }
+}
+
+std::optional<BlockSleepSets::Prefix> BlockSleepSets::prefix(size_t depth) const {
+  Prefix p;
+  for (const Taken& t : taken_) {
+    if (t.depth > depth) break;
+    p.taken.push_back(t);
+  }
+  // As in forget_below(): the footprints kept were recorded first.
+  int keep = 0;
+  for (const Taken& t : p.taken) keep = std::max(keep, t.footprint + 1);
+  p.footprints.assign(footprints_.begin(), footprints_.begin() + keep);
+  const uint32_t accesses = p.footprints.empty() ? 0 : p.footprints.back().end;
+  p.accesses.assign(footprint_accesses_.begin(), footprint_accesses_.begin() + accesses);
+  for (const Footprint& f : p.footprints) {
+    if (f.universal) continue;  // its accesses are never looked at
+    for (uint32_t i = f.begin; i < f.end; ++i) {
+      for (const void* object : p.accesses[i].object) {
+        if (object != nullptr && (reinterpret_cast<uintptr_t>(object) & kOffsetName) == 0) {
+          return std::nullopt;  // named by its address in this worker's instance only
+        }
+      }
+    }
+  }
+  return p;
+}
+
+void BlockSleepSets::start(Prefix prefix, size_t depth, ThreadId thread, bool new_thread) {
+  taken_ = std::move(prefix.taken);
+  footprints_ = std::move(prefix.footprints);
+  footprint_accesses_ = std::move(prefix.accesses);
+  begin_execution();
+  backtrack(depth, thread, new_thread);
 }
 
 void BlockSleepSets::forget_below(size_t depth) {

@@ -56,10 +56,23 @@
 // chosen, outcomes() when a step has several outcomes, and end_execution();
 // take() for the thread taken at each free switch; on backtracking,
 // backtrack() with the branch that takes a new thread or outcome.
+//
+// Parallel search (parallel.h) hands the rest of a free switch's branches
+// to another worker, which has a model instance of its own: prefix() gives
+// what the branches there need (the branches taken at the free switches on
+// the way down, with their footprints), start() takes it up. Footprints name
+// an object inside the model instance by its offset there (set_instance()),
+// the same in every worker; a footprint that touched an object elsewhere (a
+// model's heap, a global) has no such name, and its branch is not handed
+// over. Only branches after every branch taken at the switch are handed
+// over, so the receiver's sleepers there are the sequential search's.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "scheduler/strategies/dpor.h"
@@ -68,7 +81,16 @@
 namespace interleave {
 
 class BlockSleepSets {
+  using Access = DporStrategy::Access;
+  struct Footprint;
+  struct Taken;
+
  public:
+  // Objects inside `instance` (ModelRunner::instance_memory()) are named by
+  // their offset in it, objects elsewhere by their address. Before the
+  // first execution.
+  void set_instance(std::span<const std::byte> instance);
+
   // Starts an execution: nobody is asleep at the first step.
   void begin_execution();
 
@@ -97,9 +119,21 @@ class BlockSleepSets {
   // recorded below it; at a free switch, a new thread is a new branch.
   void backtrack(size_t depth, ThreadId thread, bool new_thread);
 
- private:
-  using Access = DporStrategy::Access;
+  // The branches taken at the free switches at depth <= `depth` on the
+  // current path, with their footprints.
+  struct Prefix {
+    std::vector<Taken> taken;
+    std::vector<Footprint> footprints;
+    std::vector<Access> accesses;
+  };
+  // The prefix down to the branch at `depth` (between executions), or
+  // nullopt if one of its footprints names an object outside the instance.
+  std::optional<Prefix> prefix(size_t depth) const;
+  // Forgets the current search and takes up `prefix`, another search's;
+  // then the branch at `depth` takes `thread` (as backtrack()).
+  void start(Prefix prefix, size_t depth, ThreadId thread, bool new_thread);
 
+ private:
   // What a thread's block from one free switch touched.
   struct Footprint {
     // Its accesses: footprint_accesses_[begin, end), each distinct.
@@ -132,6 +166,15 @@ class BlockSleepSets {
   void record(const Operation& op, const Access& access);
   // Adds `access` to footprint `f` (the last one) unless it holds it.
   void add_access(Footprint& f, const Access& access);
+  // `access` with its objects named as footprints name them (set_instance()).
+  Access named(Access access) const;
+
+  // The model instance's memory: its first byte's address and its size.
+  uintptr_t instance_begin_ = 0;
+  size_t instance_size_ = 0;
+  // Set in the name of an object inside the instance (an offset), which no
+  // user-space address has.
+  static constexpr uintptr_t kOffsetName = uintptr_t{1} << 63;
 
   // Every branch taken at a free switch on the current path, by depth.
   std::vector<Taken> taken_;

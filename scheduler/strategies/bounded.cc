@@ -144,13 +144,18 @@ uint32_t BoundedStrategy::rank(const Branch& b, ThreadId t, int outcome) {
 void BoundedStrategy::start(Subtree subtree) {
   path_ = std::move(subtree.path);
   floor_ = path_.empty() ? 0 : path_.size() - 1;
+  if (reduce_) {
+    const ThreadId root_thread = path_.empty() ? kNoThread : path_.back().chosen;
+    blocks_.start(std::move(subtree.blocks).value_or(BlockSleepSets::Prefix{}), floor_,
+                  root_thread, !path_.empty() && subtree.root_takes_new_thread);
+  }
   started_ = false;  // the first begin_execution() runs the subtree's first execution
   finished_ = false;
   cut_ = false;
 }
 
 std::optional<BoundedStrategy::Subtree> BoundedStrategy::split() {
-  if (finished_ || !started_ || reduce_) return std::nullopt;
+  if (finished_ || !started_) return std::nullopt;
   size_t d = floor_;
   while (d < path_.size() && !has_work(path_[d])) ++d;
   if (d == path_.size()) return std::nullopt;
@@ -169,6 +174,12 @@ std::optional<BoundedStrategy::Subtree> BoundedStrategy::split() {
   if (keep == 0 && !keeps_deeper) return std::nullopt;  // one left and nothing below
 
   Subtree subtree;
+  if (reduce_) {
+    if (!keeps_deeper) return std::nullopt;
+    subtree.blocks = blocks_.prefix(d);
+    if (!subtree.blocks) return std::nullopt;
+    subtree.root_takes_new_thread = outcomes_left == 0;
+  }
   subtree.path.assign(path_.begin(), path_.begin() + static_cast<std::ptrdiff_t>(d) + 1);
   Branch& root = subtree.path.back();
   if (keep < outcomes_left) {

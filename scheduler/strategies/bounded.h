@@ -18,8 +18,10 @@
 #pragma once
 
 #include <climits>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "scheduler/strategies/block_sleep.h"
@@ -45,10 +47,13 @@ class BoundedStrategy : public Strategy {
   // Explores each class of equivalent schedules within the bound once, not
   // every order in which independent blocks of threads can run (block
   // sleep sets, block_sleep.h); repeats end as pruned. Iterative bounding
-  // uses it. Such a search is not split (split() gives nothing): footprints
-  // name objects by their addresses in one model instance, and each worker
-  // has its own. Before the first execution.
+  // uses it. Before the first execution.
   void use_block_sleep_sets() { reduce_ = true; }
+  // The model instance this search's executions run (ModelRunner::
+  // instance_memory()): with block sleep sets, split() hands over only
+  // subtrees whose sleepers touched objects inside it (named by offset,
+  // the same in the receiver's instance). Before the first execution.
+  void set_instance(std::span<const std::byte> instance) { blocks_.set_instance(instance); }
 
   // The bound K.
   int bound() const { return bound_; }
@@ -128,6 +133,11 @@ class BoundedStrategy : public Strategy {
     // Where it starts as a share of the whole search, estimated as
     // position() estimates (0 for the whole search).
     double position = 0;
+    // With block sleep sets: the branches taken at the free switches down
+    // to the root, and whether the root takes a thread not taken there
+    // before (else the chosen thread's later outcomes).
+    std::optional<BlockSleepSets::Prefix> blocks;
+    bool root_takes_new_thread = true;
   };
   // The whole search, as one subtree: start() with it explores as a fresh
   // strategy does.
@@ -138,7 +148,11 @@ class BoundedStrategy : public Strategy {
   // Gives away the rest of the search at its shallowest branch that has
   // any left: all of it if this search keeps work below that branch, else
   // the later half of the alternatives left there. nullopt when that would
-  // leave this search or the subtree nothing. Between executions only.
+  // leave this search or the subtree nothing; with block sleep sets, also
+  // when this search keeps no work below (the later half's sleepers would
+  // include the earlier half's threads, whose footprints are not recorded
+  // yet) or when a sleeper's footprint touched an object outside the model
+  // instance (BlockSleepSets::prefix()). Between executions only.
   std::optional<Subtree> split();
   // The current execution's place in the sequential order: one number per
   // step chosen so far, ranking its thread and outcome among the branch's

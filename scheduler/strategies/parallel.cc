@@ -316,8 +316,7 @@ std::unique_ptr<BoundedStrategy> tree_strategy(const CheckOptions& options, int 
     s.reset(new DfsStrategy());
   } else {
     s.reset(new BoundedStrategy(bound));
-    // Iterative's rounds, as IterativeStrategy runs them (on one worker:
-    // block sleep sets are not split).
+    // Iterative's rounds, as IterativeStrategy runs them.
     if (options.strategy == "iterative") s->use_block_sleep_sets();
   }
   s->set_shard(options.shard_index, options.shard_count);
@@ -510,6 +509,7 @@ RoundResult run_round(const ModelSpec& spec, const Params& params,
   std::vector<std::thread> threads;
   for (int w = 0; w < jobs; ++w) {
     strategies.push_back(tree_strategy(options, bound));
+    strategies.back()->set_instance(models[static_cast<size_t>(w)]->instance_memory());
     round.worker_started();
   }
   for (int w = 0; w < jobs; ++w) {

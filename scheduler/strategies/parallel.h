@@ -22,7 +22,10 @@
 //    failure: the counts, the failure and its schedule string (shrunk
 //    after the search, on one core) are the sequential run's.
 //
-// `iterative` runs its rounds one after the other, each round in parallel.
+// `iterative` runs its rounds one after the other, each round in parallel;
+// its block sleep sets go with the subtrees handed over (BoundedStrategy::
+// split(), BlockSleepSets::prefix()), objects named by their offset in the
+// model instance, the same in every worker's.
 // The probes a `dfs` check mixes into its search (portfolio.h) run on the
 // calling thread beside the workers, paced as one core paces them, and are
 // put back in one core's order afterwards: if a probe fails before the
