@@ -102,9 +102,11 @@ if(INTERLEAVE_INSTRUMENTED)
                                                    interleave::instrumented)
   interleave_add_instrumented_test(NAME instrumented_test
                                    SOURCES tests/instrumented/std_atomic_waits.cc
+                                           tests/instrumented/std_call_once.cc
                                            tests/instrumented/std_condition_variables.cc
                                            tests/instrumented/std_counters.cc
                                            tests/instrumented/std_shared_mutex.cc
+                                           tests/instrumented/std_static_local.cc
                                            tests/instrumented/std_timed_mutex.cc
                                    TEST_MAIN instrumented_checks)
   interleave_add_instrumented_test(NAME instrumented_racy_check_test

@@ -32,6 +32,21 @@
 //    thread that must wait retries, held as a spin until the state changes;
 //  - pthread_mutex_timedlock/clocklock (std::timed_mutex) are a try_lock the
 //    scheduler may run at any point: taken if free then, else ETIMEDOUT;
+//  - pthread_once (std::call_once) is double-checked locking done right: a
+//    load of a `done` atomic, else an interleave::mutex held while the init
+//    routine runs (on the calling model thread), a recheck, the routine,
+//    `done` stored; a routine that throws leaves it not done, as POSIX and
+//    C++ say. libstdc++'s call_once hands its callable over in two
+//    thread_local variables, which every model thread shares here: each
+//    caller's are kept across the wait and put back before its routine
+//    runs, and accesses to them are no races;
+//  - __cxa_guard_acquire/release/abort (a function-local static's first
+//    use) are the same shape over the guard's first byte, which the
+//    compiler's inline fast path reads with an (instrumented) acquire load:
+//    acquire locks a mutex for the guard and loads the byte, release stores
+//    1 to it and unlocks. Each execution starts with every guard the
+//    scheduler has seen cleared, so the static is built anew, as in a fresh
+//    process (its destructor is registered with __cxa_atexit once);
 //  - timed rwlock locks end the run as unsupported (a usage error naming
 //    the call), never silently run.
 // Everywhere else (no execution, the main context, another OS thread) every
@@ -48,6 +63,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -55,6 +71,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -122,6 +139,15 @@ struct FutexQueue {
   int count = 0;
 };
 
+// A pthread_once_t (std::once_flag): see pthread_once below.
+struct Once {
+  explicit Once(const char* name) : done(name, 0), running(name) {}
+  // 1 once the init routine has returned.
+  interleave::atomic<int> done;
+  // Held by the thread running the init routine; callers meanwhile wait.
+  interleave::mutex running;
+};
+
 // What the runtime knows of the execution running on this OS thread.
 struct RunState {
   // The scheduler's mutex standing for each pthread mutex used so far in
@@ -137,6 +163,14 @@ struct RunState {
   std::unordered_map<const void*, RwLock> rwlocks;
   // The threads asleep in a futex wait on each word, by the word's address.
   std::unordered_map<const void*, FutexQueue> futexes;
+  // The state of each pthread_once_t used so far, by its address.
+  std::unordered_map<const void*, Once> onces;
+  // Every function-local static's guard used by a model thread so far:
+  // cleared at the start of each execution. Its mutex is mutex_at(guard).
+  std::vector<long long*> guards;
+  // The destructors registered with __cxa_atexit by model threads (a
+  // static built again in a later execution registers once).
+  std::vector<std::pair<void (*)(void*), void*>> exit_calls;
   // The value each model thread's start routine returned, for pthread_join.
   std::array<void*, kMaxThreads> results{};
   // The return address of each thread's latest read and write of each
@@ -216,6 +250,22 @@ F real(const char* name) {
   return reinterpret_cast<F>(f);
 }
 
+// The real `name`, looked up once into `slot`: for the __cxa_guard_*
+// functions, which cannot keep it in a function-local static as the other
+// entry points do (its guard would call them again).
+template <class F>
+F real_once(std::atomic<void*>& slot, const char* name) {
+  void* f = slot.load(std::memory_order_acquire);
+  if (f == nullptr) {
+    f = reinterpret_cast<void*>(real<F>(name));
+    slot.store(f, std::memory_order_release);
+  }
+  return reinterpret_cast<F>(f);
+}
+std::atomic<void*> real_guard_acquire{nullptr};
+std::atomic<void*> real_guard_release{nullptr};
+std::atomic<void*> real_guard_abort{nullptr};
+
 // A model thread of a failed execution being torn down: interposed calls
 // do nothing.
 bool tearing_down() {
@@ -254,6 +304,10 @@ inline void on_access(const void* object, bool write, const void* pc) {
   if (t_in_runtime) return;
   Execution* ex = Execution::current();
   if (ex == nullptr || !ex->in_thread() || ex->tearing_down()) return;
+#if defined(_GLIBCXX_HAVE_TLS)
+  // std::call_once's hand-over of its callable (see pthread_once below).
+  if (object == &std::__once_callable || object == &std::__once_call) return;
+#endif
   RuntimeScope scope;
   plain_access(ex, object, write, pc);
 }
@@ -295,14 +349,28 @@ Operation atomic_op(OpKind kind, const volatile T* a, const void* pc,
                    kNoThread, -1,     probe};
 }
 
+// An atomic load and store as steps of `ex`'s running thread (in a
+// RuntimeScope).
+template <class T>
+T visible_load(Execution* ex, const volatile T* a, const void* pc) {
+  ex->schedule(atomic_op(OpKind::kLoad, a, pc));
+  const T value = __atomic_load_n(a, __ATOMIC_RELAXED);
+  ex->record_read(static_cast<int64_t>(value));
+  return value;
+}
+
+template <class T>
+void visible_store(Execution* ex, volatile T* a, T value, const void* pc) {
+  ex->schedule(atomic_op(OpKind::kStore, a, pc, &kWriteProbe<T>));
+  __atomic_store_n(a, value, __ATOMIC_RELAXED);
+  ex->record_written(static_cast<int64_t>(value));
+}
+
 template <class T>
 T atomic_load(const volatile T* a, const void* pc) {
   if (Execution* ex = scheduling()) {
     RuntimeScope scope;
-    ex->schedule(atomic_op(OpKind::kLoad, a, pc));
-    const T value = __atomic_load_n(a, __ATOMIC_RELAXED);
-    ex->record_read(static_cast<int64_t>(value));
-    return value;
+    return visible_load(ex, a, pc);
   }
   return __atomic_load_n(a, __ATOMIC_SEQ_CST);
 }
@@ -311,9 +379,7 @@ template <class T>
 void atomic_store(volatile T* a, T value, const void* pc) {
   if (Execution* ex = scheduling()) {
     RuntimeScope scope;
-    ex->schedule(atomic_op(OpKind::kStore, a, pc, &kWriteProbe<T>));
-    __atomic_store_n(a, value, __ATOMIC_RELAXED);
-    ex->record_written(static_cast<int64_t>(value));
+    visible_store(ex, a, value, pc);
     return;
   }
   __atomic_store_n(a, value, __ATOMIC_SEQ_CST);
@@ -411,6 +477,77 @@ int rwlock_trylock(Execution* ex, const void* lock, bool write, const void* pc) 
 // A loop of timed-out tries in the same state is held as a spin.
 int mutex_timed_lock(const void* mutex, const void* pc) {
   return mutex_at(mutex).try_lock(location_of(pc)) ? 0 : ETIMEDOUT;
+}
+
+// --- Once ---
+
+Once& once_at(const void* control) {
+  auto& onces = run_state().onces;
+  auto it = onces.find(control);
+  if (it == onces.end()) it = onces.try_emplace(control, name_of(control, "once_flag")).first;
+  return it->second;
+}
+
+// pthread_once(control, init) on a model thread, in a RuntimeScope: `done`
+// read (acquire), else `running` taken, `done` read again, init run as user
+// code, `done` stored (release), `running` given back. A caller that finds
+// the routine running waits for the mutex, as POSIX callers wait for the
+// routine to return. A routine that throws gives the mutex back and leaves
+// `done` clear: the next caller runs it (C++'s exceptional call_once).
+int once(pthread_once_t* control, void (*init)(), const void* pc) {
+#if defined(_GLIBCXX_HAVE_TLS)
+  // std::call_once set these just before calling (no step in between): this
+  // thread's callable, which another thread's call_once may replace in the
+  // OS thread's one copy while this one waits below.
+  void* const callable = std::__once_callable;
+  void (*const call)() = std::__once_call;
+#endif
+  const std::source_location location = location_of(pc);
+  Once& state = once_at(control);
+  if (state.done.load(std::memory_order_acquire, location) == 1) return 0;
+  state.running.lock(location);
+  if (state.done.load(std::memory_order_acquire, location) == 1) {
+    state.running.unlock(location);
+    return 0;
+  }
+  try {
+#if defined(_GLIBCXX_HAVE_TLS)
+    std::__once_callable = callable;
+    std::__once_call = call;
+#endif
+    UserScope user;
+    init();
+  } catch (...) {
+    state.running.unlock(location);
+    throw;
+  }
+  state.done.store(1, std::memory_order_release, location);
+  state.running.unlock(location);
+  return 0;
+}
+
+// A function-local static's guard (__cxa_guard_*, Itanium C++ ABI; g++
+// declares them with `long long*`): its
+// first byte is 1 once the static is built; the mutex for its address is
+// held while it is built. acquire: 1 if the caller is to build it.
+int guard_acquire(Execution* ex, long long* guard, const void* pc) {
+  RunState& state = run_state();
+  if (std::find(state.guards.begin(), state.guards.end(), guard) == state.guards.end()) {
+    state.guards.push_back(guard);
+  }
+  const std::source_location location = location_of(pc);
+  auto* built = reinterpret_cast<volatile uint8_t*>(guard);
+  mutex_at(guard).lock(location);
+  if (visible_load(ex, built, pc) != 0) {  // built while this thread waited
+    mutex_at(guard).unlock(location);
+    return 0;
+  }
+  return 1;
+}
+
+void guard_release(Execution* ex, long long* guard, bool built, const void* pc) {
+  if (built) visible_store(ex, reinterpret_cast<volatile uint8_t*>(guard), uint8_t{1}, pc);
+  mutex_at(guard).unlock(location_of(pc));
 }
 
 // --- Futexes ---
@@ -537,6 +674,12 @@ void begin_execution() {
     const char* name = mutex.name();
     std::destroy_at(&mutex);
     std::construct_at(&mutex, name);
+  }
+  for (long long* guard : state.guards) *guard = 0;
+  for (auto& [control, once] : state.onces) {
+    const char* name = once.done.name();
+    std::destroy_at(&once);
+    std::construct_at(&once, name);
   }
 #if defined(_GLIBCXX_HAVE_PLATFORM_WAIT)
   // libstdc++'s std::atomic::wait keeps a count of waiters and a version
@@ -818,6 +961,55 @@ int clock_gettime(clockid_t clock, struct timespec* now) {
 }
 
 // --- Mutexes: interleave::mutex's operations (scheduler/api/mutex.cc) ---
+
+int __cxa_guard_acquire(long long* guard) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    return in::guard_acquire(ex, guard, __builtin_return_address(0));
+  }
+  return in::real_once<int (*)(long long*)>(in::real_guard_acquire, "__cxa_guard_acquire")(guard);
+}
+
+void __cxa_guard_release(long long* guard) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::guard_release(ex, guard, true, __builtin_return_address(0));
+    return;
+  }
+  if (in::tearing_down()) return;
+  in::real_once<void (*)(long long*)>(in::real_guard_release, "__cxa_guard_release")(guard);
+}
+
+void __cxa_guard_abort(long long* guard) {
+  if (Execution* ex = in::scheduling()) {
+    in::RuntimeScope scope;
+    in::guard_release(ex, guard, false, __builtin_return_address(0));
+    return;
+  }
+  if (in::tearing_down()) return;
+  in::real_once<void (*)(long long*)>(in::real_guard_abort, "__cxa_guard_abort")(guard);
+}
+
+int __cxa_atexit(void (*destructor)(void*), void* object, void* dso) {
+  if (in::scheduling() != nullptr) {
+    auto& calls = in::run_state().exit_calls;
+    const std::pair<void (*)(void*), void*> call{destructor, object};
+    if (std::find(calls.begin(), calls.end(), call) != calls.end()) return 0;
+    calls.push_back(call);
+  }
+  static const auto real = in::real<int (*)(void (*)(void*), void*, void*)>("__cxa_atexit");
+  return real(destructor, object, dso);
+}
+
+int pthread_once(pthread_once_t* control, void (*init)()) {
+  if (in::scheduling() != nullptr) {
+    in::RuntimeScope scope;
+    return in::once(control, init, __builtin_return_address(0));
+  }
+  if (in::tearing_down()) return 0;
+  static const auto real = in::real<int (*)(pthread_once_t*, void (*)())>("pthread_once");
+  return real(control, init);
+}
 
 int pthread_mutex_lock(pthread_mutex_t* mutex) {
   if (in::scheduling() != nullptr) {

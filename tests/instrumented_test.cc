@@ -305,6 +305,59 @@ TEST_CASE("an unmodified std::timed_mutex: try_lock_for may time out, ignoring i
                           "std_timed_mutex.cc:43");
 }
 
+TEST_CASE("an unmodified std::call_once runs its routine once; a once_flag per caller races") {
+  // tests/instrumented/std_call_once.cc. pthread_once is: load `done`; if 0,
+  // lock, load `done` again, run the routine (plain accesses: no steps),
+  // store `done`, unlock. By hand, DFS: whoever locks first (2 ways) builds;
+  // the other's first load comes before the builder's store (it then locks
+  // once the builder unlocks, loads 1, unlocks) or after it (it returns).
+  // Counting the interleavings of those steps, with the lock blocking: 12.
+  // DPOR: the builder (2) times the other's first load before or after the
+  // store (the one dependent pair besides the locks): 4 traces.
+  CheckResult once = check_instrumented("std_call_once", "dfs");
+  CHECK_FALSE(once.first_failure.has_value());
+  CHECK(once.exhaustive);
+  CHECK(once.executions == 12);
+  CheckResult once_dpor = check_with_dpor("std_call_once");
+  CHECK(once_dpor.exhaustive);
+  CHECK(once_dpor.executions == 4);
+  // A routine that throws leaves the flag unset: the other caller builds.
+  // DPOR: whoever calls first throws (2 traces; nobody stores `done` before
+  // the second caller's own store).
+  CheckResult throws = check_with_dpor("std_call_once_throws");
+  CHECK_FALSE(throws.first_failure.has_value());
+  CHECK(throws.exhaustive);
+  CHECK(throws.executions == 2);
+  CHECK_FALSE(check_instrumented("std_call_once_throws", "dfs").first_failure.has_value());
+  // Each caller's own once_flag: both build the table, unsynchronised.
+  expect_replayed_failure("std_call_once_flag_per_caller", FailureKind::kDataRace,
+                          "std_call_once.cc:50");
+}
+
+TEST_CASE("an unmodified function-local static is built once, and again in every execution") {
+  // tests/instrumented/std_static_local.cc. A use is the compiler's inline
+  // load of the guard's first byte; if 0, __cxa_guard_acquire locks the
+  // guard's mutex and loads the byte again, the constructor runs (one
+  // fetch_add here), __cxa_guard_release stores 1 and unlocks: the shape of
+  // std::call_once above with one more step for the builder, which gives
+  // 14 interleavings by the same count, and the same 4 traces under DPOR.
+  // Each execution starts with the guard clear (as a fresh process), or the
+  // second execution would not replay the first.
+  CheckResult built = check_instrumented("std_static_local", "dfs");
+  CHECK_FALSE(built.first_failure.has_value());
+  CHECK(built.exhaustive);
+  CHECK(built.executions == 14);
+  CheckResult built_dpor = check_with_dpor("std_static_local");
+  CHECK(built_dpor.exhaustive);
+  CHECK(built_dpor.executions == 4);
+  // A constructor that throws leaves the guard clear (__cxa_guard_abort):
+  // whoever uses it first fails, the other builds it (DPOR: 2 traces).
+  CheckResult throws = check_with_dpor("std_static_local_throws");
+  CHECK_FALSE(throws.first_failure.has_value());
+  CHECK(throws.exhaustive);
+  CHECK(throws.executions == 2);
+}
+
 TEST_CASE("instrumented code: parallel checks use one worker") {
   // The runtime's state is per process: --jobs 2 explores on one worker,
   // with the same count.
