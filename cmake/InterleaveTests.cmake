@@ -101,7 +101,8 @@ if(INTERLEAVE_INSTRUMENTED)
                                                    interleave_builtin_models
                                                    interleave::instrumented)
   interleave_add_instrumented_test(NAME instrumented_test
-                                   SOURCES tests/instrumented/std_atomic_waits.cc
+                                   SOURCES tests/instrumented/foreign_thread.cc
+                                           tests/instrumented/std_atomic_waits.cc
                                            tests/instrumented/std_call_once.cc
                                            tests/instrumented/std_condition_variables.cc
                                            tests/instrumented/std_counters.cc

@@ -37,6 +37,10 @@ namespace detail {
 // thread results, access sites). Called by each test's model constructor.
 void begin_execution();
 
+// The execution is over (called by each test's model destructor): from
+// now on, instrumented code on other threads is no longer watched for.
+void end_execution();
+
 // Runs a test's body as the user's code (the runtime's entry points act on
 // what it does).
 void run_body(void (*body)());
@@ -51,6 +55,9 @@ struct BodyModel {
     return spec;
   }
   explicit BodyModel(const Params&) { begin_execution(); }
+  ~BodyModel() { end_execution(); }
+  BodyModel(const BodyModel&) = delete;
+  BodyModel& operator=(const BodyModel&) = delete;
   int thread_count() const { return 1; }
   void thread(int) { run_body(&Body::run); }
   void invariant() {}

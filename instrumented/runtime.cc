@@ -233,10 +233,53 @@ class UserScope {
   bool saved_;
 };
 
+// --- Threads the scheduler does not run ---
+//
+// A thread started before the check (a pool made at start-up), or not
+// through pthread_create, runs as a real thread: its instrumented accesses
+// reach the entry points on an OS thread with no execution. While an
+// execution runs, such an access on a thread that is not one of the
+// checker's own (checker_thread(): it runs executions, a search or the
+// watchdog) is noted here, and the next entry point a model thread calls
+// (a visible operation, a clock read) ends the run as unsupported, naming
+// where that thread was: what it does is unseen, so no verdict would hold.
+// Noted per execution: one made after an execution's last entry point is
+// not reported (a thread that keeps running is noted in the next).
+
+// Whether an execution is under way in this process (between the model's
+// construction and destruction).
+std::atomic<bool> g_execution_running{false};
+// The return address of the first such access noted (nullptr: none).
+std::atomic<const void*> g_foreign_pc{nullptr};
+
+// An entry point called at `pc` on an OS thread with no execution.
+void outside_execution(const void* pc) {
+  if (!g_execution_running.load(std::memory_order_relaxed) || checker_thread()) return;
+  const void* none = nullptr;
+  g_foreign_pc.compare_exchange_strong(none, pc, std::memory_order_relaxed);
+}
+
+[[noreturn]] void report_foreign(Execution* ex, const void* pc) {
+  g_foreign_pc.store(nullptr, std::memory_order_relaxed);
+  ex->unsupported(fmt::format(
+      "instrumented code ran on a thread the scheduler does not run, at {}:{} (a thread started "
+      "before the check, or not through pthread_create): what it does is not seen, so the check "
+      "cannot give a verdict (docs/instrumented.md)",
+      location_of(pc).file_name(), location_of(pc).line()));
+}
+
 // The execution whose model thread made this call, when the call is to be
 // a visible operation: not from the runtime's or scheduler's own code.
 Execution* scheduling() {
-  return t_in_runtime ? nullptr : interleave::detail::scheduling();
+  if (t_in_runtime) return nullptr;
+  Execution* ex = interleave::detail::scheduling();
+  if (ex != nullptr) [[likely]] {
+    if (const void* pc = g_foreign_pc.load(std::memory_order_relaxed)) [[unlikely]] {
+      t_in_runtime = true;  // no RuntimeScope: unsupported() does not return
+      report_foreign(ex, pc);
+    }
+  }
+  return ex;
 }
 
 // The real function `name` of the next object after this program.
@@ -303,7 +346,11 @@ void plain_access(Execution* ex, const void* object, bool write, const void* pc)
 inline void on_access(const void* object, bool write, const void* pc) {
   if (t_in_runtime) return;
   Execution* ex = Execution::current();
-  if (ex == nullptr || !ex->in_thread() || ex->tearing_down()) return;
+  if (ex == nullptr) [[unlikely]] {
+    outside_execution(pc);
+    return;
+  }
+  if (!ex->in_thread() || ex->tearing_down()) return;
 #if defined(_GLIBCXX_HAVE_TLS)
   // std::call_once's hand-over of its callable (see pthread_once below).
   if (object == &std::__once_callable || object == &std::__once_call) return;
@@ -372,6 +419,7 @@ T atomic_load(const volatile T* a, const void* pc) {
     RuntimeScope scope;
     return visible_load(ex, a, pc);
   }
+  if (Execution::current() == nullptr) outside_execution(pc);
   return __atomic_load_n(a, __ATOMIC_SEQ_CST);
 }
 
@@ -382,6 +430,7 @@ void atomic_store(volatile T* a, T value, const void* pc) {
     visible_store(ex, a, value, pc);
     return;
   }
+  if (Execution::current() == nullptr) outside_execution(pc);
   __atomic_store_n(a, value, __ATOMIC_SEQ_CST);
 }
 
@@ -396,6 +445,7 @@ T atomic_rmw(volatile T* a, OpKind kind, const ValueProbe* probe, const void* pc
     ex->record_written(static_cast<int64_t>(__atomic_load_n(a, __ATOMIC_RELAXED)));
     return old;
   }
+  if (Execution::current() == nullptr) outside_execution(pc);
   return f();
 }
 
@@ -420,6 +470,7 @@ bool atomic_cas(volatile T* a, T* expected, T desired, const void* pc) {
     if (ok) ex->record_written(static_cast<int64_t>(desired));
     return ok;
   }
+  if (Execution::current() == nullptr) outside_execution(pc);
   return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,
                                      __ATOMIC_SEQ_CST);
 }
@@ -652,6 +703,10 @@ void run_body(void (*body)()) {
 }
 
 void begin_execution() {
+  // What such a thread did after the previous execution's last visible
+  // operation went unreported there; one that keeps running is noted again.
+  g_foreign_pc.store(nullptr, std::memory_order_relaxed);
+  g_execution_running.store(true, std::memory_order_relaxed);
   RunState& state = run_state();
   // The synchronisation objects are made fresh in place, not dropped: the
   // scheduler object standing for a pthread object at one address keeps its
@@ -697,6 +752,8 @@ void begin_execution() {
   state.sites.clear();
   state.results.fill(nullptr);
 }
+
+void end_execution() { g_execution_running.store(false, std::memory_order_relaxed); }
 
 }  // namespace detail
 

@@ -12,7 +12,10 @@
 #define CATCH_CONFIG_CONSOLE_WIDTH 200
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
+#include <thread>
 #include <string>
 
 #include "instrumented/instrumented.h"
@@ -356,6 +359,50 @@ TEST_CASE("an unmodified function-local static is built once, and again in every
   CHECK_FALSE(throws.first_failure.has_value());
   CHECK(throws.exhaustive);
   CHECK(throws.executions == 2);
+}
+
+}  // namespace
+
+// tests/instrumented/foreign_thread.cc's body waits here (uninstrumented: no
+// step) until the background thread below has made its write.
+void background_touch();
+std::atomic<bool> g_background_armed{false}, g_body_waiting{false}, g_background_touched{false};
+void wait_until_background_touched() {
+  if (!g_background_armed) return;
+  g_body_waiting = true;
+  // No clock (on a model thread it is frozen, and reading it is an entry
+  // point), no yield: a bounded busy wait, seconds at most.
+  for (uint64_t spins = 0; !g_background_touched && spins < 4'000'000'000; ++spins) {
+  }
+}
+
+namespace {
+
+TEST_CASE("a thread the scheduler does not run touching memory ends the run as unsupported") {
+  // Started here, outside any execution: a real thread the scheduler does
+  // not run. It writes once the first execution is under way; the body's
+  // next visible operation (starting its own thread) ends the run.
+  g_background_armed = true;
+  std::thread background([] {
+    while (!g_body_waiting) {
+    }
+    background_touch();
+    g_background_touched = true;
+  });
+  CheckOptions options;
+  options.strategy = "dfs";
+  auto result = instrumented().check("foreign_thread", {}, options);
+  background.join();
+  REQUIRE(result.ok());
+  CHECK_FALSE(result->first_failure.has_value());
+  CHECK_FALSE(result->exhaustive);
+  CHECK_THAT(result->error, Catch::Contains("a thread the scheduler does not run") &&
+                                Catch::Contains("foreign_thread.cc:13"));
+  g_background_armed = false;
+  // Without it, the same program passes: its own thread is seen.
+  auto alone = instrumented().check("foreign_thread", {}, options);
+  REQUIRE(alone.ok());
+  CHECK(alone->error == "");
 }
 
 TEST_CASE("instrumented code: parallel checks use one worker") {

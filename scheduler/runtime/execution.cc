@@ -20,10 +20,16 @@ namespace ctx = boost::context;
 
 thread_local Execution* Execution::current_ = nullptr;
 
+bool& checker_thread() {
+  thread_local bool checker = false;
+  return checker;
+}
+
 Execution::Execution(ExecutionLimits limits)
     : limits_(limits),
       stacks_(StackPool::for_this_thread(limits.stack_size)),
       watched_(Watched::for_this_thread()) {
+  checker_thread() = true;
   crash::prepare_this_thread();
   fiber_sanitizer::this_thread_stack(&main_stack_bottom_, &main_stack_size_);
   trace_.reserve(256);

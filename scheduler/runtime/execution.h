@@ -36,6 +36,7 @@
 
 #include <boost/context/fiber.hpp>
 
+#include "scheduler/runtime/checker_thread.h"
 #include "scheduler/runtime/crash.h"
 #include "scheduler/runtime/failure.h"
 #include "scheduler/runtime/operation.h"

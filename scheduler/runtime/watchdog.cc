@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "scheduler/runtime/checker_thread.h"
 #include "scheduler/runtime/crash.h"
 
 namespace interleave {
@@ -41,6 +42,7 @@ class Watchdog {
   static constexpr double kIdlePeriod = 0.25;
 
   void run() {
+    checker_thread() = true;
     // The watchdog's own thread never takes the stuck signal.
     sigset_t block;
     sigemptyset(&block);

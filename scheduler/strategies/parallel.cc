@@ -817,6 +817,7 @@ bool runs_in_parallel(const CheckOptions& options) {
 
 CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
                              const RunnerFactory& make_runner, const CheckOptions& options) {
+  checker_thread() = true;  // this thread keeps the progress line meanwhile
   CheckResult result;
   result.model = spec.name;
   result.params = params;
