@@ -247,20 +247,23 @@ class UserScope {
 // not reported (a thread that keeps running is noted in the next).
 
 // Whether an execution is under way in this process (between the model's
-// construction and destruction).
-std::atomic<bool> g_execution_running{false};
-// The return address of the first such access noted (nullptr: none).
-std::atomic<const void*> g_foreign_pc{nullptr};
+// construction and destruction), and the return address of the first such
+// access noted (nullptr: none). Read and written with __atomic builtins, not
+// std::atomic: its inline members may be the instrumented copies the linker
+// kept, which would call back into this runtime.
+bool g_execution_running = false;
+const void* g_foreign_pc = nullptr;
 
 // An entry point called at `pc` on an OS thread with no execution.
 void outside_execution(const void* pc) {
-  if (!g_execution_running.load(std::memory_order_relaxed) || checker_thread()) return;
+  if (!__atomic_load_n(&g_execution_running, __ATOMIC_RELAXED) || checker_thread()) return;
   const void* none = nullptr;
-  g_foreign_pc.compare_exchange_strong(none, pc, std::memory_order_relaxed);
+  __atomic_compare_exchange_n(&g_foreign_pc, &none, pc, false, __ATOMIC_RELAXED,
+                              __ATOMIC_RELAXED);
 }
 
 [[noreturn]] void report_foreign(Execution* ex, const void* pc) {
-  g_foreign_pc.store(nullptr, std::memory_order_relaxed);
+  __atomic_store_n(&g_foreign_pc, nullptr, __ATOMIC_RELAXED);
   ex->unsupported(fmt::format(
       "instrumented code ran on a thread the scheduler does not run, at {}:{} (a thread started "
       "before the check, or not through pthread_create): what it does is not seen, so the check "
@@ -274,7 +277,7 @@ Execution* scheduling() {
   if (t_in_runtime) return nullptr;
   Execution* ex = interleave::detail::scheduling();
   if (ex != nullptr) [[likely]] {
-    if (const void* pc = g_foreign_pc.load(std::memory_order_relaxed)) [[unlikely]] {
+    if (const void* pc = __atomic_load_n(&g_foreign_pc, __ATOMIC_RELAXED)) [[unlikely]] {
       t_in_runtime = true;  // no RuntimeScope: unsupported() does not return
       report_foreign(ex, pc);
     }
@@ -296,18 +299,19 @@ F real(const char* name) {
 // The real `name`, looked up once into `slot`: for the __cxa_guard_*
 // functions, which cannot keep it in a function-local static as the other
 // entry points do (its guard would call them again).
+// (__atomic builtins: see g_execution_running.)
 template <class F>
-F real_once(std::atomic<void*>& slot, const char* name) {
-  void* f = slot.load(std::memory_order_acquire);
+F real_once(void*& slot, const char* name) {
+  void* f = __atomic_load_n(&slot, __ATOMIC_ACQUIRE);
   if (f == nullptr) {
     f = reinterpret_cast<void*>(real<F>(name));
-    slot.store(f, std::memory_order_release);
+    __atomic_store_n(&slot, f, __ATOMIC_RELEASE);
   }
   return reinterpret_cast<F>(f);
 }
-std::atomic<void*> real_guard_acquire{nullptr};
-std::atomic<void*> real_guard_release{nullptr};
-std::atomic<void*> real_guard_abort{nullptr};
+void* real_guard_acquire = nullptr;
+void* real_guard_release = nullptr;
+void* real_guard_abort = nullptr;
 
 // A model thread of a failed execution being torn down: interposed calls
 // do nothing.
@@ -705,8 +709,8 @@ void run_body(void (*body)()) {
 void begin_execution() {
   // What such a thread did after the previous execution's last visible
   // operation went unreported there; one that keeps running is noted again.
-  g_foreign_pc.store(nullptr, std::memory_order_relaxed);
-  g_execution_running.store(true, std::memory_order_relaxed);
+  __atomic_store_n(&g_foreign_pc, nullptr, __ATOMIC_RELAXED);
+  __atomic_store_n(&g_execution_running, true, __ATOMIC_RELAXED);
   RunState& state = run_state();
   // The synchronisation objects are made fresh in place, not dropped: the
   // scheduler object standing for a pthread object at one address keeps its
@@ -753,7 +757,7 @@ void begin_execution() {
   state.results.fill(nullptr);
 }
 
-void end_execution() { g_execution_running.store(false, std::memory_order_relaxed); }
+void end_execution() { __atomic_store_n(&g_execution_running, false, __ATOMIC_RELAXED); }
 
 }  // namespace detail
 
