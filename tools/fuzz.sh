@@ -44,6 +44,7 @@ sources=(
   scheduler/strategies/iterative.cc scheduler/strategies/pct.cc scheduler/strategies/portfolio.cc
   scheduler/strategies/random.cc scheduler/strategies/replay.cc scheduler/strategies/schedule.cc
   scheduler/strategies/shrink.cc scheduler/strategies/strategy.cc scheduler/strategies/parallel.cc
+  scheduler/strategies/parallel_dpor.cc
   scheduler/reports/merge.cc scheduler/api/std/names.cc
   scheduler/reports/explain.cc scheduler/reports/report.cc scheduler/reports/html_report.cc
   native/engine.cc relacy_engine/format.cc cli/numeric.cc

@@ -1,5 +1,6 @@
 #include "scheduler/strategies/dpor.h"
 
+#include <algorithm>
 #include <bit>
 
 #include <fmt/format.h>
@@ -9,6 +10,10 @@ namespace interleave {
 namespace {
 
 using Role = DporStrategy::Role;
+
+// Set in the name of an object inside the model instance (its offset there,
+// DporStrategy::set_instance()), which no user-space address has.
+constexpr uintptr_t kOffsetName = uintptr_t{1} << 63;
 
 constexpr uint32_t bit(Role r) { return 1u << static_cast<unsigned>(r); }
 
@@ -149,7 +154,7 @@ DporStrategy::DporStrategy() = default;
 
 bool DporStrategy::begin_execution() {
   depth_ = 0;
-  free_wakeup_list(pending_);
+  plans_.free_list(pending_);
   pending_ = -1;
   if (!error().empty()) return false;
   if (!started_) {
@@ -157,11 +162,25 @@ bool DporStrategy::begin_execution() {
     first_new_ = 0;
     next_sleep_ = ThreadSet();
     next_asleep_.clear();
+    if (shared_ != nullptr) {
+      bool first;
+      {
+        std::lock_guard<std::mutex> lock(shared_->mutex_);
+        first = !shared_->root_taken_;
+        shared_->root_taken_ = true;
+      }
+      if (!first) {
+        if (take_shared_branch()) return true;
+        finished_ = true;
+        return false;
+      }
+    }
     return true;
   }
   // Backtrack to the deepest state with an outcome or a planned branch still
-  // to explore.
-  while (!path_.empty()) {
+  // to explore. (A worker's shared states are not backtracked over: planned
+  // branches there are any worker's to take.)
+  while (path_.size() > shared_path_.size()) {
     Node& n = path_.back();
     if (n.outcome + 1 < n.outcomes) {
       // The same step, its next outcome: a fresh subtree under it.
@@ -173,18 +192,18 @@ bool DporStrategy::begin_execution() {
       return true;
     }
     while (n.wakeup != -1) {
-      const WakeupNode w = take_first(n.wakeup);
+      const WakeupNode w = plans_.take_first(n.wakeup);
       const ThreadId t = w.thread;
       if (!n.enabled.contains(t) || n.done.contains(t) || n.sleep.contains(t)) {
         ++unrunnable_plans_;
-        free_wakeup_list(w.first_child);
+        plans_.free_list(w.first_child);
         continue;
       }
       n.chosen = t;
       n.outcomes = n.outcome = 0;
       n.first_outcome = w.outcome;
       n.done.insert(t);
-      planned_step_ = planned(w);
+      planned_step_ = plans_.planned(w);
       following_plan_ = true;
       pending_ = w.first_child;
       first_new_ = path_.size() - 1;
@@ -193,6 +212,22 @@ bool DporStrategy::begin_execution() {
     }
     asleep_.resize(n.asleep_begin);
     path_.pop_back();
+  }
+  if (shared_ != nullptr) {
+    // This worker's branch starts at its last shared state: the branch's
+    // step's other outcomes are this worker's too.
+    if (!path_.empty()) {
+      Node& n = path_.back();
+      if (n.outcome + 1 < n.outcomes) {
+        ++n.outcome;
+        asleep_.pop_back();
+        following_plan_ = false;
+        first_new_ = path_.size() - 1;
+        restore_prefix_state();
+        return true;
+      }
+    }
+    if (take_shared_branch()) return true;
   }
   finished_ = true;
   return false;
@@ -203,7 +238,7 @@ std::optional<double> DporStrategy::covered_fraction() const {
   CoveredFraction fraction;
   for (const Node& n : path_) {
     int planned = 0;
-    for (int w = n.wakeup; w != -1; w = wakeup_pool_[w].next_sibling) ++planned;
+    for (int w = n.wakeup; w != -1; w = plans_.pool[w].next_sibling) ++planned;
     const int explored = static_cast<int>(n.done.size());
     fraction.add_node(explored + planned, explored - 1);
     if (n.outcomes > 1) fraction.add_node(n.outcomes, n.outcome);
@@ -256,14 +291,14 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     // Follow the plan, if there is one; its first runnable branch goes now,
     // the others stay planned here.
     while (pending_ != -1 && chosen == kNoThread) {
-      const WakeupNode w = take_first(pending_);
+      const WakeupNode w = plans_.take_first(pending_);
       if (!awake.contains(w.thread)) {
         ++unrunnable_plans_;
-        free_wakeup_list(w.first_child);
+        plans_.free_list(w.first_child);
         continue;
       }
       chosen = w.thread;
-      planned_step_ = planned(w);
+      planned_step_ = plans_.planned(w);
       following_plan_ = true;
       n.first_outcome = w.outcome;
       n.wakeup = pending_;
@@ -337,8 +372,12 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   const int index = static_cast<int>(events_.size());
   Event& e = events_.emplace_back();
   fill_step(p, op, e.step);
+  name_objects(e.step.access);
   e.previous = {-1, -1};
-  if (following_plan_) {
+  // A step of a shared state another worker took first (parallel
+  // exploration): only its clock is computed again (see below).
+  const bool analysed = static_cast<size_t>(index) < analysed_from_;
+  if (following_plan_ && !analysed) {
     following_plan_ = false;
     if (!same_step(planned_step_, e.step)) ++mislabelled_plans_;
   }
@@ -371,7 +410,9 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
   // The sleep set of the state after this step: threads asleep here, or
   // explored first from here before, whose next step is independent of it.
   // (The state is the deepest one: its entries run to the end of asleep_.)
-  {
+  // Not for a step another worker analysed (a shared state's), whose next
+  // state is shared too.
+  if (!analysed) {
     const Node& n = path_[depth_];
     next_sleep_ = ThreadSet();
     next_asleep_.clear();
@@ -398,6 +439,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
     record_chain_access(e, index);
   }
   last_event_[p] = index;
+  if (analysed) return;  // its races were planned when it was first taken
   for (size_t k : races_) reverse_race(k);
 }
 
@@ -577,53 +619,76 @@ void DporStrategy::reverse_race(size_t k) {
     }
   }
 
-  // Already covered if a thread asleep at the state (or explored from it)
-  // could go first in the sequence.
+  if (k < shared_path_.size()) {
+    insert_shared(k);
+    return;
+  }
   Node& node = path_[k];
   const size_t asleep_end = k + 1 < path_.size() ? path_[k + 1].asleep_begin : asleep_.size();
-  for (size_t i = node.asleep_begin; i < asleep_end; ++i) {
-    if (asleep_[i].thread != node.chosen && weak_initial(asleep_[i])) return;
+  insert_sequence(plans_, node.wakeup,
+                  std::span<const Step>(asleep_.data() + node.asleep_begin,
+                                        asleep_end - node.asleep_begin),
+                  node.chosen);
+}
+
+void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
+                                   ThreadId own) {
+  // Already covered if a thread asleep at the state (or explored from it)
+  // could go first in the sequence.
+  for (const Step& s : asleep) {
+    if (s.thread != own && weak_initial(s)) return;
   }
 
   // Walk the planned branches: follow the first one whose step could go
   // first in what is left; a plan that reaches a leaf covers the sequence.
   // Where no branch matches, what is left becomes a new last branch. (The
-  // branch being explored, node.chosen, never matches: its step is
-  // `earlier`, which the later step depends on.)
+  // branch being explored, `own`, never matches: its step is the earlier
+  // step of the race, which the later step depends on.)
   int parent = -1;  // -1: the state's own list of branches
   int last = -1;    // the last sibling visited in the current list
-  int child = node.wakeup;
+  int child = head;
   while (child != -1) {
-    const Step step = planned(wakeup_pool_[child]);
+    const Step step = store.planned(store.pool[child]);
     if (!weak_initial(step)) {
       last = child;
-      child = wakeup_pool_[child].next_sibling;
+      child = store.pool[child].next_sibling;
       continue;
     }
     consume(step.thread);
-    if (wakeup_pool_[child].first_child == -1 || threads_left_.empty()) return;  // covered
+    if (store.pool[child].first_child == -1 || threads_left_.empty()) return;  // covered
     parent = child;
     last = -1;
-    child = wakeup_pool_[child].first_child;
+    child = store.pool[child].first_child;
   }
-  int head = -1;
+  int first = -1;
   int tail = -1;
   for (size_t i = 0; i < sequence_.size(); ++i) {
     if (consumed_[i]) continue;
-    const int n = new_wakeup_node(step_in_sequence(i));
+    const int n = store.add(step_in_sequence(i));
     if (tail == -1) {
-      head = n;
+      first = n;
     } else {
-      wakeup_pool_[tail].first_child = n;
+      store.pool[tail].first_child = n;
     }
     tail = n;
   }
   if (last != -1) {
-    wakeup_pool_[last].next_sibling = head;
+    store.pool[last].next_sibling = first;
   } else if (parent != -1) {
-    wakeup_pool_[parent].first_child = head;
+    store.pool[parent].first_child = first;
   } else {
-    node.wakeup = head;
+    head = first;
+  }
+}
+
+void DporStrategy::name_objects(Access& access) const {
+  for (const void*& object : access.object) {
+    const uintptr_t offset = reinterpret_cast<uintptr_t>(object) - instance_begin_;
+    if (offset < instance_size_ && object != nullptr) {
+      object = reinterpret_cast<const void*>(offset | kOffsetName);
+    } else if (object != nullptr && shared_ != nullptr) [[unlikely]] {
+      shared_->unnamed_.store(true, std::memory_order_relaxed);
+    }
   }
 }
 
@@ -686,32 +751,196 @@ void DporStrategy::consume(ThreadId t) {
   if (first_left_[t] == -1) threads_left_.erase(t);
 }
 
-int DporStrategy::new_wakeup_node(const Step& step) {
-  int n;
-  if (free_wakeup_ != -1) {
-    n = free_wakeup_;
-    free_wakeup_ = wakeup_pool_[n].next_sibling;
+// --- Parallel exploration ---
+
+void DporStrategy::SharedTree::halt() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  over_ = true;
+  wake_.notify_all();
+}
+
+size_t DporStrategy::SharedTree::states() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return states_.size();
+}
+
+void DporStrategy::SharedTree::note_work(State* s) {
+  if (s->wakeup != -1) {
+    if (with_work_.emplace(s->depth, s).second) wake_.notify_one();
   } else {
-    n = static_cast<int>(wakeup_pool_.size());
-    wakeup_pool_.emplace_back();
+    with_work_.erase({s->depth, s});
   }
-  WakeupNode& w = wakeup_pool_[n];
-  w.access = access_index(step.access);
+  with_work_count_.store(with_work_.size(), std::memory_order_relaxed);
+}
+
+void DporStrategy::reset_analysis() {
+  events_.clear();
+  for (LastTouch& t : last_touch_) t.step = -1;
+  for (auto& reads : last_reads_) reads.fill(-1);
+  last_event_.fill(-1);
+  known_ = ThreadSet();
+  width_ = 0;
+}
+
+bool DporStrategy::take_shared_branch() {
+  SharedTree& tree = *shared_;
+  std::unique_lock<std::mutex> lock(tree.mutex_);
+  SharedTree::State* state = nullptr;
+  WakeupNode w;
+  while (state == nullptr) {
+    if (tree.over_) return false;
+    if (tree.with_work_.empty()) {
+      if (++tree.idle_ == tree.workers_) {  // nobody busy: nothing will be planned
+        tree.over_ = true;
+        tree.wake_.notify_all();
+        return false;
+      }
+      tree.hungry_.fetch_add(1, std::memory_order_relaxed);
+      tree.wake_.wait(lock, [&] { return !tree.with_work_.empty() || tree.over_; });
+      tree.hungry_.fetch_sub(1, std::memory_order_relaxed);
+      --tree.idle_;
+      continue;
+    }
+    SharedTree::State* s = tree.with_work_.begin()->second;
+    w = tree.store_.take_first(s->wakeup);
+    tree.note_work(s);
+    if (!s->enabled.contains(w.thread) || s->done.contains(w.thread) ||
+        s->sleep.contains(w.thread)) {
+      ++unrunnable_plans_;
+      tree.store_.free_list(w.first_child);
+      continue;
+    }
+    state = s;
+  }
+  // The path down to the state, then its new branch: the shared states'
+  // choices, replayed; their steps' sleep sets and races are the states'.
+  shared_path_.clear();
+  for (SharedTree::State* s = state; s != nullptr; s = s->parent) shared_path_.push_back(s);
+  std::reverse(shared_path_.begin(), shared_path_.end());
+  path_.clear();
+  for (size_t i = 0; i < shared_path_.size(); ++i) {
+    const SharedTree::State& s = *shared_path_[i];
+    Node n;
+    n.enabled = s.enabled;
+    n.sleep = s.sleep;
+    n.known = s.known;
+    n.asleep_begin = 0;
+    if (i + 1 < shared_path_.size()) {
+      const SharedTree::State& next = *shared_path_[i + 1];
+      n.chosen = next.via;
+      n.outcomes = next.via_outcomes;
+      n.outcome = next.via_outcome;
+      n.first_outcome = next.via_first_outcome;
+    } else {
+      n.chosen = w.thread;
+      n.first_outcome = w.outcome;
+      n.done = s.done;
+      n.done.insert(w.thread);
+    }
+    path_.push_back(n);
+  }
+  // The branch's sleepers: the state's asleep threads and the branches taken
+  // there before it, by this worker or another.
+  asleep_ = state->asleep;
+  planned_step_ = tree.store_.planned(w);
+  state->done.insert(w.thread);
+  state->asleep.push_back(planned_step_);
+  plans_.free_list(pending_);
+  pending_ = plans_.copy(tree.store_, w.first_child);
+  tree.store_.free_list(w.first_child);
+  lock.unlock();
+
+  following_plan_ = true;
+  ++branches_taken_;
+  reset_analysis();
+  first_new_ = 0;
+  analysed_from_ = path_.size() - 1;
+  return true;
+}
+
+void DporStrategy::insert_shared(size_t depth) {
+  SharedTree& tree = *shared_;
+  std::lock_guard<std::mutex> lock(tree.mutex_);
+  SharedTree::State* state = shared_path_[depth];
+  const bool had_work = state->wakeup != -1;
+  insert_sequence(tree.store_, state->wakeup, state->asleep, path_[depth].chosen);
+  if (!had_work && state->wakeup != -1) tree.note_work(state);
+}
+
+void DporStrategy::offer_work() {
+  SharedTree& tree = *shared_;
+  if (tree.hungry_.load(std::memory_order_relaxed) == 0 ||
+      tree.with_work_count_.load(std::memory_order_relaxed) != 0 || tree.unnamed_object()) {
+    return;
+  }
+  // The shallowest of this worker's own states with planned branches; the
+  // ones above it cannot be backtracked once shared, so none may have
+  // outcomes left.
+  const size_t floor = shared_path_.size();
+  size_t top = floor;
+  while (top < path_.size() && path_[top].wakeup == -1) {
+    if (path_[top].outcome + 1 < path_[top].outcomes) return;
+    ++top;
+  }
+  if (top == path_.size()) return;
+  std::lock_guard<std::mutex> lock(tree.mutex_);
+  SharedTree::State* parent = floor > 0 ? shared_path_[floor - 1] : nullptr;
+  for (size_t i = floor; i <= top; ++i) {
+    auto state = std::make_unique<SharedTree::State>();
+    state->parent = parent;
+    state->depth = static_cast<uint32_t>(i);
+    if (i > 0) {
+      const Node& up = path_[i - 1];
+      state->via = up.chosen;
+      state->via_outcomes = up.outcomes;
+      state->via_outcome = up.outcome;
+      state->via_first_outcome = up.first_outcome;
+    }
+    Node& n = path_[i];
+    state->enabled = n.enabled;
+    state->sleep = n.sleep;
+    state->done = n.done;
+    state->known = n.known;
+    const size_t end = i + 1 < path_.size() ? path_[i + 1].asleep_begin : asleep_.size();
+    state->asleep.assign(asleep_.begin() + n.asleep_begin, asleep_.begin() + end);
+    state->wakeup = tree.store_.copy(plans_, n.wakeup);
+    plans_.free_list(n.wakeup);
+    n.wakeup = -1;
+    parent = state.get();
+    shared_path_.push_back(state.get());
+    tree.states_.push_back(std::move(state));
+    tree.note_work(parent);
+  }
+}
+
+int DporStrategy::WakeupStore::add(const Step& step) {
+  int n;
+  if (free != -1) {
+    n = free;
+    free = pool[n].next_sibling;
+  } else {
+    n = static_cast<int>(pool.size());
+    pool.emplace_back();
+  }
+  const auto [it, added] = index.try_emplace(step.access, static_cast<uint32_t>(accesses.size()));
+  if (added) accesses.push_back(step.access);
+  WakeupNode& w = pool[n];
+  w.access = it->second;
   w.thread = static_cast<int8_t>(step.thread);
   w.joined = static_cast<int8_t>(step.joined);
   w.kind = step.kind;
   w.outcome = step.outcome;
   w.first_child = w.next_sibling = -1;
-  ++planned_steps_;
+  ++in_use;
   return n;
 }
 
-DporStrategy::Step DporStrategy::planned(const WakeupNode& w) const {
+DporStrategy::Step DporStrategy::WakeupStore::planned(const WakeupNode& w) const {
   Step step;
   step.thread = w.thread;
   step.kind = w.kind;
   step.joined = w.joined;
-  step.access = accesses_[w.access];
+  step.access = accesses[w.access];
   step.outcome = w.outcome;
   return step;
 }
@@ -722,39 +951,49 @@ size_t DporStrategy::AccessHash::operator()(const Access& a) const {
          (static_cast<size_t>(a.role[0]) << 3 | static_cast<size_t>(a.role[1]));
 }
 
-uint32_t DporStrategy::access_index(const Access& a) {
-  const auto [it, added] = access_index_.try_emplace(a, static_cast<uint32_t>(accesses_.size()));
-  if (added) accesses_.push_back(a);
-  return it->second;
-}
-
-DporStrategy::WakeupNode DporStrategy::take_first(int& list) {
+DporStrategy::WakeupNode DporStrategy::WakeupStore::take_first(int& list) {
   const int first = list;
-  const WakeupNode w = wakeup_pool_[first];
+  const WakeupNode w = pool[first];
   list = w.next_sibling;
-  wakeup_pool_[first].first_child = -1;
-  wakeup_pool_[first].next_sibling = -1;
-  free_wakeup_list(first);
+  pool[first].first_child = -1;
+  pool[first].next_sibling = -1;
+  free_list(first);
   return w;
 }
 
-void DporStrategy::free_wakeup_list(int head) {
+void DporStrategy::WakeupStore::free_list(int head) {
   // Iterative: move each node's children into the list being freed.
   while (head != -1) {
-    WakeupNode& w = wakeup_pool_[head];
+    WakeupNode& w = pool[head];
     int next = w.next_sibling;
     if (w.first_child != -1) {
       int c = w.first_child;
-      while (wakeup_pool_[c].next_sibling != -1) c = wakeup_pool_[c].next_sibling;
-      wakeup_pool_[c].next_sibling = next;
+      while (pool[c].next_sibling != -1) c = pool[c].next_sibling;
+      pool[c].next_sibling = next;
       next = w.first_child;
     }
     w.first_child = -1;
-    w.next_sibling = free_wakeup_;
-    free_wakeup_ = head;
-    --planned_steps_;
+    w.next_sibling = free;
+    free = head;
+    --in_use;
     head = next;
   }
+}
+
+int DporStrategy::WakeupStore::copy(const WakeupStore& from, int head) {
+  int first = -1, previous = -1;
+  for (int w = head; w != -1; w = from.pool[w].next_sibling) {
+    const int n = add(from.planned(from.pool[w]));
+    const int children = copy(from, from.pool[w].first_child);  // plans are short
+    pool[n].first_child = children;
+    if (previous == -1) {
+      first = n;
+    } else {
+      pool[previous].next_sibling = n;
+    }
+    previous = n;
+  }
+  return first;
 }
 
 }  // namespace interleave

@@ -106,8 +106,16 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "scheduler/strategies/strategy.h"
@@ -157,9 +165,52 @@ class DporStrategy final : public Strategy {
   // a wakeup sequence was mispredicted; exposed for tests).
   uint64_t mislabelled_plans() const { return mislabelled_plans_; }
   // Planned steps held in wakeup trees now (0 once exploration is over).
-  size_t planned_steps() const { return planned_steps_; }
+  size_t planned_steps() const { return plans_.in_use; }
   // The most planned steps held at once (the trees' peak memory, in steps).
-  size_t peak_planned_steps() const { return wakeup_pool_.size(); }
+  size_t peak_planned_steps() const { return plans_.pool.size(); }
+
+  // --- Parallel exploration (parallel_dpor.h) ---
+  //
+  // Workers, each with its own model instance and DporStrategy, share the
+  // states at the top of the exploration tree in a SharedTree. A worker
+  // explores one branch of a shared state (its step and every state below
+  // it) as the sequential search explores a subtree: its states are its own,
+  // it backtracks over them, and races it finds plan branches there. A race
+  // whose earlier step was taken at a shared state plans at that state,
+  // under the tree's lock. A worker that has nothing left takes the first
+  // planned branch of the shallowest shared state that has one; a busy
+  // worker, asked for work, makes the states down to its shallowest planned
+  // branches shared (offer_work()). A branch taken by a worker counts as
+  // explored at its state from then on: plans made there later that it
+  // could start are not added (its exploration reaches their traces, as the
+  // sequential search's exploration of a branch reaches the traces of the
+  // plans added below it before it starts), and it sleeps in the branches
+  // taken after it. Branches are taken in the order they are planned, so
+  // every trace is explored in the first branch (in that order) whose
+  // thread could start it, once: the counts are the sequential search's.
+  // Which execution stands for a trace, and so which failure is found first,
+  // depends on timing; the parallel explorer runs one core's search again
+  // when there is a failure.
+  class SharedTree;
+  // Explores as one of the workers that share `tree` (before the first
+  // execution). The first worker to begin starts at the first step; the
+  // others wait for branches to take.
+  void share(SharedTree* tree) { shared_ = tree; }
+  // Between executions: if a worker waits and no shared state has a planned
+  // branch, the states on this search's path down to its shallowest one with
+  // planned branches become shared (with those branches), unless a state
+  // above it has outcomes still to explore.
+  void offer_work();
+  // Branches this worker took from shared states.
+  uint64_t branches_taken() const { return branches_taken_; }
+
+  // Objects inside `instance` (ModelRunner::instance_memory()) are named by
+  // their offset in it, the same in every worker's instance; objects
+  // elsewhere by their address. Before the first execution.
+  void set_instance(std::span<const std::byte> instance) {
+    instance_begin_ = reinterpret_cast<uintptr_t>(instance.data());
+    instance_size_ = instance.size();
+  }
 
  private:
   // A vector clock: entry t counts the steps of thread t that happen before.
@@ -207,6 +258,98 @@ class DporStrategy final : public Strategy {
       return a.object == b.object && a.role == b.role;
     }
   };
+
+  // Where wakeup trees live: a pool of nodes (free ones chained by
+  // next_sibling) and every distinct access of a planned step (few: objects
+  // times roles), which WakeupNode::access indexes. A search keeps its own;
+  // parallel workers keep the trees of the states they share in their
+  // shared tree's.
+  struct WakeupStore {
+    std::vector<WakeupNode> pool;
+    std::vector<Access> accesses;
+    std::unordered_map<Access, uint32_t, AccessHash, AccessEqual> index;
+    // The first free node of the pool (-1: none), and the nodes in use.
+    int free = -1;
+    size_t in_use = 0;
+
+    // A new node planning `step`, with no children or siblings.
+    int add(const Step& step);
+    // The step a node plans.
+    Step planned(const WakeupNode& w) const;
+    // Unlinks the first branch of a sibling list (non-empty) and returns it:
+    // its step and its children, which the caller now owns. The node itself
+    // goes back to the pool.
+    WakeupNode take_first(int& list);
+    // Returns the nodes of a sibling list, with their descendants, to the pool.
+    void free_list(int head);
+    // A copy, in this store, of the sibling list `head` of `from` and its
+    // descendants.
+    int copy(const WakeupStore& from, int head);
+  };
+
+
+ public:
+  // The states workers share (see "Parallel exploration" above).
+  class SharedTree {
+   public:
+    explicit SharedTree(int workers) : workers_(workers) {}
+    // Ends the exploration: every worker's next begin_execution() says so.
+    void halt();
+    // Whether a step named an object outside its worker's model instance
+    // (by address: another worker's name for it differs), so that the
+    // shared states cannot be trusted: the run is to be done on one core.
+    bool unnamed_object() const { return unnamed_.load(std::memory_order_relaxed); }
+    // The shared states made so far.
+    size_t states() const;
+
+   private:
+    friend class DporStrategy;
+    // A shared state.
+    struct State {
+      State* parent = nullptr;
+      uint32_t depth = 0;
+      // The step the parent's state takes to reach this one: its thread and
+      // its outcomes (as Node's).
+      ThreadId via = kNoThread;
+      uint8_t via_outcomes = 0, via_outcome = 0, via_first_outcome = 0;
+      // As Node's: runnable threads, asleep on arriving, explored first (by
+      // any worker), seen live.
+      ThreadSet enabled, sleep, done, known;
+      // What the asleep threads, then those explored first, do first here.
+      std::vector<Step> asleep;
+      // Planned branches not yet taken (a sibling list in store_).
+      int wakeup = -1;
+    };
+    // Puts `s` in with_work_ or takes it out, as its planned branches say.
+    void note_work(State* s);
+
+    const int workers_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;  // a branch was planned, or the end
+    std::vector<std::unique_ptr<State>> states_;
+    WakeupStore store_;
+    // Shared states with planned branches, shallowest first.
+    std::set<std::pair<uint32_t, State*>> with_work_;
+    // Workers waiting for a branch; whether the first worker has started.
+    int idle_ = 0;
+    bool root_taken_ = false;
+    bool over_ = false;
+    // For offer_work(), read without the lock: workers waiting, states with
+    // planned branches.
+    std::atomic<int> hungry_{0};
+    std::atomic<size_t> with_work_count_{0};
+    std::atomic<bool> unnamed_{false};
+  };
+
+ private:
+  // Takes the first planned branch of the shallowest shared state that has
+  // one, waiting for one while another worker is busy; false when none is
+  // left (or the tree is halted).
+  bool take_shared_branch();
+  // Plans, at shared state `depth` of the path, the sequence being built.
+  void insert_shared(size_t depth);
+  // Forgets the clocks and last touches of the current execution.
+  void reset_analysis();
 
   // The state before one step of the current execution. Nodes persist across
   // executions: they are the exploration tree that DPOR backtracks over.
@@ -309,6 +452,14 @@ class DporStrategy final : public Strategy {
   // Plans, at the state before step `earlier`, an exploration that reverses
   // its race with the step just recorded (the last event).
   void reverse_race(size_t earlier);
+  // Inserts the wakeup sequence being built (sequence_) into the tree whose
+  // branches are the sibling list `head` of `store`, at a state whose asleep
+  // and explored-first threads do `asleep` first there (`own`: the thread
+  // this execution takes there, which is no sleeper).
+  void insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
+                       ThreadId own);
+  // `access` with its objects named as set_instance() says.
+  void name_objects(Access& access) const;
   // Over the wakeup sequence being inserted (sequence_, minus the steps
   // already matched): whether `s` could go first, i.e. is a weak initial.
   bool weak_initial(const Step& s) const;
@@ -318,17 +469,6 @@ class DporStrategy final : public Strategy {
   const Clock& clock_in_sequence(int position) const;
   // Removes thread t's first remaining step from the wakeup sequence.
   void consume(ThreadId t);
-  int new_wakeup_node(const Step& step);
-  // The step a wakeup node plans.
-  Step planned(const WakeupNode& w) const;
-  // The index of `a` in accesses_, added if new.
-  uint32_t access_index(const Access& a);
-  // Unlinks the first branch of a sibling list (non-empty) and returns it: its
-  // step and its children, which the caller now owns. The node itself goes
-  // back to the pool.
-  WakeupNode take_first(int& list);
-  // Returns the nodes of a sibling list, with their descendants, to the pool.
-  void free_wakeup_list(int head);
   void join_into(Clock& into, const Clock& from) const;
   // Thread t's happens-before frontier (see last_event_).
   const Clock& clock_of(ThreadId t) const;
@@ -351,16 +491,21 @@ class DporStrategy final : public Strategy {
   // The planned branches the next new node follows (a wakeup-tree sibling
   // list; -1: none, the node chooses freely).
   int pending_ = -1;
-  // Storage of every wakeup tree; free nodes are chained by next_sibling.
-  std::vector<WakeupNode> wakeup_pool_;
-  // Every distinct access of a planned step so far (few: objects times
-  // roles), which WakeupNode::access indexes, and the index of each.
-  std::vector<Access> accesses_;
-  std::unordered_map<Access, uint32_t, AccessHash, AccessEqual> access_index_;
-  // First free node of wakeup_pool_ (-1: none).
-  int free_wakeup_ = -1;
-  // Nodes of wakeup_pool_ in use.
-  size_t planned_steps_ = 0;
+  // The wakeup trees of the states on the path.
+  WakeupStore plans_;
+  // The model instance's memory (set_instance()): its first byte's address
+  // and its size.
+  uintptr_t instance_begin_ = 0;
+  size_t instance_size_ = 0;
+  // Parallel exploration: the shared tree (nullptr: none); the shared states
+  // on the path (path_[0, shared_path_.size()) are shared; the last is where
+  // this worker's branch starts); steps before analysed_from_ were analysed
+  // by whoever took them first (only their clocks are computed again);
+  // branches taken.
+  SharedTree* shared_ = nullptr;
+  std::vector<SharedTree::State*> shared_path_;
+  size_t analysed_from_ = 0;
+  uint64_t branches_taken_ = 0;
   // The steps of the current execution, in order. Steps before first_new_
   // are kept from the previous execution (same choices, same steps).
   std::vector<Event> events_;

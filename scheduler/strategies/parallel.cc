@@ -17,6 +17,7 @@
 #include "scheduler/strategies/bounded.h"
 #include "scheduler/strategies/dfs.h"
 #include "scheduler/strategies/iterative.h"
+#include "scheduler/strategies/parallel_dpor.h"
 #include "scheduler/strategies/portfolio.h"
 
 namespace interleave {
@@ -812,11 +813,14 @@ CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
 bool runs_in_parallel(const CheckOptions& options) {
   const std::string& s = options.strategy;
   return s == "dfs" || s == "bounded" || s == "iterative" || s == "random" || s == "pct" ||
-         (s == "dpor" && options.preemptions >= 0);
+         s == "dpor";
 }
 
 CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
                              const RunnerFactory& make_runner, const CheckOptions& options) {
+  if (options.strategy == "dpor" && options.preemptions < 0) {
+    return explore_parallel_dpor(spec, params, make_runner, options);
+  }
   checker_thread() = true;  // this thread keeps the progress line meanwhile
   CheckResult result;
   result.model = spec.name;
