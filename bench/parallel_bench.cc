@@ -1,6 +1,8 @@
 // Parallel checks (--jobs N, scheduler/strategies/parallel.h): executions
 // per second of one exhaustive check on 1, 2, ... workers, the speed-up over
-// one, and how often work was handed over (subtrees taken). Every run's
+// one, and how often work was handed over (subtrees taken; for DPOR, 1 plus
+// the branches workers took from shared states, or 1 when the run was done
+// on one core: see parallel_dpor.h). Every run's
 // counts (executions, cut short, failing) are checked equal to the one-worker
 // run's; the program exits 1 if any differs. Prints one markdown table.
 //
@@ -111,7 +113,8 @@ int main(int argc, char** argv) {
   if (smoke) {
     rows = {{"counter.locked", {{"threads", 3}, {"iters", 2}}, "dfs"},
             {"queue.blocking", {}, "dfs"},
-            {"counter.racy", {{"threads", 3}, {"iters", 1}}, "iterative"}};
+            {"counter.racy", {{"threads", 3}, {"iters", 1}}, "iterative"},
+            {"counter.locked", {{"threads", 3}, {"iters", 2}}, "dpor"}};
     jobs = {1, 2, 3};
   } else {
     rows = {{"counter.atomic", {{"threads", 5}, {"iters", 2}}, "dfs"},
@@ -122,7 +125,11 @@ int main(int argc, char** argv) {
             {"queue.blocking", {{"producers", 2}, {"consumers", 2}, {"items", 1}}, "dfs"},
             {"queue.blocking", {{"consumers", 3}, {"items", 2}}, "bounded", 2},
             {"queue.blocking", {{"items", 3}}, "iterative", 3},
-            {"crowd.racy", {{"threads", 10}}, "iterative"}};
+            {"crowd.racy", {{"threads", 10}}, "iterative"},
+            {"queue.blocking", {{"items", 3}}, "dpor"},
+            {"queue.locked_ring", {{"producers", 3}, {"consumers", 2}, {"items", 2}}, "dpor"},
+            {"list.append_locked", {{"threads", 4}, {"iters", 3}}, "dpor"},
+            {"litmus.lastzero", {{"n", 15}}, "dpor"}};
   }
   // Runs under two seconds are repeated (best of 3); longer ones run once.
   const int repeats = smoke ? 1 : 3;

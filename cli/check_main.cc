@@ -101,10 +101,6 @@ int main(int argc, char** argv) {
     values.push_back(std::move(*param));
   }
   options.strategy = strategy;
-  if (options.jobs > 1 && !interleave::runs_in_parallel(options)) {
-    return usage_error(fmt::format(
-        "--jobs applies to --strategy dfs, bounded, iterative, random and pct, not {}", strategy));
-  }
   // A sharded test (interleave_test's shard_count): Bazel says which part.
   if (const char* total = std::getenv("TEST_TOTAL_SHARDS")) {
     const char* index = std::getenv("TEST_SHARD_INDEX");

@@ -272,8 +272,8 @@ int interleave_main(const Program& program, int argc, char** argv) {
   int jobs = 0;
   CLI::Option* jobs_opt =
       cli::add_count(check, "--jobs", jobs, 1, interleave::cli::kMaxJobs,
-                     "dfs, bounded, iterative: explore on N cores (default: every core), with "
-                     "the counts and the failure one core gives; random, pct: split the budget "
+                     "dpor, dfs, bounded, iterative: explore on N cores (default: every core), "
+                     "with the counts and the failure one core gives; random, pct: split the budget "
                      "over N workers with seeds derived from --seed (default 1) "
                      "(docs/reference.md, \"Parallel checks\")");
   bool no_probes = false;
@@ -389,12 +389,6 @@ int interleave_main(const Program& program, int argc, char** argv) {
     options.shrink = !no_shrink;
     if (auto made = interleave::make_strategy(options); !made) return usage_error(made.error());
     if (jobs_opt->count() > 0) {
-      if (jobs > 1 && !interleave::runs_in_parallel(options)) {
-        return usage_error(fmt::format(
-            "--jobs applies to --strategy dfs, bounded, iterative, random and pct, not {} (it "
-            "runs on one core)",
-            strategy));
-      }
       options.jobs = jobs;
     } else if (interleave::runs_in_parallel(options) && strategy != "random" &&
                strategy != "pct") {

@@ -711,8 +711,15 @@ expect_out "$one_replay"
 run check counter.racy --threads 3 --iters 2 --strategy dfs --jobs 2 --json "$TMP/jobs.json"
 checks=$((checks + 1))
 grep -q '"jobs": 2' "$TMP/jobs.json" || fail "--json lacks \"jobs\": 2"
-run check counter.locked --jobs 2
-expect_usage_error "--jobs applies to --strategy dfs, bounded, iterative, random and pct, not dpor"
+# DPOR on several workers: one core's counts (parallel_dpor.h).
+run check counter.locked --threads 3 --iters 2 --jobs 2
+expect_rc 0
+expect_out "explored all 90 executions"
+run check counter.racy --threads 3 --iters 2 --jobs 1 --no-race-detection
+one_replay=$(grep '^replay:' <<<"$out")
+run check counter.racy --threads 3 --iters 2 --jobs 3 --no-race-detection
+expect_rc 1
+expect_out "$one_replay"
 run check counter.locked --strategy dpor --preemptions 2 --jobs 2
 expect_rc 0
 # Randomised strategies: N workers with derived seeds, reproducible from the

@@ -227,6 +227,25 @@ TEST_CASE("parallel bounded and iterative search give the sequential result",
   }
 }
 
+TEST_CASE("parallel DPOR gives the sequential result", "[parallel][oracle][dpor]") {
+  // Passing programs: the same executions, cut-short executions and steps
+  // (each trace once, the same traces); failing ones: one core's failure.
+  for (int seed = 1; seed <= 40; ++seed) {
+    CAPTURE(seed);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 0}, {"big", seed % 2}}, "dpor",
+                                       false);
+    same_for_every_jobs<RandomFailing>({{"seed", seed}, {"odds", 5}}, "dpor", false);
+  }
+  using namespace ::models;
+  same_for_every_jobs<QueueBlocking>({}, "dpor", false, -1, /*probes=*/true);
+  same_for_every_jobs<CounterLocked>({{"threads", 3}, {"iters", 3}}, "dpor", false);
+  same_for_every_jobs<CounterRacy>({{"threads", 3}, {"iters", 2}}, "dpor", /*all=*/true);
+  // Branches really move between workers on these.
+  const CheckResult locked = run<CounterLocked>({{"threads", 3}, {"iters", 3}}, "dpor", 3);
+  CHECK(locked.executions == 1680);  // (3*3)!/(3!)^3
+  CHECK(locked.jobs == 3);
+}
+
 TEST_CASE("parallel checks of the built-in models", "[parallel]") {
   using namespace ::models;
   // counter.racy 3x2: 34,650 schedules, 34,560 lose an update.

@@ -847,7 +847,7 @@ bool DporStrategy::take_shared_branch() {
   state->asleep.push_back(planned_step_);
   plans_.free_list(pending_);
   pending_ = plans_.copy(tree.store_, w.first_child);
-  tree.store_.free_list(w.first_child);
+  state->taken.emplace_back(w.thread, w.first_child);  // kept: see insert_shared()
   lock.unlock();
 
   following_plan_ = true;
@@ -862,9 +862,48 @@ void DporStrategy::insert_shared(size_t depth) {
   SharedTree& tree = *shared_;
   std::lock_guard<std::mutex> lock(tree.mutex_);
   SharedTree::State* state = shared_path_[depth];
+  const ThreadId own = path_[depth].chosen;
+  // The state's sleepers and the branches taken there before this worker's
+  // cover the sequence as in the sequential search. A branch taken after it
+  // (by another worker) was, in the sequential search, still planned when
+  // this sequence was found: the sequence would have gone into its plan. If
+  // that plan covers it, nothing changes; else the branch's worker explores
+  // less than one core would, and the run says so (late_plan()).
+  bool after_own = false;
+  for (const Step& s : state->asleep) {
+    if (s.thread == own) {
+      after_own = true;
+      continue;
+    }
+    if (!weak_initial(s)) continue;
+    if (!after_own) return;  // covered
+    int plan = -1;
+    for (const auto& [thread, head] : state->taken) {
+      if (thread == s.thread) plan = head;
+    }
+    consume(s.thread);
+    if (!plan_covers(tree.store_, plan)) tree.late_.store(true, std::memory_order_relaxed);
+    return;
+  }
   const bool had_work = state->wakeup != -1;
-  insert_sequence(tree.store_, state->wakeup, state->asleep, path_[depth].chosen);
+  insert_sequence(tree.store_, state->wakeup, {}, own);
   if (!had_work && state->wakeup != -1) tree.note_work(state);
+}
+
+bool DporStrategy::plan_covers(const WakeupStore& store, int head) {
+  if (head == -1 || threads_left_.empty()) return true;  // the branch's step alone covers it
+  int child = head;
+  while (child != -1) {
+    const Step step = store.planned(store.pool[child]);
+    if (!weak_initial(step)) {
+      child = store.pool[child].next_sibling;
+      continue;
+    }
+    consume(step.thread);
+    if (store.pool[child].first_child == -1 || threads_left_.empty()) return true;
+    child = store.pool[child].first_child;
+  }
+  return false;
 }
 
 void DporStrategy::offer_work() {

@@ -180,17 +180,24 @@ class DporStrategy final : public Strategy {
   // under the tree's lock. A worker that has nothing left takes the first
   // planned branch of the shallowest shared state that has one; a busy
   // worker, asked for work, makes the states down to its shallowest planned
-  // branches shared (offer_work()). A branch taken by a worker counts as
-  // explored at its state from then on: plans made there later that it
-  // could start are not added (its exploration reaches their traces, as the
-  // sequential search's exploration of a branch reaches the traces of the
-  // plans added below it before it starts), and it sleeps in the branches
-  // taken after it. Branches are taken in the order they are planned, so
-  // every trace is explored in the first branch (in that order) whose
-  // thread could start it, once: the counts are the sequential search's.
-  // Which execution stands for a trace, and so which failure is found first,
-  // depends on timing; the parallel explorer runs one core's search again
-  // when there is a failure.
+  // branches shared (offer_work()).
+  //
+  // Why the counts are the sequential search's. Branches are taken in the
+  // order they are planned, the sequential order, and a branch taken counts
+  // as explored at its state (it sleeps in the branches taken after it), so
+  // each branch starts with the sleep set it has in the sequential search.
+  // It also starts with the plan it has there, unless a plan found later
+  // would, in the sequential search, have gone into it: a race found in an
+  // earlier branch's subtree, planning at the state, whose sequence the
+  // later branch's thread could start, is added to that branch's plan
+  // before the branch starts. Here the branch may already be running with
+  // the plan it had. When its plan covers the sequence nothing changes;
+  // when it does not, the exploration would miss traces (readers(3) on two
+  // workers explored 7 of 8), so the tree notes it (late_plan()) and the
+  // run is done on one core. Otherwise each trace is explored once, in the
+  // same branch, and the counts are one core's; which execution stands for
+  // a trace, and so which failure is found first, depends on timing, and
+  // the parallel explorer settles a failure on one core.
   class SharedTree;
   // Explores as one of the workers that share `tree` (before the first
   // execution). The first worker to begin starts at the first step; the
@@ -299,6 +306,11 @@ class DporStrategy final : public Strategy {
     // (by address: another worker's name for it differs), so that the
     // shared states cannot be trusted: the run is to be done on one core.
     bool unnamed_object() const { return unnamed_.load(std::memory_order_relaxed); }
+    // Whether a plan made at a shared state would, in the sequential search,
+    // have gone into the plan of a branch another worker had already taken
+    // (see insert_shared()): the run may then explore less than one core,
+    // and is to be done on one core.
+    bool late_plan() const { return late_.load(std::memory_order_relaxed); }
     // The shared states made so far.
     size_t states() const;
 
@@ -319,6 +331,9 @@ class DporStrategy final : public Strategy {
       std::vector<Step> asleep;
       // Planned branches not yet taken (a sibling list in store_).
       int wakeup = -1;
+      // Each branch taken by a worker, with the plan it started with (a
+      // sibling list in store_, -1: none).
+      std::vector<std::pair<ThreadId, int>> taken;
     };
     // Puts `s` in with_work_ or takes it out, as its planned branches say.
     void note_work(State* s);
@@ -339,6 +354,7 @@ class DporStrategy final : public Strategy {
     std::atomic<int> hungry_{0};
     std::atomic<size_t> with_work_count_{0};
     std::atomic<bool> unnamed_{false};
+    std::atomic<bool> late_{false};
   };
 
  private:
@@ -348,6 +364,9 @@ class DporStrategy final : public Strategy {
   bool take_shared_branch();
   // Plans, at shared state `depth` of the path, the sequence being built.
   void insert_shared(size_t depth);
+  // Whether the plan `head` in `store` covers what is left of the sequence
+  // being built (consumes what it matches).
+  bool plan_covers(const WakeupStore& store, int head);
   // Forgets the clocks and last touches of the current execution.
   void reset_analysis();
 

@@ -119,7 +119,8 @@ void work(Run& run, int worker, ModelRunner& model, DporStrategy& strategy,
           const CheckOptions& options) {
   Execution execution(options.limits);
   Run::Counts& counts = run.counts_of(worker);
-  while (run.within_budget() && strategy.begin_execution()) {
+  // The budget counts executions begun, not a worker's wait for a branch.
+  while (strategy.begin_execution() && run.within_budget()) {
     const Outcome outcome = execution.run(model, strategy);
     counts.steps.fetch_add(execution.steps(), std::memory_order_relaxed);
     if (!strategy.error().empty()) {
@@ -139,7 +140,7 @@ void work(Run& run, int worker, ModelRunner& model, DporStrategy& strategy,
         break;
       }
     }
-    if (run.tree.unnamed_object()) {
+    if (run.tree.unnamed_object() || run.tree.late_plan()) {
       run.stop(Run::Stop::kOneCore);
       break;
     }
@@ -227,9 +228,13 @@ CheckResult explore_parallel_dpor(const ModelSpec& spec, const Params& params,
       const Outcome outcome = execution.run(*model, probes);
       result.total_steps += execution.steps();
       if (outcome == Outcome::kFailed) return on_one_core();  // settled as one core finds it
-      if (outcome == Outcome::kStopped && !execution.error().empty()) {
-        result.error = execution.error();
-        break;
+      if (outcome == Outcome::kStopped) {
+        if (!execution.error().empty()) {
+          result.error = execution.error();
+          break;
+        }
+        ++result.pruned_executions;  // cut short, counted as one core counts it
+        continue;
       }
       ++result.probe_executions;
     }

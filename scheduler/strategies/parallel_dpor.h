@@ -6,15 +6,20 @@
 // (DporStrategy::SharedTree; dpor.h, "Parallel exploration", says how
 // branches move between workers and why every trace is still explored
 // once). Objects are named by their offset in the model instance, the same
-// in every worker's; a model whose steps touch objects elsewhere (its heap,
-// globals) is explored on one core instead.
+// in every worker's.
 //
 // The counts of a passing run are the sequential run's: one execution per
-// trace, and the same traces. Which execution stands for a trace depends on
-// timing, so when a worker finds a failure the run stops and one core's
-// search runs again from the start: the failure, its schedule string and
-// "found in execution N" are exactly what one core reports (the time is
-// the sum). The probes a default check mixes in (portfolio.h) run on the
+// trace, and the same traces. The run is done again on one core, from the
+// start, when that cannot be promised: a step touched an object outside the
+// model instance (its heap, a global: named by address, which differs
+// between workers), or a plan would have gone into a branch another worker
+// had already taken (DporStrategy::SharedTree::late_plan(); on readers(n)
+// and lastzero(n) every race plans at the first states, and this happens
+// early: those run on one core, at a small extra cost). Which execution
+// stands for a trace depends on timing, so when a worker finds a failure
+// the run also stops and one core's search runs again: the failure, its
+// schedule string and "found in execution N" are exactly what one core
+// reports (the time is the sum). The probes a default check mixes in (portfolio.h) run on the
 // calling thread beside the workers, as many as one core runs for the same
 // executions; a failing probe is likewise settled by one core's search.
 // Budgets (--executions, --seconds) are shared by the workers; a run they
