@@ -108,6 +108,7 @@ if(INTERLEAVE_INSTRUMENTED)
                                            tests/instrumented/std_counters.cc
                                            tests/instrumented/std_shared_mutex.cc
                                            tests/instrumented/std_static_local.cc
+                                           tests/instrumented/std_struct_copy.cc
                                            tests/instrumented/std_timed_mutex.cc
                                    TEST_MAIN instrumented_checks)
   interleave_add_instrumented_test(NAME instrumented_racy_check_test

@@ -26,6 +26,10 @@
 //    loops over timed waits recognised as repeats);
 //  - __tsan_read*/__tsan_write* are plain accesses: not scheduling points,
 //    checked for data races with happens-before (Execution::plain_access);
+//    __tsan_read_range/__tsan_write_range (an aggregate copied) and libc's
+//    memcpy/memmove/memset, which g++ leaves uninstrumented (a struct copy
+//    of more than a few words is a memcpy), are an access of each byte of
+//    their ranges, up to kRangeBytes bytes;
 //  - pthread_rwlock_rdlock/wrlock/tryrdlock/trywrlock/unlock (std::
 //    shared_mutex) are compare_exchanges on one atomic<int> per rwlock (-1:
 //    a writer, n >= 0: n readers), as std_like::shared_mutex does it: a
@@ -347,6 +351,22 @@ void plain_access(Execution* ex, const void* object, bool write, const void* pc)
   state.sites[AccessKey{object, self, write}] = pc;
 }
 
+// The bytes of a range taken as accesses: the race detector keys an access
+// by its first byte, so a field read or written at any offset of a copied
+// struct meets the copy's access there. Longer ranges are taken up to this.
+constexpr size_t kRangeBytes = 256;
+
+inline void on_access(const void* object, bool write, const void* pc);
+
+void on_range(const void* begin, size_t size, bool write, const void* pc) {
+  // Only in an instrumented program's execution: an ordinary model's threads
+  // run the scheduler's own code, whose copies are no accesses of theirs.
+  if (!__atomic_load_n(&g_execution_running, __ATOMIC_RELAXED)) return;
+  const auto* bytes = static_cast<const char*>(begin);
+  const size_t n = size < kRangeBytes ? size : kRangeBytes;
+  for (size_t i = 0; i < n; ++i) on_access(bytes + i, write, pc);
+}
+
 inline void on_access(const void* object, bool write, const void* pc) {
   if (t_in_runtime) return;
   Execution* ex = Execution::current();
@@ -374,6 +394,39 @@ void fresh_memory(const void* p, size_t size) {
   ex->forget_range(p, size);
   inside = false;
 }
+
+// libc's memcpy, memmove and memset (interposed below): looked up on first
+// use. dlsym may copy memory itself: meanwhile, and before, a byte loop does
+// the work (volatile, so that the compiler does not turn it back into a
+// call of the function).
+
+void* g_real_memcpy = nullptr;
+void* g_real_memmove = nullptr;
+void* g_real_memset = nullptr;
+bool g_resolving_mem = false;
+
+template <class F>
+F real_mem(void*& slot, const char* name) {
+  void* f = __atomic_load_n(&slot, __ATOMIC_ACQUIRE);
+  if (f != nullptr) return reinterpret_cast<F>(f);
+  if (__atomic_exchange_n(&g_resolving_mem, true, __ATOMIC_ACQ_REL)) return nullptr;
+  f = dlsym(RTLD_NEXT, name);
+  __atomic_store_n(&slot, f, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_resolving_mem, false, __ATOMIC_RELEASE);
+  return reinterpret_cast<F>(f);
+}
+
+void* move_bytes(void* dst, const void* src, size_t n) {
+  auto* d = static_cast<volatile char*>(dst);
+  const auto* s = static_cast<const volatile char*>(src);
+  if (d < s) {
+    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+  } else {
+    for (size_t i = n; i-- > 0;) d[i] = s[i];
+  }
+  return dst;
+}
+
 
 // --- Atomics ---
 
@@ -831,12 +884,42 @@ INTERLEAVE_TSAN_UNALIGNED(8)
 INTERLEAVE_TSAN_UNALIGNED(16)
 #undef INTERLEAVE_TSAN_UNALIGNED
 
-// A range counts as one access at its first byte (docs/instrumented.md).
-void __tsan_read_range(void* addr, unsigned long) {
-  in::on_access(addr, false, __builtin_return_address(0));
+// A range is an access of each of its bytes (up to in::kRangeBytes).
+void __tsan_read_range(void* addr, unsigned long size) {
+  in::on_range(addr, size, false, __builtin_return_address(0));
 }
-void __tsan_write_range(void* addr, unsigned long) {
-  in::on_access(addr, true, __builtin_return_address(0));
+void __tsan_write_range(void* addr, unsigned long size) {
+  in::on_range(addr, size, true, __builtin_return_address(0));
+}
+
+// libc's memcpy, memmove and memset, called by instrumented code as they
+// are: in an instrumented execution their ranges are accesses, then libc's
+// function does the work (in::real_mem).
+void* memcpy(void* dst, const void* src, size_t n) {
+  const void* pc = __builtin_return_address(0);
+  in::on_range(src, n, false, pc);
+  in::on_range(dst, n, true, pc);
+  using F = void* (*)(void*, const void*, size_t);
+  if (F f = in::real_mem<F>(in::g_real_memcpy, "memcpy")) return f(dst, src, n);
+  return in::move_bytes(dst, src, n);
+}
+
+void* memmove(void* dst, const void* src, size_t n) {
+  const void* pc = __builtin_return_address(0);
+  in::on_range(src, n, false, pc);
+  in::on_range(dst, n, true, pc);
+  using F = void* (*)(void*, const void*, size_t);
+  if (F f = in::real_mem<F>(in::g_real_memmove, "memmove")) return f(dst, src, n);
+  return in::move_bytes(dst, src, n);
+}
+
+void* memset(void* dst, int value, size_t n) {
+  in::on_range(dst, n, true, __builtin_return_address(0));
+  using F = void* (*)(void*, int, size_t);
+  if (F f = in::real_mem<F>(in::g_real_memset, "memset")) return f(dst, value, n);
+  auto* d = static_cast<volatile unsigned char*>(dst);
+  for (size_t i = 0; i < n; ++i) d[i] = static_cast<unsigned char>(value);
+  return dst;
 }
 
 #define INTERLEAVE_TSAN_ATOMICS(bits, T)                                                   \

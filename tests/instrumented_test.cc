@@ -337,6 +337,18 @@ TEST_CASE("an unmodified std::call_once runs its routine once; a once_flag per c
                           "std_call_once.cc:50");
 }
 
+TEST_CASE("a struct copied with libc's memcpy while a field is written: a data race") {
+  // tests/instrumented/std_struct_copy.cc. memcpy is libc's, uninstrumented;
+  // the runtime takes each byte of its ranges as an access, so the write of
+  // the field at offset 4 meets the copy's read there, in the first
+  // execution. Under a mutex: the two lock orders, both passing.
+  expect_replayed_failure("std_struct_copy_racy", FailureKind::kDataRace, "std_struct_copy.cc:29");
+  CheckResult locked = check_instrumented("std_struct_copy_locked", "dfs");
+  CHECK_FALSE(locked.first_failure.has_value());
+  CHECK(locked.exhaustive);
+  CHECK(locked.executions == 2);
+}
+
 TEST_CASE("an unmodified function-local static is built once, and again in every execution") {
   // tests/instrumented/std_static_local.cc. A use is the compiler's inline
   // load of the guard's first byte; if 0, __cxa_guard_acquire locks the
