@@ -26,10 +26,11 @@
 //    loops over timed waits recognised as repeats);
 //  - __tsan_read*/__tsan_write* are plain accesses: not scheduling points,
 //    checked for data races with happens-before (Execution::plain_access);
-//    __tsan_read_range/__tsan_write_range (an aggregate copied) and libc's
-//    memcpy/memmove/memset, which g++ leaves uninstrumented (a struct copy
-//    of more than a few words is a memcpy), are an access of each byte of
-//    their ranges, up to kRangeBytes bytes;
+//    __tsan_read_range/__tsan_write_range (an aggregate copied) one access
+//    at its first byte; libc's memcpy/memmove/memset called from the
+//    program's code, which g++ leaves uninstrumented (a struct copy of more
+//    than a few words is a memcpy), an access of each byte of their ranges,
+//    up to kRangeBytes bytes;
 //  - pthread_rwlock_rdlock/wrlock/tryrdlock/trywrlock/unlock (std::
 //    shared_mutex) are compare_exchanges on one atomic<int> per rwlock (-1:
 //    a writer, n >= 0: n readers), as std_like::shared_mutex does it: a
@@ -89,6 +90,10 @@
 #include "scheduler/api/mutex.h"
 #include "scheduler/api/shown_value.h"
 #include "scheduler/runtime/execution.h"
+
+// The linker's bounds of the executable's text (see from_program()).
+extern "C" char __executable_start;
+extern "C" char etext;
 
 namespace interleave::instrumented {
 
@@ -356,15 +361,16 @@ void plain_access(Execution* ex, const void* object, bool write, const void* pc)
 // struct meets the copy's access there. Longer ranges are taken up to this.
 constexpr size_t kRangeBytes = 256;
 
-inline void on_access(const void* object, bool write, const void* pc);
-
 void on_range(const void* begin, size_t size, bool write, const void* pc) {
   // Only in an instrumented program's execution: an ordinary model's threads
   // run the scheduler's own code, whose copies are no accesses of theirs.
-  if (!__atomic_load_n(&g_execution_running, __ATOMIC_RELAXED)) return;
+  if (t_in_runtime || !__atomic_load_n(&g_execution_running, __ATOMIC_RELAXED)) return;
+  Execution* ex = Execution::current();
+  if (ex == nullptr || !ex->in_thread() || ex->tearing_down()) return;
+  RuntimeScope scope;
   const auto* bytes = static_cast<const char*>(begin);
   const size_t n = size < kRangeBytes ? size : kRangeBytes;
-  for (size_t i = 0; i < n; ++i) on_access(bytes + i, write, pc);
+  for (size_t i = 0; i < n; ++i) plain_access(ex, bytes + i, write, pc);
 }
 
 inline void on_access(const void* object, bool write, const void* pc) {
@@ -414,6 +420,17 @@ F real_mem(void*& slot, const char* name) {
   __atomic_store_n(&slot, f, __ATOMIC_RELEASE);
   __atomic_store_n(&g_resolving_mem, false, __ATOMIC_RELEASE);
   return reinterpret_cast<F>(f);
+}
+
+// Whether code at `pc` is the program's own (its executable's text), not a
+// shared library's: the copies libstdc++ or the unwinder make for
+// themselves are theirs, as the rest of what they do is unseen.
+// Checked first, cheapest first: an instrumented execution runs, this is
+// not the runtime's own work, and the caller is the program's code.
+inline bool from_program(const void* pc) {
+  const auto* p = static_cast<const char*>(pc);
+  return __atomic_load_n(&g_execution_running, __ATOMIC_RELAXED) && !t_in_runtime &&
+         p >= &__executable_start && p < &etext;
 }
 
 void* move_bytes(void* dst, const void* src, size_t n) {
@@ -884,12 +901,15 @@ INTERLEAVE_TSAN_UNALIGNED(8)
 INTERLEAVE_TSAN_UNALIGNED(16)
 #undef INTERLEAVE_TSAN_UNALIGNED
 
-// A range is an access of each of its bytes (up to in::kRangeBytes).
-void __tsan_read_range(void* addr, unsigned long size) {
-  in::on_range(addr, size, false, __builtin_return_address(0));
+// A range the compiler reports at once (an aggregate copied) counts as one
+// access at its first byte: taking each byte, as for libc's copies below,
+// made instrumented checks several times slower at -O0, where libstdc++'s
+// inline code copies small aggregates at every turn.
+void __tsan_read_range(void* addr, unsigned long) {
+  in::on_access(addr, false, __builtin_return_address(0));
 }
-void __tsan_write_range(void* addr, unsigned long size) {
-  in::on_range(addr, size, true, __builtin_return_address(0));
+void __tsan_write_range(void* addr, unsigned long) {
+  in::on_access(addr, true, __builtin_return_address(0));
 }
 
 // libc's memcpy, memmove and memset, called by instrumented code as they
@@ -897,8 +917,10 @@ void __tsan_write_range(void* addr, unsigned long size) {
 // function does the work (in::real_mem).
 void* memcpy(void* dst, const void* src, size_t n) {
   const void* pc = __builtin_return_address(0);
-  in::on_range(src, n, false, pc);
-  in::on_range(dst, n, true, pc);
+  if (in::from_program(pc)) {
+    in::on_range(src, n, false, pc);
+    in::on_range(dst, n, true, pc);
+  }
   using F = void* (*)(void*, const void*, size_t);
   if (F f = in::real_mem<F>(in::g_real_memcpy, "memcpy")) return f(dst, src, n);
   return in::move_bytes(dst, src, n);
@@ -906,15 +928,18 @@ void* memcpy(void* dst, const void* src, size_t n) {
 
 void* memmove(void* dst, const void* src, size_t n) {
   const void* pc = __builtin_return_address(0);
-  in::on_range(src, n, false, pc);
-  in::on_range(dst, n, true, pc);
+  if (in::from_program(pc)) {
+    in::on_range(src, n, false, pc);
+    in::on_range(dst, n, true, pc);
+  }
   using F = void* (*)(void*, const void*, size_t);
   if (F f = in::real_mem<F>(in::g_real_memmove, "memmove")) return f(dst, src, n);
   return in::move_bytes(dst, src, n);
 }
 
 void* memset(void* dst, int value, size_t n) {
-  in::on_range(dst, n, true, __builtin_return_address(0));
+  const void* pc = __builtin_return_address(0);
+  if (in::from_program(pc)) in::on_range(dst, n, true, pc);
   using F = void* (*)(void*, int, size_t);
   if (F f = in::real_mem<F>(in::g_real_memset, "memset")) return f(dst, value, n);
   auto* d = static_cast<volatile unsigned char*>(dst);
