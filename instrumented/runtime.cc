@@ -263,9 +263,13 @@ class UserScope {
 bool g_execution_running = false;
 const void* g_foreign_pc = nullptr;
 
-// An entry point called at `pc` on an OS thread with no execution.
+// An entry point called at `pc` where it is no visible operation: notes it
+// if this OS thread runs no execution and is not the checker's own.
 void outside_execution(const void* pc) {
-  if (!__atomic_load_n(&g_execution_running, __ATOMIC_RELAXED) || checker_thread()) return;
+  if (!__atomic_load_n(&g_execution_running, __ATOMIC_RELAXED) ||
+      Execution::current() != nullptr || checker_thread()) {
+    return;
+  }
   const void* none = nullptr;
   __atomic_compare_exchange_n(&g_foreign_pc, &none, pc, false, __ATOMIC_RELAXED,
                               __ATOMIC_RELAXED);
@@ -361,10 +365,10 @@ void plain_access(Execution* ex, const void* object, bool write, const void* pc)
 // struct meets the copy's access there. Longer ranges are taken up to this.
 constexpr size_t kRangeBytes = 256;
 
+// Called where from_program() holds: an instrumented execution runs (an
+// ordinary model's threads run the scheduler's own code, whose copies are no
+// accesses of theirs) and this is not the runtime's own work.
 void on_range(const void* begin, size_t size, bool write, const void* pc) {
-  // Only in an instrumented program's execution: an ordinary model's threads
-  // run the scheduler's own code, whose copies are no accesses of theirs.
-  if (t_in_runtime || !__atomic_load_n(&g_execution_running, __ATOMIC_RELAXED)) return;
   Execution* ex = Execution::current();
   if (ex == nullptr || !ex->in_thread() || ex->tearing_down()) return;
   RuntimeScope scope;
@@ -444,6 +448,18 @@ void* move_bytes(void* dst, const void* src, size_t n) {
   return dst;
 }
 
+// memcpy or memmove (libc's `name`, looked up into `real`), called at `pc`.
+void* copy_bytes(void*& real, const char* name, void* dst, const void* src, size_t n,
+                 const void* pc) {
+  if (from_program(pc)) {
+    on_range(src, n, false, pc);
+    on_range(dst, n, true, pc);
+  }
+  using F = void* (*)(void*, const void*, size_t);
+  if (F f = real_mem<F>(real, name)) return f(dst, src, n);
+  return move_bytes(dst, src, n);
+}
+
 
 // --- Atomics ---
 
@@ -493,7 +509,7 @@ T atomic_load(const volatile T* a, const void* pc) {
     RuntimeScope scope;
     return visible_load(ex, a, pc);
   }
-  if (Execution::current() == nullptr) outside_execution(pc);
+  outside_execution(pc);
   return __atomic_load_n(a, __ATOMIC_SEQ_CST);
 }
 
@@ -504,7 +520,7 @@ void atomic_store(volatile T* a, T value, const void* pc) {
     visible_store(ex, a, value, pc);
     return;
   }
-  if (Execution::current() == nullptr) outside_execution(pc);
+  outside_execution(pc);
   __atomic_store_n(a, value, __ATOMIC_SEQ_CST);
 }
 
@@ -519,7 +535,7 @@ T atomic_rmw(volatile T* a, OpKind kind, const ValueProbe* probe, const void* pc
     ex->record_written(static_cast<int64_t>(__atomic_load_n(a, __ATOMIC_RELAXED)));
     return old;
   }
-  if (Execution::current() == nullptr) outside_execution(pc);
+  outside_execution(pc);
   return f();
 }
 
@@ -544,7 +560,7 @@ bool atomic_cas(volatile T* a, T* expected, T desired, const void* pc) {
     if (ok) ex->record_written(static_cast<int64_t>(desired));
     return ok;
   }
-  if (Execution::current() == nullptr) outside_execution(pc);
+  outside_execution(pc);
   return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,
                                      __ATOMIC_SEQ_CST);
 }
@@ -916,25 +932,11 @@ void __tsan_write_range(void* addr, unsigned long) {
 // are: in an instrumented execution their ranges are accesses, then libc's
 // function does the work (in::real_mem).
 void* memcpy(void* dst, const void* src, size_t n) {
-  const void* pc = __builtin_return_address(0);
-  if (in::from_program(pc)) {
-    in::on_range(src, n, false, pc);
-    in::on_range(dst, n, true, pc);
-  }
-  using F = void* (*)(void*, const void*, size_t);
-  if (F f = in::real_mem<F>(in::g_real_memcpy, "memcpy")) return f(dst, src, n);
-  return in::move_bytes(dst, src, n);
+  return in::copy_bytes(in::g_real_memcpy, "memcpy", dst, src, n, __builtin_return_address(0));
 }
 
 void* memmove(void* dst, const void* src, size_t n) {
-  const void* pc = __builtin_return_address(0);
-  if (in::from_program(pc)) {
-    in::on_range(src, n, false, pc);
-    in::on_range(dst, n, true, pc);
-  }
-  using F = void* (*)(void*, const void*, size_t);
-  if (F f = in::real_mem<F>(in::g_real_memmove, "memmove")) return f(dst, src, n);
-  return in::move_bytes(dst, src, n);
+  return in::copy_bytes(in::g_real_memmove, "memmove", dst, src, n, __builtin_return_address(0));
 }
 
 void* memset(void* dst, int value, size_t n) {

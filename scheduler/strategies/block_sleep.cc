@@ -112,17 +112,8 @@ void BlockSleepSets::backtrack(size_t depth, ThreadId thread, bool new_thread) {
 }
 
 std::optional<BlockSleepSets::Prefix> BlockSleepSets::prefix(size_t depth) const {
-  Prefix p;
-  for (const Taken& t : taken_) {
-    if (t.depth > depth) break;
-    p.taken.push_back(t);
-  }
-  // As in forget_below(): the footprints kept were recorded first.
-  int keep = 0;
-  for (const Taken& t : p.taken) keep = std::max(keep, t.footprint + 1);
-  p.footprints.assign(footprints_.begin(), footprints_.begin() + keep);
-  const uint32_t accesses = p.footprints.empty() ? 0 : p.footprints.back().end;
-  p.accesses.assign(footprint_accesses_.begin(), footprint_accesses_.begin() + accesses);
+  Prefix p{taken_, footprints_, footprint_accesses_};
+  trim_below(depth, p.taken, p.footprints, p.accesses);
   for (const Footprint& f : p.footprints) {
     if (f.universal) continue;  // its accesses are never looked at
     for (uint32_t i = f.begin; i < f.end; ++i) {
@@ -145,14 +136,20 @@ void BlockSleepSets::start(Prefix prefix, size_t depth, ThreadId thread, bool ne
 }
 
 void BlockSleepSets::forget_below(size_t depth) {
-  while (!taken_.empty() && taken_.back().depth > depth) taken_.pop_back();
+  trim_below(depth, taken_, footprints_, footprint_accesses_);
+}
+
+void BlockSleepSets::trim_below(size_t depth, std::vector<Taken>& taken,
+                                std::vector<Footprint>& footprints,
+                                std::vector<Access>& accesses) {
+  while (!taken.empty() && taken.back().depth > depth) taken.pop_back();
   // The footprints still referred to were recorded before every forgotten
   // one (a branch's footprint is recorded before those of the branches
   // below it).
   int keep = 0;
-  for (const Taken& t : taken_) keep = std::max(keep, t.footprint + 1);
-  footprints_.resize(static_cast<size_t>(keep));
-  footprint_accesses_.resize(footprints_.empty() ? 0 : footprints_.back().end);
+  for (const Taken& t : taken) keep = std::max(keep, t.footprint + 1);
+  footprints.resize(static_cast<size_t>(keep));
+  accesses.resize(footprints.empty() ? 0 : footprints.back().end);
 }
 
 bool BlockSleepSets::wakes(const Footprint& f, ThreadId sleeper, ThreadId thread,

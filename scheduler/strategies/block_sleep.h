@@ -155,6 +155,9 @@ class BlockSleepSets {
 
   // Forgets the branches below `depth` and their footprints.
   void forget_below(size_t depth);
+  // The same on any branches, footprints and accesses (prefix() trims a copy).
+  static void trim_below(size_t depth, std::vector<Taken>& taken,
+                         std::vector<Footprint>& footprints, std::vector<Access>& accesses);
   // Whether `op` by `thread` conflicts with sleeping thread `sleeper`'s
   // footprint `f`.
   bool wakes(const Footprint& f, ThreadId sleeper, ThreadId thread, const Operation& op,

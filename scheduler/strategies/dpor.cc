@@ -182,15 +182,7 @@ bool DporStrategy::begin_execution() {
   // branches there are any worker's to take.)
   while (path_.size() > shared_path_.size()) {
     Node& n = path_.back();
-    if (n.outcome + 1 < n.outcomes) {
-      // The same step, its next outcome: a fresh subtree under it.
-      ++n.outcome;
-      asleep_.pop_back();  // the step's own entry, which it records again
-      following_plan_ = false;
-      first_new_ = path_.size() - 1;
-      restore_prefix_state();
-      return true;
-    }
+    if (take_next_outcome()) return true;
     while (n.wakeup != -1) {
       const WakeupNode w = plans_.take_first(n.wakeup);
       const ThreadId t = w.thread;
@@ -216,21 +208,23 @@ bool DporStrategy::begin_execution() {
   if (shared_ != nullptr) {
     // This worker's branch starts at its last shared state: the branch's
     // step's other outcomes are this worker's too.
-    if (!path_.empty()) {
-      Node& n = path_.back();
-      if (n.outcome + 1 < n.outcomes) {
-        ++n.outcome;
-        asleep_.pop_back();
-        following_plan_ = false;
-        first_new_ = path_.size() - 1;
-        restore_prefix_state();
-        return true;
-      }
-    }
+    if (!path_.empty() && take_next_outcome()) return true;
     if (take_shared_branch()) return true;
   }
   finished_ = true;
   return false;
+}
+
+bool DporStrategy::take_next_outcome() {
+  Node& n = path_.back();
+  if (n.outcome + 1 >= n.outcomes) return false;
+  // The same step, its next outcome: a fresh subtree under it.
+  ++n.outcome;
+  asleep_.pop_back();  // the step's own entry, which it records again
+  following_plan_ = false;
+  first_new_ = path_.size() - 1;
+  restore_prefix_state();
+  return true;
 }
 
 std::optional<double> DporStrategy::covered_fraction() const {

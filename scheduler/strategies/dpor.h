@@ -358,6 +358,9 @@ class DporStrategy final : public Strategy {
   };
 
  private:
+  // If the deepest state's step has an outcome still to explore, takes it
+  // (begin_execution()); else false.
+  bool take_next_outcome();
   // Takes the first planned branch of the shallowest shared state that has
   // one, waiting for one while another worker is busy; false when none is
   // left (or the tree is halted).

@@ -78,7 +78,8 @@ class Round {
   };
 
   Round(int workers, const CheckOptions& options, Clock::time_point start)
-      : workers_(workers), options_(options), start_(start), counts_(static_cast<size_t>(workers)) {
+      : workers_(workers), options_(options), shared_budget_(options, start),
+        counts_(static_cast<size_t>(workers)) {
     waiting_subtrees_.push_back(Task{BoundedStrategy::whole(), 1});
   }
 
@@ -167,17 +168,10 @@ class Round {
   // A budget check before each execution: the executions begun so far by all
   // workers, and the time. Free when the run has no budget.
   bool within_budget() {
-    if (options_.max_executions != 0 &&
-        begun_.fetch_add(1, std::memory_order_relaxed) >= options_.max_executions) {
-      stop({}, fmt::format("--executions {}", options_.max_executions));
-      return false;
-    }
-    if (options_.max_seconds > 0 &&
-        std::chrono::duration<double>(Clock::now() - start_).count() >= options_.max_seconds) {
-      stop({}, fmt::format("--seconds {}", options_.max_seconds));
-      return false;
-    }
-    return true;
+    std::string spent = shared_budget_.spend();
+    if (spent.empty()) return true;
+    stop({}, std::move(spent));
+    return false;
   }
 
   // Worker `worker` is done with its subtree.
@@ -263,7 +257,6 @@ class Round {
 
   const int workers_;
   const CheckOptions& options_;
-  const Clock::time_point start_;
 
   std::mutex mutex_;
   std::condition_variable wake_;  // a subtree was given, or the round is over
@@ -284,8 +277,9 @@ class Round {
   // changed (read without the lock).
   std::optional<OrderKey> earliest_failure_;
   std::atomic<uint64_t> failures_{0};
-  // Executions begun (for --executions).
-  std::atomic<uint64_t> begun_{0};
+  // Executions begun and the time since the run started (--executions,
+  // --seconds).
+  SharedBudget shared_budget_;
   // The share of the search in subtrees done; how many times covered() asked.
   double finished_share_ = 0;
   std::atomic<uint64_t> asked_{0};
@@ -810,6 +804,25 @@ CheckResult explore_drawn(const ModelSpec& spec, const Params& params,
 
 }  // namespace
 
+std::string SharedBudget::spend() {
+  if (options_.max_executions != 0 &&
+      begun_.fetch_add(1, std::memory_order_relaxed) >= options_.max_executions) {
+    return fmt::format("--executions {}", options_.max_executions);
+  }
+  if (options_.max_seconds > 0 &&
+      std::chrono::duration<double>(Clock::now() - start_).count() >= options_.max_seconds) {
+    return fmt::format("--seconds {}", options_.max_seconds);
+  }
+  return {};
+}
+
+void SharedBudget::report(const std::string& spent, CheckResult& result) {
+  result.budget = spent;
+  result.limit = spent;
+  result.raise_limit = spent.starts_with("--executions") ? "raise --executions, or drop it"
+                                                         : "raise --seconds, or drop it";
+}
+
 bool runs_in_parallel(const CheckOptions& options) {
   const std::string& s = options.strategy;
   return s == "dfs" || s == "bounded" || s == "iterative" || s == "random" || s == "pct" ||
@@ -818,10 +831,10 @@ bool runs_in_parallel(const CheckOptions& options) {
 
 CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
                              const RunnerFactory& make_runner, const CheckOptions& options) {
+  checker_thread() = true;  // this thread keeps the progress line meanwhile
   if (options.strategy == "dpor" && options.preemptions < 0) {
     return explore_parallel_dpor(spec, params, make_runner, options);
   }
-  checker_thread() = true;  // this thread keeps the progress line meanwhile
   CheckResult result;
   result.model = spec.name;
   result.params = params;
@@ -888,13 +901,7 @@ CheckResult explore_parallel(const ModelSpec& spec, const Params& params,
     ++bound;
   }
   result.error = round.error;
-  if (!round.budget.empty()) {
-    result.budget = round.budget;
-    result.limit = round.budget;
-    result.raise_limit = round.budget.starts_with("--executions")
-                             ? "raise --executions, or drop it"
-                             : "raise --seconds, or drop it";
-  }
+  if (!round.budget.empty()) SharedBudget::report(round.budget, result);
   const bool stopped_early =
       !round.budget.empty() || !round.error.empty() || (round.first_failure && !options.all);
   result.exhaustive = !stopped_early && result.error.empty() && !round.cut;

@@ -35,12 +35,36 @@
 // depend on the workers' timing.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <string>
+
 #include "scheduler/strategies/explorer.h"
 
 namespace interleave {
 
-// Whether options.strategy explores in parallel (dfs, bounded, iterative,
-// with or without shards).
+// The budget (--executions, --seconds) the workers of a parallel search
+// share (this file's and parallel_dpor.h's).
+class SharedBudget {
+ public:
+  SharedBudget(const CheckOptions& options, std::chrono::steady_clock::time_point start)
+      : options_(options), start_(start) {}
+  // Before each execution: "" while within the budget, else the budget
+  // spent, as reports name it ("--executions 100", "--seconds 2").
+  std::string spend();
+  // Records in `result` that the budget `spent` stopped the run before it
+  // was exhaustive: its budget, its limit, and how to raise it.
+  static void report(const std::string& spent, CheckResult& result);
+
+ private:
+  const CheckOptions& options_;
+  const std::chrono::steady_clock::time_point start_;
+  // Executions begun by every worker.
+  std::atomic<uint64_t> begun_{0};
+};
+
+// Whether options.strategy explores in parallel: every strategy (dpor,
+// through parallel_dpor.h), false only for a name make_strategy() refuses.
 bool runs_in_parallel(const CheckOptions& options);
 
 // Explores with options.jobs workers (make_runner is called once for each,

@@ -10,11 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "scheduler/reports/progress.h"
-#include "scheduler/runtime/checker_thread.h"
 #include "scheduler/strategies/dpor.h"
+#include "scheduler/strategies/parallel.h"
 #include "scheduler/strategies/portfolio.h"
 
 namespace interleave {
@@ -28,8 +26,7 @@ using Clock = std::chrono::steady_clock;
 class Run {
  public:
   Run(int workers, const CheckOptions& options, Clock::time_point start)
-      : tree(workers), options_(options), start_(start),
-        counts_(static_cast<size_t>(workers)) {}
+      : tree(workers), budget_(options, start), counts_(static_cast<size_t>(workers)) {}
 
   DporStrategy::SharedTree tree;
 
@@ -46,17 +43,10 @@ class Run {
 
   // Before each execution: false once a budget is spent (the run stops).
   bool within_budget() {
-    if (options_.max_executions != 0 &&
-        begun_.fetch_add(1, std::memory_order_relaxed) >= options_.max_executions) {
-      stop(Stop::kBudget, fmt::format("--executions {}", options_.max_executions));
-      return false;
-    }
-    if (options_.max_seconds > 0 &&
-        std::chrono::duration<double>(Clock::now() - start_).count() >= options_.max_seconds) {
-      stop(Stop::kBudget, fmt::format("--seconds {}", options_.max_seconds));
-      return false;
-    }
-    return true;
+    std::string spent = budget_.spend();
+    if (spent.empty()) return true;
+    stop(Stop::kBudget, std::move(spent));
+    return false;
   }
 
   // Why the run stopped before the tree was explored (the first reason
@@ -103,10 +93,8 @@ class Run {
     return total;
   }
 
-  const CheckOptions& options_;
-  const Clock::time_point start_;
+  SharedBudget budget_;
   std::vector<Counts> counts_;
-  std::atomic<uint64_t> begun_{0};
   std::mutex mutex_;
   std::condition_variable done_changed_;
   size_t done_ = 0;
@@ -153,20 +141,12 @@ void work(Run& run, int worker, ModelRunner& model, DporStrategy& strategy,
 
 CheckResult explore_parallel_dpor(const ModelSpec& spec, const Params& params,
                                   const RunnerFactory& make_runner, const CheckOptions& options) {
-  checker_thread() = true;  // this thread keeps the progress line meanwhile
   CheckOptions one_core = options;
   one_core.jobs = 1;
   // What one core's check would run: its name, coverage and rerun options
-  // describe this run too.
+  // describe this run too. (Options it refuses: one core's check says so.)
   auto described = make_strategy(one_core);
-  if (!described) {
-    CheckResult result;
-    result.model = spec.name;
-    result.params = params;
-    result.strategy = options.strategy;
-    result.error = described.error();
-    return result;
-  }
+  if (!described) return check(spec, params, make_runner, one_core);
 
   const auto start = Clock::now();
   Progress progress(options, start);
@@ -210,12 +190,7 @@ CheckResult explore_parallel_dpor(const ModelSpec& spec, const Params& params,
   result.pruned_executions = run.pruned();
   result.total_steps = run.steps();
   if (why == Run::Stop::kError) result.error = run.text();
-  if (why == Run::Stop::kBudget) {
-    result.budget = run.text();
-    result.limit = run.text();
-    result.raise_limit = run.text().starts_with("--executions") ? "raise --executions, or drop it"
-                                                                : "raise --seconds, or drop it";
-  }
+  if (why == Run::Stop::kBudget) SharedBudget::report(run.text(), result);
   // The probes one core's portfolio would have run among these executions.
   if (why == Run::Stop::kNot && options.probes && !options.all &&
       (*described)->name() == "dpor" && dynamic_cast<PortfolioStrategy*>(described->get())) {

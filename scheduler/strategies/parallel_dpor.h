@@ -31,7 +31,7 @@
 namespace interleave {
 
 // Explores options.strategy "dpor" (no preemption bound) with options.jobs
-// workers; make_runner is called once for each, and again for a run on one
+// workers (explore_parallel() calls it, on a checker thread); make_runner is called once for each, and again for a run on one
 // core. Errors as check()'s (in CheckResult::error).
 CheckResult explore_parallel_dpor(const ModelSpec& spec, const Params& params,
                                   const RunnerFactory& make_runner, const CheckOptions& options);
