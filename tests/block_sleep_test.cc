@@ -306,7 +306,7 @@ TEST_CASE("block sleep sets handed over between model instances explore what one
   // objects' do), a search gives nothing away once a sleeper touched them,
   // and the counts hold too.
   uint64_t handed_over = 0, handed_over_outside = 0;
-  for (uint32_t seed = 1; seed <= 60; ++seed) {
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
     for (int k = 0; k <= 2; ++k) {
       for (int outside : {0, 1}) {
         INFO("seed " << seed << ", bound " << k << ", outside " << outside);
