@@ -267,7 +267,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
   int shard_index = 0;
   int shard_count = 1;
   cli::add_shard(check, shard_index, shard_count,
-                 "dfs, bounded: explore part I (0-based) of K disjoint parts of the search; the "
+                 "dpor, dfs, bounded: explore part I (0-based) of K disjoint parts of the search; the "
                  "parts' counts add up to the whole (docs/reference.md, \"Sharded checks\")");
   int jobs = 0;
   CLI::Option* jobs_opt =

@@ -27,10 +27,10 @@ budget to raise: an incomplete check neither passes nor finds the bug.
 Bazel runs as K shards of the test, in parallel locally or on remote
 executors (Bazel's TEST_TOTAL_SHARDS / TEST_SHARD_INDEX protocol; each shard
 is `check --shard I/K`). The parts' executions add up to the unsharded count.
-It needs `strategy = "dfs"` or `"bounded"` (DPOR cannot be sharded yet) and
-`expect = "pass"` (a bug lies in one shard's part only).
+It works with `strategy = "dpor"` (the default), `"dfs"` or `"bounded"` and
+needs `expect = "pass"` (a bug lies in one shard's part only).
 
-`jobs = N` explores on N cores (strategy "dfs", "bounded" or "iterative"):
+`jobs = N` explores on N cores (strategy "dpor", "dfs", "bounded" or "iterative"):
 the same counts, verdict and reported failure as one core, in less time.
 The test then reserves N cores (the "cpu:N" tag), so Bazel runs fewer tests
 beside it. Without it a check uses one core, as Bazel expects of a test.
@@ -40,17 +40,17 @@ def interleave_test(name, model, registry, params = {}, strategy = "dpor", expec
                     executions = 0, seconds = 0, max_steps = 0, shard_count = 0, jobs = 0,
                     **kwargs):
     if shard_count:
-        if strategy not in ["dfs", "bounded"]:
-            fail("interleave_test %s: shard_count needs strategy = \"dfs\" or \"bounded\" " % name +
-                 "(DPOR cannot be sharded yet), not \"%s\"" % strategy)
+        if strategy not in ["dpor", "dfs", "bounded"]:
+            fail("interleave_test %s: shard_count needs strategy = \"dpor\", \"dfs\" or " % name +
+                 "\"bounded\", not \"%s\"" % strategy)
         if expect != "pass":
             fail("interleave_test %s: shard_count needs expect = \"pass\" " % name +
                  "(a bug lies in one shard's part only)")
         kwargs["shard_count"] = shard_count
     if jobs > 1:
-        if strategy not in ["dfs", "bounded", "iterative", "random", "pct"]:
-            fail("interleave_test %s: jobs needs strategy = \"dfs\", \"bounded\", " % name +
-                 "\"iterative\", \"random\" or \"pct\" (DPOR runs on one core), not \"%s\"" % strategy)
+        if strategy not in ["dpor", "dfs", "bounded", "iterative", "random", "pct"]:
+            fail("interleave_test %s: jobs needs strategy = \"dpor\", \"dfs\", " % name +
+                 "\"bounded\", \"iterative\", \"random\" or \"pct\", not \"%s\"" % strategy)
         kwargs["tags"] = kwargs.get("tags", []) + ["cpu:%d" % jobs]
     args = ["--model", model, "--strategy", strategy, "--expect", expect]
     for key, value in params.items():

@@ -655,8 +655,19 @@ for bad in "3/3" "1/0" "a/2" "1" "-1/2" "" "0/1000001"; do
   run check counter.locked --strategy dfs --shard "$bad"
   expect_usage_error "--shard"
 done
-run check counter.locked --shard 0/2
-expect_usage_error "--shard works with --strategy dfs or bounded, not dpor"
+run check counter.locked --shard 0/2 --strategy random
+expect_usage_error "--shard works with --strategy dpor, dfs or bounded, not random"
+# DPOR (the default) shards too: counter.locked 3x3 has 1,680 traces.
+total=0
+for i in 0 1 2 3; do
+  run check counter.locked --threads 3 --iters 3 --shard "$i/4"
+  expect_rc 0
+  expect_out "of shard $i/4"
+  n=$(sed -n 's/^PASS no bug found: explored all \([0-9]*\) executions of shard.*/\1/p' <<<"$out")
+  total=$((total + ${n:-0}))
+done
+checks=$((checks + 1))
+[[ "$total" -eq 1680 ]] || fail "the four DPOR shards of counter.locked 3x3 explored $total executions, not 1680"
 
 # --- interleave merge: one verdict from the shards' JSON reports.
 for i in 0 1 2; do

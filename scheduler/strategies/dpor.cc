@@ -154,6 +154,8 @@ DporStrategy::DporStrategy() = default;
 
 bool DporStrategy::begin_execution() {
   depth_ = 0;
+  skipped_ = false;
+  part_decided_ = false;
   plans_.free_list(pending_);
   pending_ = -1;
   if (!error().empty()) return false;
@@ -183,6 +185,19 @@ bool DporStrategy::begin_execution() {
   while (path_.size() > shared_path_.size()) {
     Node& n = path_.back();
     if (take_next_outcome()) return true;
+    if (n.top) {
+      // A top state of a sharded search: its next awake thread.
+      const ThreadId t = next_top_branch(n);
+      if (t != kNoThread) {
+        n.chosen = t;
+        n.outcomes = n.outcome = n.first_outcome = 0;
+        n.done.insert(t);
+        following_plan_ = false;
+        first_new_ = path_.size() - 1;
+        restore_prefix_state();
+        return true;
+      }
+    }
     while (n.wakeup != -1) {
       const WakeupNode w = plans_.take_first(n.wakeup);
       const ThreadId t = w.thread;
@@ -227,6 +242,24 @@ bool DporStrategy::take_next_outcome() {
   return true;
 }
 
+ThreadId DporStrategy::next_top_branch(const Node& n) {
+  ThreadSet left = n.enabled;
+  left.erase_all(n.sleep);
+  left.erase_all(n.done);
+  return left.lowest();
+}
+
+bool DporStrategy::take_top_path() {
+  return static_cast<int>(top_paths_++ % static_cast<uint64_t>(shard_count_)) == shard_index_;
+}
+
+void DporStrategy::end_execution() {
+  // An execution that ended among the top states: a top path of its own.
+  if (shard_count_ > 1 && !part_decided_ && (path_.empty() || path_.back().top)) {
+    skipped_ = !take_top_path();
+  }
+}
+
 std::optional<double> DporStrategy::covered_fraction() const {
   if (finished_) return 1.0;
   CoveredFraction fraction;
@@ -234,6 +267,11 @@ std::optional<double> DporStrategy::covered_fraction() const {
     int planned = 0;
     for (int w = n.wakeup; w != -1; w = plans_.pool[w].next_sibling) ++planned;
     const int explored = static_cast<int>(n.done.size());
+    if (n.top) {
+      ThreadSet awake = n.enabled;
+      awake.erase_all(n.sleep);
+      planned = static_cast<int>(awake.size()) - explored;
+    }
     fraction.add_node(explored + planned, explored - 1);
     if (n.outcomes > 1) fraction.add_node(n.outcomes, n.outcome);
   }
@@ -275,6 +313,17 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
     chosen = n.chosen;
   } else {
     Node n;
+    if (shard_count_ > 1 && (depth_ == 0 || path_[depth_ - 1].top)) {
+      // Sharded: the top states end at the kShardDepth-th that branches.
+      n.top_branchings = depth_ == 0 ? 0 : path_[depth_ - 1].top_branchings;
+      n.top = n.top_branchings < kShardDepth;
+      if (!n.top) {
+        // The first state below the top: the path's part is decided.
+        part_decided_ = true;
+        skipped_ = !take_top_path();
+        if (skipped_) return kNoThread;
+      }
+    }
     n.enabled = point.runnable;
     n.sleep = next_sleep_;
     n.asleep_begin = static_cast<uint32_t>(asleep_.size());
@@ -302,6 +351,9 @@ ThreadId DporStrategy::pick(const SchedulingPoint& point) {
       if (awake.empty()) return kNoThread;  // sleep-set blocked: prune
       chosen = awake.contains(point.current) ? point.current : awake.lowest();
     }
+    // A top state takes every awake thread, this one first (the rest in
+    // begin_execution()).
+    if (n.top && awake.size() > 1) ++n.top_branchings;
     n.done.insert(chosen);
     n.chosen = chosen;
     path_.push_back(n);
@@ -418,6 +470,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
       }
     }
     asleep_.push_back(e.step);  // p is explored first from here
+    asleep_.back().top_sleeper = n.top;
   }
 
   // Happens-before: dependent earlier steps of other threads, latest first.
@@ -554,6 +607,8 @@ int DporStrategy::previous_on(size_t k, const void* object) const {
 }
 
 void DporStrategy::reverse_race(size_t k) {
+  // A top state of a sharded search takes every thread anyway.
+  if (path_[k].top) return;
   const Event& earlier = events_[k];
   const ThreadId tk = earlier.step.thread;
   const uint32_t mark = earlier.clock[tk];
@@ -629,8 +684,16 @@ void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<cons
                                    ThreadId own) {
   // Already covered if a thread asleep at the state (or explored from it)
   // could go first in the sequence.
+  //
+  // A thread independent of the whole sequence counts too: in the search
+  // Algorithm 2 describes, races found in that thread's branch plan what
+  // the sequence's continuations need with the thread later. A thread put
+  // to sleep at a top state of a sharded search counts only when it is in
+  // the sequence: races with its step there plan nothing (see Sharding in
+  // dpor.h; missing this lost traces).
   for (const Step& s : asleep) {
-    if (s.thread != own && weak_initial(s)) return;
+    if (s.thread == own || (s.top_sleeper && first_left_[s.thread] == -1)) continue;
+    if (weak_initial(s)) return;
   }
 
   // Walk the planned branches: follow the first one whose step could go

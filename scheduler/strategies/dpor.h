@@ -169,6 +169,49 @@ class DporStrategy final : public Strategy {
   // The most planned steps held at once (the trees' peak memory, in steps).
   size_t peak_planned_steps() const { return plans_.pool.size(); }
 
+  // --- Sharding (`check --shard I/K`) ---
+  //
+  // Splits the search into `count` disjoint parts and explores part `index`
+  // (0-based) only; the parts' counts add up to what one search of the top
+  // states below explores. A shard cannot see the races another shard finds,
+  // so no state's branches may depend on them: the states before the
+  // kShardDepth-th state with two or more threads awake (the *top* states)
+  // take every awake thread, in order (the current thread if awake, then
+  // the others ascending), as sleep sets allow, and races there plan
+  // nothing; below them the search is DPOR as usual, each top path's
+  // subtree on its own. Every trace is still explored once: sleep sets alone
+  // keep the top states from exploring a trace twice, and a race whose
+  // earlier step is a top state's needs no plan, that state taking every
+  // thread. One rule of the wakeup trees changes below the top: a sequence
+  // counts as covered by a thread asleep at its state when that thread
+  // could go first, even when it is not in the sequence but independent of
+  // all of it, because races found in that thread's branch plan what the
+  // sequence's continuations need (Algorithm 2). A thread put to sleep at a
+  // top state plans nothing there, so it covers only a sequence it is in
+  // (Step::top_sleeper); without that rule sharded searches of random
+  // programs lost traces (tests/shard_test.cc). What changes otherwise is where each
+  // subtree starts: without the plans a top state would have passed down,
+  // some executions end with every runnable thread asleep (cut short,
+  // "pruned"). So the executions add up to the unsharded search's, one per
+  // trace; the cut-short ones to a sharded search's (any K).
+  //
+  // The top paths (the choices down to the first state below the top, or
+  // an execution that ends sooner) are met in the same order by every
+  // shard: shard i takes the i-th, the (i+K)-th, and so on. An execution
+  // that reaches the first state below the top on another shard's path is
+  // cut there (skipped()). The covered-fraction estimate splits these trees
+  // badly: sleep sets make a state's later branches far smaller than its
+  // first, so contiguous ranges of the estimate put most of readers(12)'s
+  // traces in one shard of four (3.4x the mean), where taking turns puts
+  // 1.03x (bench/shard_bench).
+  void set_shard(int index, int count) {
+    shard_index_ = index;
+    shard_count_ = count;
+  }
+  static constexpr int kShardDepth = 4;
+  bool skipped() const override { return skipped_; }
+  void end_execution() override;
+
   // --- Parallel exploration (parallel_dpor.h) ---
   //
   // Workers, each with its own model instance and DporStrategy, share the
@@ -233,6 +276,11 @@ class DporStrategy final : public Strategy {
     // The outcome the step's operation took (Execution::choose()), when it
     // had several; a planned step is explored with it first.
     uint8_t outcome = 0;
+    // For a sleeper (asleep_): whether it fell asleep at a top state of a
+    // sharded search (set_shard()). Such a sleeper covers the traces that
+    // start with it, as sleep sets promise, but not a wakeup sequence it is
+    // merely independent of (see insert_sequence()).
+    bool top_sleeper = false;
   };
 
   // A planned step in a wakeup tree. The children of a state are the
@@ -403,6 +451,11 @@ class DporStrategy final : public Strategy {
     // Where this node's entries start in asleep_ (they end where the next
     // node's start, or at the end for the deepest node).
     uint32_t asleep_begin = 0;
+    // In a sharded search (set_shard()): whether this is a top state, which
+    // takes every awake thread and where no race plans; and how many top
+    // states down to this one (included) had two or more threads awake.
+    bool top = false;
+    uint8_t top_branchings = 0;
   };
 
   // A step of the current execution.
@@ -500,6 +553,21 @@ class DporStrategy final : public Strategy {
   static Role role_on(const Event& e, const void* object);
   // The previous step on `object` before step k (which touched it).
   int previous_on(size_t k, const void* object) const;
+
+  // Sharding (set_shard()). Returns the thread a top state takes next: its
+  // first awake thread not explored yet (kNoThread: none left).
+  static ThreadId next_top_branch(const Node& n);
+  // Counts the top path the current execution has just completed and
+  // tells whether it is this shard's.
+  bool take_top_path();
+  // This search's part and the number of parts; whether the current
+  // execution is another part's, and whether its top path was taken in
+  // this execution; top paths met so far.
+  int shard_index_ = 0;
+  int shard_count_ = 1;
+  bool skipped_ = false;
+  bool part_decided_ = false;
+  uint64_t top_paths_ = 0;
 
   // The current path of choices, from the first step.
   std::vector<Node> path_;

@@ -228,10 +228,14 @@ Expected<std::unique_ptr<Strategy>> make_strategy(const CheckOptions& options) {
   }
   if (options.shard_count > 1) {
     // Sharded: a plain tree search, no probes (each shard would repeat them).
-    if (name != "dfs" && name != "bounded" && !(name == "dpor" && bounded)) {
-      return Error{fmt::format("--shard works with --strategy dfs or bounded, not {} (sharding "
-                               "DPOR is not built yet)",
-                               name)};
+    if (name != "dfs" && name != "bounded" && name != "dpor") {
+      return Error{
+          fmt::format("--shard works with --strategy dpor, dfs or bounded, not {}", name)};
+    }
+    if (name == "dpor" && !bounded) {
+      auto dpor = std::make_unique<DporStrategy>();
+      dpor->set_shard(options.shard_index, options.shard_count);
+      return std::unique_ptr<Strategy>(std::move(dpor));
     }
     std::unique_ptr<BoundedStrategy> tree;
     if (name == "dfs" && !bounded) {

@@ -51,9 +51,10 @@ struct CheckOptions {
   bool probes = true;
 
   // Sharding (--shard I/K): explore part `shard_index` (0-based) of
-  // `shard_count` disjoint parts of the search (BoundedStrategy::set_shard);
-  // the parts' execution counts add up to the unsharded count. "dfs" and
-  // "bounded" only, without probes.
+  // `shard_count` disjoint parts of the search (BoundedStrategy::set_shard,
+  // DporStrategy::set_shard); the parts' execution counts add up to the
+  // unsharded count. "dpor", "dfs" and "bounded", without probes; a DPOR
+  // shard runs on one core.
   int shard_index = 0;
   int shard_count = 1;
 

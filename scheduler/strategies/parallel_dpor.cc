@@ -147,6 +147,9 @@ CheckResult explore_parallel_dpor(const ModelSpec& spec, const Params& params,
   // describe this run too. (Options it refuses: one core's check says so.)
   auto described = make_strategy(one_core);
   if (!described) return check(spec, params, make_runner, one_core);
+  // A shard of a sharded check runs on one core: the shards are its
+  // parallelism (and they share no tree).
+  if (options.shard_count > 1) return check(spec, params, make_runner, one_core);
 
   const auto start = Clock::now();
   Progress progress(options, start);
