@@ -4,7 +4,8 @@
 // least schedule with the same happens-before order), and checks that DPOR
 // runs exactly one complete execution per distinct trace, none cut short
 // (optimal DPOR), and reaches every outcome (values read, final values) and
-// every bug that DFS reaches.
+// every bug that DFS reaches. A sharded DPOR search's three shards, between
+// them, run one complete execution per trace too (dpor.h, "Sharding").
 #include <cstdint>
 #include <random>
 #include <set>
@@ -214,6 +215,7 @@ Exploration explore(Strategy& strategy, std::vector<std::pair<std::string, int64
     outcomes.clear();
     Outcome outcome = execution.run(model, strategy);
     if (!strategy.error().empty()) FAIL(strategy.error());
+    if (strategy.skipped()) continue;  // another shard's (a sharded search)
     if (outcome == Outcome::kStopped) {
       ++e.pruned;
       continue;
@@ -235,6 +237,28 @@ Exploration explore(Strategy& strategy, std::vector<std::pair<std::string, int64
 
 Exploration explore_all(Strategy& strategy, uint32_t seed, int spawn = 0, int cas = 0) {
   return explore<RandomModel>(strategy, {{"seed", seed}, {"spawn", spawn}, {"cas", cas}});
+}
+
+// Sharded DPOR (dpor.h, "Sharding"): three shards explore, between them,
+// every trace of `all` (DFS's) once, and reach every outcome.
+void shards_explore_each_trace_once(const Exploration& all, uint32_t seed, int spawn = 0,
+                                    int cas = 0) {
+  uint64_t complete = 0;
+  std::set<std::string> traces, outcomes;
+  for (int i = 0; i < 3; ++i) {
+    DporStrategy part;
+    part.set_shard(i, 3);
+    const Exploration e = explore_all(part, seed, spawn, cas);
+    CHECK(e.duplicates == 0);
+    CHECK(part.unrunnable_plans() == 0);
+    CHECK(part.mislabelled_plans() == 0);
+    complete += e.complete;
+    traces.insert(e.traces.begin(), e.traces.end());
+    outcomes.insert(e.outcomes.begin(), e.outcomes.end());
+  }
+  CHECK(complete == all.traces.size());
+  CHECK(traces == all.traces);
+  CHECK(outcomes == all.outcomes);
 }
 
 // Random small programs with a condition variable: 2-3 threads, each a few
@@ -506,7 +530,7 @@ TEST_CASE("DPOR finds the counter bugs and passes the correct counters", "[dpor]
 }
 
 TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle]") {
-  for (uint32_t seed = 1; seed <= 200; ++seed) {
+  for (uint32_t seed = 1; seed <= 140; ++seed) {
     CAPTURE(seed);
     DfsStrategy dfs;
     Exploration all = explore_all(dfs, seed);
@@ -520,6 +544,7 @@ TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle
     CHECK(reduced.complete == all.traces.size());
     CHECK(reduced.traces == all.traces);
     CHECK(reduced.outcomes == all.outcomes);
+    shards_explore_each_trace_once(all, seed);
   }
 }
 
@@ -622,6 +647,7 @@ TEST_CASE("DPOR: one execution per trace on random small models with spawn and j
     CHECK(dpor_strategy.mislabelled_plans() == 0);
     CHECK(reduced.complete == all.traces.size());
     CHECK(reduced.outcomes == all.outcomes);
+    shards_explore_each_trace_once(all, seed, /*spawn=*/1);
   }
 }
 
@@ -720,6 +746,7 @@ TEST_CASE("DPOR: one execution per trace on random small models with compare_exc
     CHECK(reduced.complete == all.traces.size());
     CHECK(reduced.traces == all.traces);
     CHECK(reduced.outcomes == all.outcomes);
+    shards_explore_each_trace_once(all, seed, /*spawn=*/0, /*cas=*/1);
     bool any_ok = false, any_failed = false;
     for (const std::string& t : all.traces) {
       any_ok |= t.find("+") != std::string::npos;
