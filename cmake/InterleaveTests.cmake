@@ -130,7 +130,7 @@ if(INTERLEAVE_INSTRUMENTED)
   # No libtsan in the program; its pthread functions are its own.
   add_test(NAME instrumented_no_libtsan_test
            COMMAND bash ${PROJECT_SOURCE_DIR}/tests/instrumented_no_libtsan_test.sh
-                   $<TARGET_FILE:instrumented_test>)
+                   $<TARGET_FILE:instrumented_demo_test>)
   # The whole command line over the demo (interleave_add_instrumented_binary):
   # `check` finds the ABA (exit status 1) and `replay` of the schedule it
   # prints reproduces it.

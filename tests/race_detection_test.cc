@@ -621,7 +621,7 @@ long first_racing_step(const std::vector<TraceStep>& trace, const std::vector<St
 TEST_CASE("oracle: on random programs the detector's verdict is the race read off the trace",
           "[races][oracle]") {
   size_t racy = 0, clean = 0, executions = 0;
-  for (int seed = 1; seed <= 200; ++seed) {
+  for (int seed = 1; seed <= 120; ++seed) {
     CAPTURE(seed);
     auto params = make_params<RandomRacer>({{"seed", seed}});
     REQUIRE(params.ok());

@@ -53,7 +53,7 @@ sources=(
 # -fsanitize=fuzzer on every object gives libFuzzer coverage of all of them;
 # vptr is off as in .bazelrc's build:asan; source_location_clang14.h gives clang
 # 14 the std::source_location libstdc++ 12 leaves out. Two compiles at a time.
-flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
+flags=(-std=c++20 -O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        -include fuzz/source_location_clang14.h
        -fno-sanitize=vptr -fno-sanitize-recover=all -I. -Iinclude)
 build_log="$tmp/build.log"
