@@ -7,9 +7,11 @@
 // every bug that DFS reaches. A sharded DPOR search's three shards, between
 // them, run one complete execution per trace too (dpor.h, "Sharding").
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -237,6 +239,57 @@ Exploration explore(Strategy& strategy, std::vector<std::pair<std::string, int64
 
 Exploration explore_all(Strategy& strategy, uint32_t seed, int spawn = 0, int cas = 0) {
   return explore<RandomModel>(strategy, {{"seed", seed}, {"spawn", spawn}, {"cas", cas}});
+}
+
+// Parallel DPOR (dpor.h, "Parallel exploration"): `workers` workers that
+// share the top of the tree explore, between them, every trace of `all`
+// (DFS's) once. Each worker's complete executions are mapped to canonical
+// traces on its own thread; executions cut short are allowed (a worker's
+// subtree starts without the plans a later race would have given it).
+// Returns the branches workers took from shared states.
+uint64_t workers_explore_each_trace_once(const Exploration& all, int workers, uint32_t seed,
+                                         int spawn = 0, int cas = 0) {
+  auto params = make_params<RandomModel>({{"seed", seed}, {"spawn", spawn}, {"cas", cas}});
+  REQUIRE(params.ok());
+  DporStrategy::SharedTree tree(workers);
+  std::vector<std::unique_ptr<ModelAdapter<RandomModel>>> models;
+  std::vector<std::unique_ptr<DporStrategy>> strategies;
+  std::vector<std::vector<std::string>> traces(static_cast<size_t>(workers));
+  for (int w = 0; w < workers; ++w) {
+    models.push_back(std::make_unique<ModelAdapter<RandomModel>>(*params));
+    strategies.push_back(std::make_unique<DporStrategy>());
+    strategies.back()->set_instance(models.back()->instance_memory());
+    strategies.back()->share(&tree);
+  }
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      Execution execution(without_race_detection());
+      DporStrategy& strategy = *strategies[static_cast<size_t>(w)];
+      while (strategy.begin_execution()) {
+        if (execution.run(*models[static_cast<size_t>(w)], strategy) != Outcome::kStopped) {
+          traces[static_cast<size_t>(w)].push_back(canonical(execution.trace()));
+        }
+        strategy.offer_work();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  REQUIRE_FALSE(tree.unnamed_object());
+  std::set<std::string> seen;
+  uint64_t complete = 0;
+  for (const auto& list : traces) {
+    complete += list.size();
+    seen.insert(list.begin(), list.end());
+  }
+  uint64_t taken = 0;
+  for (const auto& s : strategies) {
+    CHECK(s->error().empty());
+    taken += s->branches_taken();
+  }
+  CHECK(complete == all.traces.size());
+  CHECK(seen == all.traces);
+  return taken;
 }
 
 // Sharded DPOR (dpor.h, "Sharding"): three shards explore, between them,
@@ -530,6 +583,7 @@ TEST_CASE("DPOR finds the counter bugs and passes the correct counters", "[dpor]
 }
 
 TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle]") {
+  int handed_over = 0;  // programs where a worker took a branch from a shared state
   for (uint32_t seed = 1; seed <= 140; ++seed) {
     CAPTURE(seed);
     DfsStrategy dfs;
@@ -545,7 +599,12 @@ TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle
     CHECK(reduced.traces == all.traces);
     CHECK(reduced.outcomes == all.outcomes);
     shards_explore_each_trace_once(all, seed);
+    if (workers_explore_each_trace_once(all, 2 + static_cast<int>(seed % 3), seed) > 0) {
+      ++handed_over;
+    }
   }
+  WARN(handed_over << " of 140 programs had branches taken by another worker");
+  CHECK(handed_over >= 20);
 }
 
 TEST_CASE("DPOR estimates the share of the tree it has covered", "[dpor]") {
@@ -648,6 +707,7 @@ TEST_CASE("DPOR: one execution per trace on random small models with spawn and j
     CHECK(reduced.complete == all.traces.size());
     CHECK(reduced.outcomes == all.outcomes);
     shards_explore_each_trace_once(all, seed, /*spawn=*/1);
+    workers_explore_each_trace_once(all, 2 + static_cast<int>(seed % 3), seed, /*spawn=*/1);
   }
 }
 
@@ -747,6 +807,7 @@ TEST_CASE("DPOR: one execution per trace on random small models with compare_exc
     CHECK(reduced.traces == all.traces);
     CHECK(reduced.outcomes == all.outcomes);
     shards_explore_each_trace_once(all, seed, /*spawn=*/0, /*cas=*/1);
+    workers_explore_each_trace_once(all, 2, seed, /*spawn=*/0, /*cas=*/1);
     bool any_ok = false, any_failed = false;
     for (const std::string& t : all.traces) {
       any_ok |= t.find("+") != std::string::npos;

@@ -16,6 +16,7 @@
 
 #include "models/counter.h"
 #include "models/crowd.h"
+#include "models/litmus.h"
 #include "models/queue.h"
 #include "scheduler/api/interleave.h"
 #include "scheduler/strategies/explorer.h"
@@ -44,18 +45,21 @@ CheckResult run(const Values& values, const std::string& strategy, int jobs, boo
   return check_model<M>(*params, options);
 }
 
-// The parallel result is the sequential one.
+// The parallel result is the sequential one. (DPOR workers may cut short
+// executions one core does not, with the steps they took: dpor.h,
+// "Parallel exploration". Their executions are one core's.)
 void same_result(const CheckResult& one, const CheckResult& many) {
   REQUIRE(one.error.empty());
   CHECK(many.error == one.error);
   CHECK(many.strategy == one.strategy);
   CHECK(many.executions == one.executions);
   CHECK(many.failing_executions == one.failing_executions);
-  CHECK(many.pruned_executions == one.pruned_executions);
+  const bool dpor = one.strategy == "dpor";
+  if (!dpor) CHECK(many.pruned_executions == one.pruned_executions);
   CHECK(many.exhaustive == one.exhaustive);
   CHECK(many.coverage == one.coverage);
   CHECK(many.preemption_bound == one.preemption_bound);
-  CHECK(many.total_steps == one.total_steps);
+  if (!dpor) CHECK(many.total_steps == one.total_steps);
   REQUIRE(many.found_bug() == one.found_bug());
   if (one.found_bug()) {
     CHECK(many.first_failure->schedule.to_string() == one.first_failure->schedule.to_string());
@@ -157,6 +161,16 @@ TEST_CASE("parallel DPOR gives the sequential result", "[parallel][oracle][dpor]
   const CheckResult locked = run<CounterLocked>({{"threads", 3}, {"iters", 3}}, "dpor", 3);
   CHECK(locked.executions == 1680);  // (3*3)!/(3!)^3
   CHECK(locked.jobs == 3);
+  // Every race plans at the first states, into branches other workers have
+  // taken (their sleepers are distant): the published counts, every time.
+  for (int repeat = 0; repeat < 5; ++repeat) {
+    for (int jobs : {2, 3, 7}) {
+      CAPTURE(repeat, jobs);
+      CHECK(run<::models::Readers>({{"n", 7}}, "dpor", jobs).executions == 128);  // 2^n
+      same_result(run<::models::LastZero>({{"n", 6}}, "dpor", 1),
+                  run<::models::LastZero>({{"n", 6}}, "dpor", jobs));
+    }
+  }
 }
 
 TEST_CASE("parallel checks of the built-in models", "[parallel]") {

@@ -470,7 +470,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
       }
     }
     asleep_.push_back(e.step);  // p is explored first from here
-    asleep_.back().top_sleeper = n.top;
+    asleep_.back().distant = n.top;
   }
 
   // Happens-before: dependent earlier steps of other threads, latest first.
@@ -687,12 +687,12 @@ void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<cons
   //
   // A thread independent of the whole sequence counts too: in the search
   // Algorithm 2 describes, races found in that thread's branch plan what
-  // the sequence's continuations need with the thread later. A thread put
-  // to sleep at a top state of a sharded search counts only when it is in
-  // the sequence: races with its step there plan nothing (see Sharding in
-  // dpor.h; missing this lost traces).
+  // the sequence's continuations need with the thread later. A distant
+  // sleeper (Step::distant) counts only when it is in the sequence: its
+  // branch's plans do not reach this subtree (dpor.h, "Sharding" and
+  // "Parallel exploration"; missing this lost traces).
   for (const Step& s : asleep) {
-    if (s.thread == own || (s.top_sleeper && first_left_[s.thread] == -1)) continue;
+    if (s.thread == own || (s.distant && first_left_[s.thread] == -1)) continue;
     if (weak_initial(s)) return;
   }
 
@@ -897,14 +897,16 @@ bool DporStrategy::take_shared_branch() {
     path_.push_back(n);
   }
   // The branch's sleepers: the state's asleep threads and the branches taken
-  // there before it, by this worker or another.
+  // there before it, by this worker or another. Distant: what their
+  // branches plan stays at the shared states (see insert_shared()).
   asleep_ = state->asleep;
+  for (Step& s : asleep_) s.distant = true;
   planned_step_ = tree.store_.planned(w);
   state->done.insert(w.thread);
   state->asleep.push_back(planned_step_);
   plans_.free_list(pending_);
   pending_ = plans_.copy(tree.store_, w.first_child);
-  state->taken.emplace_back(w.thread, w.first_child);  // kept: see insert_shared()
+  tree.store_.free_list(w.first_child);  // copied into pending_
   lock.unlock();
 
   following_plan_ = true;
@@ -920,47 +922,21 @@ void DporStrategy::insert_shared(size_t depth) {
   std::lock_guard<std::mutex> lock(tree.mutex_);
   SharedTree::State* state = shared_path_[depth];
   const ThreadId own = path_[depth].chosen;
-  // The state's sleepers and the branches taken there before this worker's
-  // cover the sequence as in the sequential search. A branch taken after it
-  // (by another worker) was, in the sequential search, still planned when
-  // this sequence was found: the sequence would have gone into its plan. If
-  // that plan covers it, nothing changes; else the branch's worker explores
-  // less than one core would, and the run says so (late_plan()).
-  bool after_own = false;
+  // The state's sleepers and the branches taken there, before or after
+  // this worker's, cover the sequence. (In the sequential search a branch
+  // taken after it was still planned when this sequence was found, and the
+  // sequence would have gone into its plan. Its worker does without: the
+  // sleepers of a branch taken from a shared state are distant, so its
+  // exploration reaches every trace that starts with its step and with no
+  // thread asleep there, whatever it was given to start with.) A distant
+  // sleeper covers only a sequence it is in, as in insert_sequence().
   for (const Step& s : state->asleep) {
-    if (s.thread == own) {
-      after_own = true;
-      continue;
-    }
-    if (!weak_initial(s)) continue;
-    if (!after_own) return;  // covered
-    int plan = -1;
-    for (const auto& [thread, head] : state->taken) {
-      if (thread == s.thread) plan = head;
-    }
-    consume(s.thread);
-    if (!plan_covers(tree.store_, plan)) tree.late_.store(true, std::memory_order_relaxed);
-    return;
+    if (s.thread == own || (s.distant && first_left_[s.thread] == -1)) continue;
+    if (weak_initial(s)) return;
   }
   const bool had_work = state->wakeup != -1;
   insert_sequence(tree.store_, state->wakeup, {}, own);
   if (!had_work && state->wakeup != -1) tree.note_work(state);
-}
-
-bool DporStrategy::plan_covers(const WakeupStore& store, int head) {
-  if (head == -1 || threads_left_.empty()) return true;  // the branch's step alone covers it
-  int child = head;
-  while (child != -1) {
-    const Step step = store.planned(store.pool[child]);
-    if (!weak_initial(step)) {
-      child = store.pool[child].next_sibling;
-      continue;
-    }
-    consume(step.thread);
-    if (store.pool[child].first_child == -1 || threads_left_.empty()) return true;
-    child = store.pool[child].first_child;
-  }
-  return false;
 }
 
 void DporStrategy::offer_work() {

@@ -188,7 +188,7 @@ class DporStrategy final : public Strategy {
   // all of it, because races found in that thread's branch plan what the
   // sequence's continuations need (Algorithm 2). A thread put to sleep at a
   // top state plans nothing there, so it covers only a sequence it is in
-  // (Step::top_sleeper); without that rule sharded searches of random
+  // (Step::distant); without that rule sharded searches of random
   // programs lost traces (tests/shard_test.cc). What changes otherwise is where each
   // subtree starts: without the plans a top state would have passed down,
   // some executions end with every runnable thread asleep (cut short,
@@ -225,22 +225,28 @@ class DporStrategy final : public Strategy {
   // worker, asked for work, makes the states down to its shallowest planned
   // branches shared (offer_work()).
   //
-  // Why the counts are the sequential search's. Branches are taken in the
-  // order they are planned, the sequential order, and a branch taken counts
-  // as explored at its state (it sleeps in the branches taken after it), so
+  // Why every trace is explored once. Branches are taken in the order they
+  // are planned, the sequential order, and a branch taken counts as
+  // explored at its state (it sleeps in the branches taken after it), so
   // each branch starts with the sleep set it has in the sequential search.
-  // It also starts with the plan it has there, unless a plan found later
-  // would, in the sequential search, have gone into it: a race found in an
-  // earlier branch's subtree, planning at the state, whose sequence the
-  // later branch's thread could start, is added to that branch's plan
-  // before the branch starts. Here the branch may already be running with
-  // the plan it had. When its plan covers the sequence nothing changes;
-  // when it does not, the exploration would miss traces (readers(3) on two
-  // workers explored 7 of 8), so the tree notes it (late_plan()) and the
-  // run is done on one core. Otherwise each trace is explored once, in the
-  // same branch, and the counts are one core's; which execution stands for
-  // a trace, and so which failure is found first, depends on timing, and
-  // the parallel explorer settles a failure on one core.
+  // Its plan may fall short of the sequential one: a race found in an
+  // earlier branch's subtree may plan, at the state, a sequence that the
+  // sequential search would have put into this branch's plan, after the
+  // branch was taken. Such a plan is left out (insert_shared()), and the
+  // branch does without it: the threads asleep where a worker's branch
+  // starts are distant there (Step::distant), so no sequence below counts
+  // as covered by a sleeper it is merely independent of, the rule that
+  // relies on the sleeper's branch planning into this subtree (the same
+  // rule as for sharding). The branch's exploration then reaches every
+  // trace that starts with its step and with no sleeper first. Before this
+  // rule such plans were lost (readers(3) on two workers explored 7 of 8).
+  // So the executions, one per trace, are the sequential search's; some
+  // executions may end with every runnable thread asleep, which one core
+  // avoids (lastzero(15) on two workers: 24,565 to 53,245 beside 147,456
+  // executions, varying with timing), and the steps differ with them.
+  // Which execution stands for a trace, and so which failure is found
+  // first, depends on timing, and the parallel explorer settles a failure
+  // on one core.
   class SharedTree;
   // Explores as one of the workers that share `tree` (before the first
   // execution). The first worker to begin starts at the first step; the
@@ -276,11 +282,14 @@ class DporStrategy final : public Strategy {
     // The outcome the step's operation took (Execution::choose()), when it
     // had several; a planned step is explored with it first.
     uint8_t outcome = 0;
-    // For a sleeper (asleep_): whether it fell asleep at a top state of a
-    // sharded search (set_shard()). Such a sleeper covers the traces that
-    // start with it, as sleep sets promise, but not a wakeup sequence it is
-    // merely independent of (see insert_sequence()).
-    bool top_sleeper = false;
+    // For a sleeper (asleep_): whether its branch cannot plan into the
+    // subtree it sleeps in: it fell asleep at a top state of a sharded
+    // search (set_shard()), or at the shared state this worker's branch
+    // starts at (parallel exploration: another worker explores it). Such a
+    // sleeper covers the traces that start with it, as sleep sets promise,
+    // but not a wakeup sequence it is merely independent of (see
+    // insert_sequence()).
+    bool distant = false;
   };
 
   // A planned step in a wakeup tree. The children of a state are the
@@ -354,11 +363,6 @@ class DporStrategy final : public Strategy {
     // (by address: another worker's name for it differs), so that the
     // shared states cannot be trusted: the run is to be done on one core.
     bool unnamed_object() const { return unnamed_.load(std::memory_order_relaxed); }
-    // Whether a plan made at a shared state would, in the sequential search,
-    // have gone into the plan of a branch another worker had already taken
-    // (see insert_shared()): the run may then explore less than one core,
-    // and is to be done on one core.
-    bool late_plan() const { return late_.load(std::memory_order_relaxed); }
     // The shared states made so far.
     size_t states() const;
 
@@ -379,9 +383,6 @@ class DporStrategy final : public Strategy {
       std::vector<Step> asleep;
       // Planned branches not yet taken (a sibling list in store_).
       int wakeup = -1;
-      // Each branch taken by a worker, with the plan it started with (a
-      // sibling list in store_, -1: none).
-      std::vector<std::pair<ThreadId, int>> taken;
     };
     // Puts `s` in with_work_ or takes it out, as its planned branches say.
     void note_work(State* s);
@@ -402,7 +403,6 @@ class DporStrategy final : public Strategy {
     std::atomic<int> hungry_{0};
     std::atomic<size_t> with_work_count_{0};
     std::atomic<bool> unnamed_{false};
-    std::atomic<bool> late_{false};
   };
 
  private:
@@ -415,9 +415,6 @@ class DporStrategy final : public Strategy {
   bool take_shared_branch();
   // Plans, at shared state `depth` of the path, the sequence being built.
   void insert_shared(size_t depth);
-  // Whether the plan `head` in `store` covers what is left of the sequence
-  // being built (consumes what it matches).
-  bool plan_covers(const WakeupStore& store, int head);
   // Forgets the clocks and last touches of the current execution.
   void reset_analysis();
 

@@ -60,8 +60,10 @@ struct CheckOptions {
 
   // Workers exploring at once, each on its own core (parallel.h): "dfs",
   // "bounded" and "iterative" give the same counts, verdict and reported
-  // failure whatever the number; the other strategies run on one. More than
-  // one leaves probes out. Only check() with a RunnerFactory (each worker
+  // failure whatever the number; "dpor" the same executions, verdict and
+  // failure (its workers may cut short executions one core does not:
+  // parallel_dpor.h); "random" and "pct" split their budget (reproducible
+  // from the seed and the number). Only check() with a RunnerFactory (each worker
   // needs its own model) runs more than one.
   int jobs = 1;
 

@@ -128,7 +128,7 @@ void work(Run& run, int worker, ModelRunner& model, DporStrategy& strategy,
         break;
       }
     }
-    if (run.tree.unnamed_object() || run.tree.late_plan()) {
+    if (run.tree.unnamed_object()) {
       run.stop(Run::Stop::kOneCore);
       break;
     }

@@ -1,5 +1,5 @@
 // Parallel DPOR: one exhaustive DPOR search on several cores, with the
-// counts the sequential search gives.
+// executions the sequential search gives.
 //
 // Workers (one OS thread each, with its own model instance, Execution and
 // DporStrategy) share the states at the top of the exploration tree
@@ -8,14 +8,13 @@
 // once). Objects are named by their offset in the model instance, the same
 // in every worker's.
 //
-// The counts of a passing run are the sequential run's: one execution per
-// trace, and the same traces. The run is done again on one core, from the
-// start, when that cannot be promised: a step touched an object outside the
-// model instance (its heap, a global: named by address, which differs
-// between workers), or a plan would have gone into a branch another worker
-// had already taken (DporStrategy::SharedTree::late_plan(); on readers(n)
-// and lastzero(n) every race plans at the first states, and this happens
-// early: those run on one core, at a small extra cost). Which execution
+// The executions of a passing run are the sequential run's: one per trace,
+// and the same traces; some executions may end cut short where one core's
+// do not (a plan found after the branch it belonged to was taken is left
+// to that branch's worker: dpor.h says why nothing is lost). The run is
+// done again on one core, from the start, when a step touched an object
+// outside the model instance (its heap, a global: named by address, which
+// differs between workers). Which execution
 // stands for a trace depends on timing, so when a worker finds a failure
 // the run also stops and one core's search runs again: the failure, its
 // schedule string and "found in execution N" are exactly what one core
