@@ -680,11 +680,7 @@ void DporStrategy::reverse_race(size_t k) {
                   node.chosen);
 }
 
-void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
-                                   ThreadId own) {
-  // Already covered if a thread asleep at the state (or explored from it)
-  // could go first in the sequence.
-  //
+bool DporStrategy::covered_by_sleepers(std::span<const Step> asleep, ThreadId own) const {
   // A thread independent of the whole sequence counts too: in the search
   // Algorithm 2 describes, races found in that thread's branch plan what
   // the sequence's continuations need with the thread later. A distant
@@ -693,8 +689,14 @@ void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<cons
   // "Parallel exploration"; missing this lost traces).
   for (const Step& s : asleep) {
     if (s.thread == own || (s.distant && first_left_[s.thread] == -1)) continue;
-    if (weak_initial(s)) return;
+    if (weak_initial(s)) return true;
   }
+  return false;
+}
+
+void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
+                                   ThreadId own) {
+  if (covered_by_sleepers(asleep, own)) return;
 
   // Walk the planned branches: follow the first one whose step could go
   // first in what is left; a plan that reaches a leaf covers the sequence.
@@ -928,12 +930,8 @@ void DporStrategy::insert_shared(size_t depth) {
   // sequence would have gone into its plan. Its worker does without: the
   // sleepers of a branch taken from a shared state are distant, so its
   // exploration reaches every trace that starts with its step and with no
-  // thread asleep there, whatever it was given to start with.) A distant
-  // sleeper covers only a sequence it is in, as in insert_sequence().
-  for (const Step& s : state->asleep) {
-    if (s.thread == own || (s.distant && first_left_[s.thread] == -1)) continue;
-    if (weak_initial(s)) return;
-  }
+  // thread asleep there, whatever it was given to start with.)
+  if (covered_by_sleepers(state->asleep, own)) return;
   const bool had_work = state->wakeup != -1;
   insert_sequence(tree.store_, state->wakeup, {}, own);
   if (!had_work && state->wakeup != -1) tree.note_work(state);

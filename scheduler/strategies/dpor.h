@@ -524,6 +524,10 @@ class DporStrategy final : public Strategy {
   // Plans, at the state before step `earlier`, an exploration that reverses
   // its race with the step just recorded (the last event).
   void reverse_race(size_t earlier);
+  // Whether a thread asleep at a state (or explored first from it), other
+  // than `own`, covers the wakeup sequence being built: it could go first in
+  // it (a distant sleeper only if it is in it). Before any of it is consumed.
+  bool covered_by_sleepers(std::span<const Step> asleep, ThreadId own) const;
   // Inserts the wakeup sequence being built (sequence_) into the tree whose
   // branches are the sibling list `head` of `store`, at a state whose asleep
   // and explored-first threads do `asleep` first there (`own`: the thread
