@@ -187,7 +187,7 @@ bool DporStrategy::begin_execution() {
     if (take_next_outcome()) return true;
     if (n.top) {
       // A top state of a sharded search: its next awake thread.
-      const ThreadId t = next_top_branch(n);
+      const ThreadId t = top_branches_left(n).lowest();
       if (t != kNoThread) {
         n.chosen = t;
         n.outcomes = n.outcome = n.first_outcome = 0;
@@ -242,11 +242,11 @@ bool DporStrategy::take_next_outcome() {
   return true;
 }
 
-ThreadId DporStrategy::next_top_branch(const Node& n) {
+ThreadSet DporStrategy::top_branches_left(const Node& n) {
   ThreadSet left = n.enabled;
   left.erase_all(n.sleep);
   left.erase_all(n.done);
-  return left.lowest();
+  return left;
 }
 
 bool DporStrategy::take_top_path() {
@@ -267,11 +267,7 @@ std::optional<double> DporStrategy::covered_fraction() const {
     int planned = 0;
     for (int w = n.wakeup; w != -1; w = plans_.pool[w].next_sibling) ++planned;
     const int explored = static_cast<int>(n.done.size());
-    if (n.top) {
-      ThreadSet awake = n.enabled;
-      awake.erase_all(n.sleep);
-      planned = static_cast<int>(awake.size()) - explored;
-    }
+    if (n.top) planned = static_cast<int>(top_branches_left(n).size());
     fraction.add_node(explored + planned, explored - 1);
     if (n.outcomes > 1) fraction.add_node(n.outcomes, n.outcome);
   }

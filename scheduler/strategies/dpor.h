@@ -555,9 +555,10 @@ class DporStrategy final : public Strategy {
   // The previous step on `object` before step k (which touched it).
   int previous_on(size_t k, const void* object) const;
 
-  // Sharding (set_shard()). Returns the thread a top state takes next: its
-  // first awake thread not explored yet (kNoThread: none left).
-  static ThreadId next_top_branch(const Node& n);
+  // Sharding (set_shard()). The branches a top state has still to take: its
+  // awake threads not explored yet (taken lowest first; also what
+  // covered_fraction() counts as planned there).
+  static ThreadSet top_branches_left(const Node& n);
   // Counts the top path the current execution has just completed and
   // tells whether it is this shard's.
   bool take_top_path();
