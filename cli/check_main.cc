@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
                              "step bound per execution");
   interleave::cli::add_count(&app, "--jobs", options.jobs, 1, interleave::cli::kMaxJobs,
                              "dfs, bounded, iterative: explore on N cores; random, pct: N workers (default 1)");
+  interleave::cli::add_count(&app, "--dpor-plan-limit", options.dpor_plan_limit, 0,
+                             interleave::cli::kMaxCount,
+                             "dpor: planned steps its wakeup trees may hold (0: no bound)");
   interleave::cli::add_count(&app, "--executions", options.max_executions, 1,
                              interleave::cli::kMaxCount, "stop after N executions");
   interleave::cli::add_seconds(&app, "--seconds", options.max_seconds, "stop after S seconds");

@@ -6,7 +6,7 @@
 //                 [--seed S] [--depth d] [--executions N] [--seconds S]
 //                 [--no-shrink] [--full-trace] [--json FILE] [--html FILE]
 //                 [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
-//                 [--no-probes] [--shard I/K] [--jobs N]
+//                 [--no-probes] [--shard I/K] [--jobs N] [--dpor-plan-limit N]
 //   PROGRAM replay SCHEDULE [--max-steps N] [--full-trace] [--json FILE]
 //                  [--no-race-detection] [--no-spin-detection] [--no-spurious-wakeups]
 //   check and replay also take --stack-size BYTES and --watchdog SECONDS
@@ -276,6 +276,12 @@ int interleave_main(const Program& program, int argc, char** argv) {
                      "with the counts and the failure one core gives; random, pct: split the budget "
                      "over N workers with seeds derived from --seed (default 1) "
                      "(docs/reference.md, \"Parallel checks\")");
+  uint64_t dpor_plan_limit = interleave::CheckOptions::kDefaultDporPlanLimit;
+  CLI::Option* plan_limit_opt = cli::add_count(
+      check, "--dpor-plan-limit", dpor_plan_limit, 0, interleave::cli::kMaxCount,
+      "dpor: the planned steps its wakeup trees may hold (16 bytes each; default 1048576; 0: "
+      "no bound); past it a race plans its first step alone: still exhaustive, with more "
+      "executions cut short (docs/reference.md, \"DPOR's memory\")");
   bool no_probes = false;
   check->add_flag("--no-probes", no_probes,
                   "dpor, dfs: run only the exhaustive search, without the random probes mixed "
@@ -366,6 +372,7 @@ int interleave_main(const Program& program, int argc, char** argv) {
   options.limits.detect_spins = !no_spin_detection;
   options.limits.spurious_wakeups = !no_spurious_wakeups;
   options.probes = !no_probes;
+  options.dpor_plan_limit = dpor_plan_limit;
   options.shard_index = shard_index;
   options.shard_count = shard_count;
   options.full_trace = full_trace;
@@ -380,6 +387,9 @@ int interleave_main(const Program& program, int argc, char** argv) {
     }
     if (depth_opt->count() > 0 && strategy != "pct") {
       return usage_error("--depth applies to --strategy pct");
+    }
+    if (plan_limit_opt->count() > 0 && strategy != "dpor") {
+      return usage_error("--dpor-plan-limit applies to --strategy dpor");
     }
     if (preemptions_opt->count() > 0) options.preemptions = parsed.preemptions;
     options.seed = parsed.seed;

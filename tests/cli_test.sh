@@ -669,6 +669,23 @@ done
 checks=$((checks + 1))
 [[ "$total" -eq 1680 ]] || fail "the four DPOR shards of counter.locked 3x3 explored $total executions, not 1680"
 
+# --- DPOR's memory bound (docs/reference.md, "DPOR's memory"): past it, races
+# plan their first step alone; the run stays exhaustive with the same count.
+run check litmus.lastzero --param n=6 --dpor-plan-limit 20 --jobs 1
+expect_rc 0
+expect_out "PASS no bug found: explored all 144 executions"
+expect_out "DPOR's wakeup trees reached their bound of 20 planned steps"
+run check litmus.lastzero --param n=6 --dpor-plan-limit 20 --jobs 1 --json "$TMP/bounded.json"
+grep -q '"dpor_plan_limit": 20' "$TMP/bounded.json" || fail "the JSON report has no dpor_plan_limit 20"
+grep -qE '"bounded_plans": [1-9]' "$TMP/bounded.json" || fail "the JSON report counts no bounded plans"
+run check litmus.lastzero --param n=6
+expect_rc 0
+[[ "$out" != *"reached their bound"* ]] || fail "lastzero(6) reached the default bound"
+run check litmus.lastzero --dpor-plan-limit 20 --strategy dfs
+expect_usage_error "--dpor-plan-limit applies to --strategy dpor"
+run check litmus.lastzero --dpor-plan-limit -1
+expect_usage_error "--dpor-plan-limit"
+
 # --- interleave merge: one verdict from the shards' JSON reports.
 for i in 0 1 2; do
   run check counter.locked --threads 3 --iters 2 --strategy dfs --shard "$i/3" --json "$TMP/pass$i.json"

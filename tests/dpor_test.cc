@@ -247,8 +247,10 @@ Exploration explore_all(Strategy& strategy, uint32_t seed, int spawn = 0, int ca
 // traces on its own thread; executions cut short are allowed (a worker's
 // subtree starts without the plans a later race would have given it).
 // Returns the branches workers took from shared states.
+// With `plan_limit` (not 0), the workers bound their wakeup trees and the
+// shared tree's (DporStrategy::set_plan_limit()).
 uint64_t workers_explore_each_trace_once(const Exploration& all, int workers, uint32_t seed,
-                                         int spawn = 0, int cas = 0) {
+                                         int spawn = 0, int cas = 0, size_t plan_limit = 0) {
   auto params = make_params<RandomModel>({{"seed", seed}, {"spawn", spawn}, {"cas", cas}});
   REQUIRE(params.ok());
   DporStrategy::SharedTree tree(workers);
@@ -258,6 +260,7 @@ uint64_t workers_explore_each_trace_once(const Exploration& all, int workers, ui
   for (int w = 0; w < workers; ++w) {
     models.push_back(std::make_unique<ModelAdapter<RandomModel>>(*params));
     strategies.push_back(std::make_unique<DporStrategy>());
+    if (plan_limit != 0) strategies.back()->set_plan_limit(plan_limit);
     strategies.back()->set_instance(models.back()->instance_memory());
     strategies.back()->share(&tree);
   }
@@ -292,15 +295,46 @@ uint64_t workers_explore_each_trace_once(const Exploration& all, int workers, ui
   return taken;
 }
 
+// DPOR with bounded wakeup trees (DporStrategy::set_plan_limit()): races
+// found while the trees hold `limit` planned steps plan their first step
+// alone (Source-DPOR's source sets), and the complete executions are still
+// DFS's traces, each once. Limits of 1 and 2 bound almost every race; half
+// the unbounded search's peak and one under it mix the two rules. Returns
+// the races planned by the bounded rule, over the limits.
+uint64_t bounded_explores_each_trace_once(const Exploration& all, uint32_t seed, int spawn = 0,
+                                          int cas = 0) {
+  DporStrategy unbounded;
+  explore_all(unbounded, seed, spawn, cas);
+  const size_t peak = unbounded.peak_planned_steps();
+  uint64_t bounded = 0;
+  for (size_t limit : {size_t{1}, size_t{2}, peak / 2, peak - 1}) {
+    if (limit == 0) continue;
+    CAPTURE(limit);
+    DporStrategy strategy;
+    strategy.set_plan_limit(limit);
+    const Exploration e = explore_all(strategy, seed, spawn, cas);
+    CHECK(e.duplicates == 0);
+    CHECK(strategy.mislabelled_plans() == 0);
+    CHECK(strategy.planned_steps() == 0);
+    CHECK(e.complete == all.traces.size());
+    CHECK(e.traces == all.traces);
+    CHECK(e.outcomes == all.outcomes);
+    bounded += strategy.bounded_plans();
+  }
+  return bounded;
+}
+
 // Sharded DPOR (dpor.h, "Sharding"): three shards explore, between them,
-// every trace of `all` (DFS's) once, and reach every outcome.
+// every trace of `all` (DFS's) once, and reach every outcome; with
+// `plan_limit` (not 0), with bounded wakeup trees.
 void shards_explore_each_trace_once(const Exploration& all, uint32_t seed, int spawn = 0,
-                                    int cas = 0) {
+                                    int cas = 0, size_t plan_limit = 0) {
   uint64_t complete = 0;
   std::set<std::string> traces, outcomes;
   for (int i = 0; i < 3; ++i) {
     DporStrategy part;
     part.set_shard(i, 3);
+    part.set_plan_limit(plan_limit);
     const Exploration e = explore_all(part, seed, spawn, cas);
     CHECK(e.duplicates == 0);
     CHECK(part.unrunnable_plans() == 0);
@@ -584,6 +618,7 @@ TEST_CASE("DPOR finds the counter bugs and passes the correct counters", "[dpor]
 
 TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle]") {
   int handed_over = 0;  // programs where a worker took a branch from a shared state
+  int bounded = 0;      // programs where a race was planned by the bounded rule
   for (uint32_t seed = 1; seed <= 140; ++seed) {
     CAPTURE(seed);
     DfsStrategy dfs;
@@ -602,9 +637,14 @@ TEST_CASE("DPOR: one execution per trace on random small models", "[dpor][oracle
     if (workers_explore_each_trace_once(all, 2 + static_cast<int>(seed % 3), seed) > 0) {
       ++handed_over;
     }
+    if (bounded_explores_each_trace_once(all, seed) > 0) ++bounded;
+    workers_explore_each_trace_once(all, 2, seed, 0, 0, /*plan_limit=*/2);
+    shards_explore_each_trace_once(all, seed, 0, 0, /*plan_limit=*/2);
   }
-  WARN(handed_over << " of 140 programs had branches taken by another worker");
+  WARN(handed_over << " of 140 programs had branches taken by another worker; " << bounded
+                   << " had plans bounded");
   CHECK(handed_over >= 20);
+  CHECK(bounded >= 50);
 }
 
 TEST_CASE("DPOR estimates the share of the tree it has covered", "[dpor]") {
@@ -708,6 +748,7 @@ TEST_CASE("DPOR: one execution per trace on random small models with spawn and j
     CHECK(reduced.outcomes == all.outcomes);
     shards_explore_each_trace_once(all, seed, /*spawn=*/1);
     workers_explore_each_trace_once(all, 2 + static_cast<int>(seed % 3), seed, /*spawn=*/1);
+    bounded_explores_each_trace_once(all, seed, /*spawn=*/1);
   }
 }
 
@@ -808,6 +849,7 @@ TEST_CASE("DPOR: one execution per trace on random small models with compare_exc
     CHECK(reduced.outcomes == all.outcomes);
     shards_explore_each_trace_once(all, seed, /*spawn=*/0, /*cas=*/1);
     workers_explore_each_trace_once(all, 2, seed, /*spawn=*/0, /*cas=*/1);
+    bounded_explores_each_trace_once(all, seed, /*spawn=*/0, /*cas=*/1);
     bool any_ok = false, any_failed = false;
     for (const std::string& t : all.traces) {
       any_ok |= t.find("+") != std::string::npos;
@@ -875,4 +917,61 @@ TEST_CASE("DPOR: runs of reads between writes, one execution per trace", "[dpor]
     CHECK(r.pruned_executions == 0);
     CHECK(r.exhaustive);
   }
+}
+// Complete executions of DPOR on model M with `values` and the given plan
+// limit (0: none); sets `peak` to the wakeup trees' peak and `bounded` to
+// the races planned by the bounded rule.
+template <Model M>
+uint64_t dpor_executions(std::vector<std::pair<std::string, int64_t>> values, size_t limit,
+                         size_t& peak, uint64_t& bounded) {
+  auto params = make_params<M>(values);
+  REQUIRE(params.ok());
+  ModelAdapter<M> model(*params);
+  Execution execution(without_race_detection());
+  DporStrategy strategy;
+  strategy.set_plan_limit(limit);
+  uint64_t complete = 0;
+  while (strategy.begin_execution()) {
+    if (execution.run(model, strategy) != Outcome::kStopped) ++complete;
+  }
+  REQUIRE(strategy.error().empty());
+  CHECK(strategy.planned_steps() == 0);
+  CHECK(strategy.mislabelled_plans() == 0);
+  peak = strategy.peak_planned_steps();
+  bounded = strategy.bounded_plans();
+  return complete;
+}
+
+// Bounded DPOR at every limit from 1 to just under the unbounded search's
+// peak runs the unbounded search's executions: sleep sets keep the traces
+// apart, so equal counts mean every trace was reached. Near the peak few
+// races are bounded and most plans stay whole: the mix of the two rules is
+// what lastzero tests (a planned branch that covered a bounded sequence
+// while keeping its plan lost 9 of lastzero(9)'s 1,536 traces).
+template <Model M>
+void bounded_keeps_count(std::vector<std::pair<std::string, int64_t>> values, int limits) {
+  size_t peak = 0;
+  uint64_t bounded = 0;
+  const uint64_t all = dpor_executions<M>(values, 0, peak, bounded);
+  REQUIRE(bounded == 0);
+  int reached = 0;  // limits the search reached while it found races
+  for (int i = 0; i < limits; ++i) {
+    // Limits spread over 1..peak - 1, denser near the peak.
+    const size_t limit = std::max<size_t>(1, peak - 1 - (peak - 1) * i * i / (limits * limits));
+    CAPTURE(peak, limit);
+    size_t bounded_peak = 0;
+    CHECK(dpor_executions<M>(values, limit, bounded_peak, bounded) == all);
+    if (bounded > 0) ++reached;
+  }
+  CHECK(reached >= limits / 2);
+}
+
+TEST_CASE("DPOR with bounded wakeup trees keeps the executions of the unbounded search",
+          "[dpor][bounded]") {
+  for (int n = 5; n <= 9; ++n) {
+    CAPTURE(n);
+    bounded_keeps_count<models::LastZero>({{"n", n}}, 16);
+  }
+  bounded_keeps_count<models::Readers>({{"n", 8}}, 8);
+  bounded_keeps_count<models::Inc>({{"n", 3}}, 8);
 }

@@ -82,6 +82,10 @@ std::string coverage_table(const CheckResult& r) {
   if (!r.budget.empty()) row("budget", "stopped by budget", r.budget);
   if (!r.limit.empty()) row("limit", "incomplete: stopped by", r.limit + " (" + r.raise_limit + ")");
   if (r.preemption_bound >= 0) row("bound", "preemption bound", std::to_string(r.preemption_bound));
+  if (r.bounded_plans != 0) {
+    row("bounded", "races planned past DPOR's memory bound (--dpor-plan-limit)",
+        group_thousands(r.bounded_plans));
+  }
   if (r.seed) row("seed", "seed", fmt::format("{} (rerun: {})", *r.seed, r.rerun));
   return "<h2>Coverage</h2>\n<table class=\"coverage\" id=\"coverage\">\n" + rows +
          "</table>\n";

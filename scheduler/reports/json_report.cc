@@ -104,6 +104,8 @@ std::string check_json(const CheckResult& r, const CheckOptions& options) {
       {"other_shards", r.other_shards},
       {"jobs", r.jobs},
       {"subtrees", r.subtrees},
+      {"dpor_plan_limit", options.dpor_plan_limit},
+      {"bounded_plans", r.bounded_plans},
       {"total_steps", r.total_steps},
       {"seconds", r.seconds},
       {"exhaustive", r.exhaustive},

@@ -134,6 +134,9 @@ Expected<MergedCheck> merge_check_reports(const std::vector<ReportFile>& files) 
     merged.executions += doc["executions"].get<uint64_t>();
     merged.failing_executions += doc["failing_executions"].get<uint64_t>();
     merged.pruned_executions += doc["pruned_executions"].get<uint64_t>();
+    if (doc.contains("bounded_plans") && doc["bounded_plans"].is_number_unsigned()) {
+      merged.bounded_plans += doc["bounded_plans"].get<uint64_t>();
+    }
     merged.total_steps += doc["total_steps"].get<uint64_t>();
     if (doc.contains("seconds") && doc["seconds"].is_number()) {
       merged.seconds += doc["seconds"].get<double>();
@@ -195,6 +198,11 @@ std::string format_merged(const MergedCheck& m) {
                            counts, shards, group_thousands(m.total_steps));
       }
       break;
+  }
+  if (m.bounded_plans != 0) {
+    out += fmt::format("  {} races planned past DPOR's memory bound, their first step alone "
+                       "(still exhaustive; more executions cut short)\n",
+                       group_thousands(m.bounded_plans));
   }
   return out;
 }

@@ -38,6 +38,8 @@ struct MergedCheck {
   uint64_t failing_executions = 0;
   uint64_t pruned_executions = 0;
   uint64_t total_steps = 0;
+  // Races planned past DPOR's memory bound (CheckResult::bounded_plans).
+  uint64_t bounded_plans = 0;
   double seconds = 0;
   // Whether every shard covered every schedule of its part (false for a
   // bounded search that cut schedules, or a run stopped early).

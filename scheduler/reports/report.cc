@@ -287,6 +287,13 @@ std::string format_check(const CheckResult& r, const CheckOptions& options) {
   } else if (r.error.empty()) {
     out += pass_verdict(r) + "\n";
   }
+  if (r.bounded_plans != 0) {
+    out += fmt::format(
+        "  DPOR's wakeup trees reached their bound of {} planned steps: {} races planned by "
+        "their first step alone (still exhaustive; more executions may be cut short as "
+        "repeats; raise --dpor-plan-limit, 0 for none)\n",
+        group_thousands(options.dpor_plan_limit), group_thousands(r.bounded_plans));
+  }
   return out;
 }
 

@@ -190,6 +190,7 @@ bool DporStrategy::begin_execution() {
       const ThreadId t = top_branches_left(n).lowest();
       if (t != kNoThread) {
         n.chosen = t;
+        n.bounded = false;
         n.outcomes = n.outcome = n.first_outcome = 0;
         n.done.insert(t);
         following_plan_ = false;
@@ -207,6 +208,7 @@ bool DporStrategy::begin_execution() {
         continue;
       }
       n.chosen = t;
+      n.bounded = false;
       n.outcomes = n.outcome = 0;
       n.first_outcome = w.outcome;
       n.done.insert(t);
@@ -466,7 +468,7 @@ void DporStrategy::record_step(const SchedulingPoint& point, ThreadId p) {
       }
     }
     asleep_.push_back(e.step);  // p is explored first from here
-    asleep_.back().distant = n.top;
+    asleep_.back().distant = n.top || n.bounded;
   }
 
   // Happens-before: dependent earlier steps of other threads, latest first.
@@ -664,38 +666,105 @@ void DporStrategy::reverse_race(size_t k) {
     }
   }
 
+  Planned how;
   if (k < shared_path_.size()) {
-    insert_shared(k);
-    return;
+    how = insert_shared(k);
+  } else {
+    Node& node = path_[k];
+    const size_t asleep_end = path_[k + 1].asleep_begin;
+    how = insert_sequence(plans_, node.wakeup,
+                          std::span<const Step>(asleep_.data() + node.asleep_begin,
+                                                asleep_end - node.asleep_begin),
+                          node.chosen);
   }
-  Node& node = path_[k];
-  const size_t asleep_end = k + 1 < path_.size() ? path_[k + 1].asleep_begin : asleep_.size();
-  insert_sequence(plans_, node.wakeup,
-                  std::span<const Step>(asleep_.data() + node.asleep_begin,
-                                        asleep_end - node.asleep_begin),
-                  node.chosen);
+  if (how != Planned::kWhole) mark_bounded(k, how);
 }
 
-bool DporStrategy::covered_by_sleepers(std::span<const Step> asleep, ThreadId own) const {
+void DporStrategy::mark_bounded(size_t depth, Planned how) {
+  // Algorithm 2 lets a sleeper cover a sequence it is merely independent of
+  // because races in the sleeper's branch planned, whole, what the
+  // sequence's continuations need, anywhere in that branch's subtree. A
+  // bounded plan breaks that for every branch the race was found in: the
+  // branches taken at `depth` and above (the states above a marked one are
+  // marked already). A dropped plan was relied on by the races that planned
+  // it, found in branches taken here or above before, asleep now.
+  const size_t floor = shared_path_.size();
+  if (how == Planned::kPlanDropped) {
+    for (Step& s : asleep_) s.distant = true;
+  }
+  for (size_t i = depth + 1; i-- > floor;) {
+    Node& n = path_[i];
+    if (n.bounded && how == Planned::kBounded) return;
+    n.bounded = true;
+    // The entry of the state's chosen thread ends the state's entries (the
+    // state is not the deepest: a later step found the race).
+    asleep_[path_[i + 1].asleep_begin - 1].distant = true;
+  }
+  if (floor == 0) return;
+  std::lock_guard<std::mutex> lock(shared_->mutex_);
+  for (size_t i = std::min(depth, floor - 1) + 1; i-- > 0;) {
+    for (Step& s : shared_path_[i]->asleep) {
+      if (how == Planned::kPlanDropped || s.thread == path_[i].chosen) s.distant = true;
+    }
+  }
+}
+
+bool DporStrategy::covered_by_sleepers(std::span<const Step> asleep, ThreadId own,
+                                       bool all_distant) const {
   // A thread independent of the whole sequence counts too: in the search
   // Algorithm 2 describes, races found in that thread's branch plan what
   // the sequence's continuations need with the thread later. A distant
   // sleeper (Step::distant) counts only when it is in the sequence: its
   // branch's plans do not reach this subtree (dpor.h, "Sharding" and
-  // "Parallel exploration"; missing this lost traces).
+  // "Parallel exploration"; missing this lost traces), and so does every
+  // sleeper at a state whose plans are bounded (set_plan_limit()).
   for (const Step& s : asleep) {
-    if (s.thread == own || (s.distant && first_left_[s.thread] == -1)) continue;
+    if (s.thread == own || ((s.distant || all_distant) && first_left_[s.thread] == -1)) continue;
     if (weak_initial(s)) return true;
   }
   return false;
 }
 
-void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
-                                   ThreadId own) {
-  if (covered_by_sleepers(asleep, own)) return;
+DporStrategy::Planned DporStrategy::insert_sequence(WakeupStore& store, int& head,
+                                                    std::span<const Step> asleep, ThreadId own) {
+  if (store.in_use >= plan_limit_) [[unlikely]] {
+    // Bounded (set_plan_limit()): the sequence's first step alone, unless a
+    // thread asleep or planned here could go first in it (a source set).
+    if (covered_by_sleepers(asleep, own, true)) return Planned::kWhole;
+    int last = -1;
+    for (int w = head; w != -1; w = store.pool[w].next_sibling) {
+      const Step step = store.planned(store.pool[w]);
+      if (first_left_[step.thread] == -1 || !weak_initial(step)) {
+        last = w;
+        continue;
+      }
+      // A planned branch that could go first covers the sequence as a
+      // source set does: only if it is explored with no plan, so that its
+      // own races lead to the sequence's continuations (keeping its plan
+      // lost 9 of lastzero(9)'s 1,536 traces). Its plan is dropped.
+      ++bounded_plans_;
+      WakeupNode& branch = store.pool[w];
+      if (branch.first_child == -1) return Planned::kBounded;
+      store.free_list(branch.first_child);
+      branch.first_child = -1;
+      branch.rest_left_out = true;
+      return Planned::kPlanDropped;
+    }
+    const int n = store.add(step_in_sequence(0));
+    store.pool[n].rest_left_out = true;
+    if (last == -1) {
+      head = n;
+    } else {
+      store.pool[last].next_sibling = n;
+    }
+    ++bounded_plans_;
+    return Planned::kBounded;
+  }
+  if (covered_by_sleepers(asleep, own, false)) return Planned::kWhole;
 
   // Walk the planned branches: follow the first one whose step could go
-  // first in what is left; a plan that reaches a leaf covers the sequence.
+  // first in what is left; a plan that reaches a leaf covers the sequence
+  // (but for a bounded plan's first step, under which what is left goes).
   // Where no branch matches, what is left becomes a new last branch. (The
   // branch being explored, `own`, never matches: its step is the earlier
   // step of the race, which the later step depends on.)
@@ -710,10 +779,12 @@ void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<cons
       continue;
     }
     consume(step.thread);
-    if (store.pool[child].first_child == -1 || threads_left_.empty()) return;  // covered
+    if (threads_left_.empty()) return Planned::kWhole;  // covered
+    const WakeupNode& matched = store.pool[child];
+    if (matched.first_child == -1 && !matched.rest_left_out) return Planned::kWhole;  // a leaf covers
     parent = child;
     last = -1;
-    child = store.pool[child].first_child;
+    child = matched.first_child;
   }
   int first = -1;
   int tail = -1;
@@ -734,6 +805,7 @@ void DporStrategy::insert_sequence(WakeupStore& store, int& head, std::span<cons
   } else {
     head = first;
   }
+  return Planned::kWhole;
 }
 
 void DporStrategy::name_objects(Access& access) const {
@@ -915,7 +987,7 @@ bool DporStrategy::take_shared_branch() {
   return true;
 }
 
-void DporStrategy::insert_shared(size_t depth) {
+DporStrategy::Planned DporStrategy::insert_shared(size_t depth) {
   SharedTree& tree = *shared_;
   std::lock_guard<std::mutex> lock(tree.mutex_);
   SharedTree::State* state = shared_path_[depth];
@@ -927,10 +999,10 @@ void DporStrategy::insert_shared(size_t depth) {
   // sleepers of a branch taken from a shared state are distant, so its
   // exploration reaches every trace that starts with its step and with no
   // thread asleep there, whatever it was given to start with.)
-  if (covered_by_sleepers(state->asleep, own)) return;
   const bool had_work = state->wakeup != -1;
-  insert_sequence(tree.store_, state->wakeup, {}, own);
+  const Planned how = insert_sequence(tree.store_, state->wakeup, state->asleep, own);
   if (!had_work && state->wakeup != -1) tree.note_work(state);
+  return how;
 }
 
 void DporStrategy::offer_work() {
@@ -996,6 +1068,7 @@ int DporStrategy::WakeupStore::add(const Step& step) {
   w.joined = static_cast<int8_t>(step.joined);
   w.kind = step.kind;
   w.outcome = step.outcome;
+  w.rest_left_out = false;
   w.first_child = w.next_sibling = -1;
   ++in_use;
   return n;
@@ -1050,6 +1123,7 @@ int DporStrategy::WakeupStore::copy(const WakeupStore& from, int head) {
   int first = -1, previous = -1;
   for (int w = head; w != -1; w = from.pool[w].next_sibling) {
     const int n = add(from.planned(from.pool[w]));
+    pool[n].rest_left_out = from.pool[w].rest_left_out;
     const int children = copy(from, from.pool[w].first_child);  // plans are short
     pool[n].first_child = children;
     if (previous == -1) {

@@ -169,6 +169,30 @@ class DporStrategy final : public Strategy {
   // The most planned steps held at once (the trees' peak memory, in steps).
   size_t peak_planned_steps() const { return plans_.pool.size(); }
 
+  // --- Bounded memory (`check --dpor-plan-limit N`) ---
+  //
+  // The wakeup trees are DPOR's memory, and on wide models they hold about
+  // one planned step per trace still to explore (see "Memory" at the top).
+  // Once a tree store (this search's, or a parallel search's shared tree)
+  // holds `steps` planned steps, a race found plans only the first step of
+  // its wakeup sequence, and only when no thread that could go first in it
+  // is asleep or planned there already: the source sets of Source-DPOR
+  // (Abdulla et al., 2014) in place of the sequence. The branch is then
+  // explored with no plan, as Source-DPOR explores every branch. Every trace
+  // is still explored, and once (sleep sets see to that): the executions
+  // are the same; some executions end with every runnable thread asleep
+  // (cut short, "pruned") where the whole sequence would have steered past
+  // them. One rule of the trees changes where a plan was bounded: the
+  // branch whose race planned it covers, once asleep, only sequences it is
+  // in (Step::distant; Algorithm 2's weaker rule relies on that branch's
+  // plans being whole), and every sleeper counts so at a state whose store
+  // is at the limit. A store then holds at most `steps` planned steps plus
+  // one per race found while it is at the limit and later consumed. 0 (the
+  // default here; checks pass CheckOptions::dpor_plan_limit): no limit.
+  void set_plan_limit(size_t steps) { plan_limit_ = steps == 0 ? SIZE_MAX : steps; }
+  // Races planned by the bounded rule (their first step alone).
+  uint64_t bounded_plans() const override { return bounded_plans_; }
+
   // --- Sharding (`check --shard I/K`) ---
   //
   // Splits the search into `count` disjoint parts and explores part `index`
@@ -306,7 +330,12 @@ class DporStrategy final : public Strategy {
     int8_t thread = kNoThread;
     int8_t joined = kNoThread;
     OpKind kind = OpKind::kYield;
-    uint8_t outcome = 0;
+    uint8_t outcome : 7 = 0;
+    // Whether this is the first step of a wakeup sequence planned by the
+    // bounded rule (set_plan_limit()), its rest left out: with no children,
+    // it does not cover the sequences that start like it, as a leaf does; a
+    // sequence inserted later puts its rest below it.
+    bool rest_left_out : 1 = false;
     // Index in wakeup_pool_ of the first child, of the next sibling (-1: none).
     int first_child = -1;
     int next_sibling = -1;
@@ -413,8 +442,24 @@ class DporStrategy final : public Strategy {
   // one, waiting for one while another worker is busy; false when none is
   // left (or the tree is halted).
   bool take_shared_branch();
+  // How a race's wakeup sequence was planned (insert_sequence()).
+  enum class Planned : uint8_t {
+    // Whole, or covered as Algorithm 2 covers it.
+    kWhole,
+    // By the bounded rule (set_plan_limit()): its first step alone, or
+    // covered by a branch that could go first in it.
+    kBounded,
+    // As kBounded, and that branch's plan was dropped for it.
+    kPlanDropped,
+  };
   // Plans, at shared state `depth` of the path, the sequence being built.
-  void insert_shared(size_t depth);
+  Planned insert_shared(size_t depth);
+  // After a race planned by the bounded rule at state `depth` of the path:
+  // the branches taken at it and at every state above it become distant
+  // sleepers (Node::bounded, and the shared states' entries); when a plan was
+  // dropped for it, every sleeper on the path does too (the races that
+  // planned it were found in branches that are asleep now).
+  void mark_bounded(size_t depth, Planned how);
   // Forgets the clocks and last touches of the current execution.
   void reset_analysis();
 
@@ -453,6 +498,10 @@ class DporStrategy final : public Strategy {
     // states down to this one (included) had two or more threads awake.
     bool top = false;
     uint8_t top_branchings = 0;
+    // Whether a race found in the chosen thread's branch (any outcome) was
+    // planned by the bounded rule (set_plan_limit()) here or at a state
+    // below: the branch is then a distant sleeper for the branches after it.
+    bool bounded = false;
   };
 
   // A step of the current execution.
@@ -526,14 +575,17 @@ class DporStrategy final : public Strategy {
   void reverse_race(size_t earlier);
   // Whether a thread asleep at a state (or explored first from it), other
   // than `own`, covers the wakeup sequence being built: it could go first in
-  // it (a distant sleeper only if it is in it). Before any of it is consumed.
-  bool covered_by_sleepers(std::span<const Step> asleep, ThreadId own) const;
+  // it (a distant sleeper, or any sleeper when `all_distant`, only if it is
+  // in it). Before any of it is consumed.
+  bool covered_by_sleepers(std::span<const Step> asleep, ThreadId own, bool all_distant) const;
   // Inserts the wakeup sequence being built (sequence_) into the tree whose
   // branches are the sibling list `head` of `store`, at a state whose asleep
   // and explored-first threads do `asleep` first there (`own`: the thread
-  // this execution takes there, which is no sleeper).
-  void insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
-                       ThreadId own);
+  // this execution takes there, which is no sleeper). When `store` holds
+  // plan_limit_ planned steps, plans by the bounded rule instead (see
+  // set_plan_limit()), and the caller calls mark_bounded().
+  Planned insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
+                          ThreadId own);
   // `access` with its objects named as set_instance() says.
   void name_objects(Access& access) const;
   // Over the wakeup sequence being inserted (sequence_, minus the steps
@@ -668,6 +720,9 @@ class DporStrategy final : public Strategy {
   bool following_plan_ = false;
   // See mislabelled_plans().
   uint64_t mislabelled_plans_ = 0;
+  // See set_plan_limit() (SIZE_MAX: no limit) and bounded_plans().
+  size_t plan_limit_ = SIZE_MAX;
+  uint64_t bounded_plans_ = 0;
 };
 
 }  // namespace interleave

@@ -194,6 +194,7 @@ CheckResult explore(const ModelSpec& spec, const Params& params, ModelRunner& mo
   result.rerun = strategy.rerun();
   result.seed = strategy.seed();
   result.preemption_bound = strategy.preemption_bound();
+  result.bounded_plans = strategy.bounded_plans();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Clears the progress line (before shrinking, which can take a moment), or
   // writes the summary of the exploration.
@@ -234,6 +235,7 @@ Expected<std::unique_ptr<Strategy>> make_strategy(const CheckOptions& options) {
     }
     if (name == "dpor" && !bounded) {
       auto dpor = std::make_unique<DporStrategy>();
+      dpor->set_plan_limit(options.dpor_plan_limit);
       dpor->set_shard(options.shard_index, options.shard_count);
       return std::unique_ptr<Strategy>(std::move(dpor));
     }
@@ -251,7 +253,11 @@ Expected<std::unique_ptr<Strategy>> make_strategy(const CheckOptions& options) {
     if (bounded) return std::unique_ptr<Strategy>(new BoundedStrategy(k));
     std::unique_ptr<Strategy> exhaustive;
     if (name == "dfs") exhaustive.reset(new DfsStrategy());
-    if (name == "dpor") exhaustive.reset(new DporStrategy());
+    if (name == "dpor") {
+      auto dpor = std::make_unique<DporStrategy>();
+      dpor->set_plan_limit(options.dpor_plan_limit);
+      exhaustive = std::move(dpor);
+    }
     if (exhaustive && options.probes && !options.all) {
       return std::unique_ptr<Strategy>(new PortfolioStrategy(std::move(exhaustive), options.seed));
     }

@@ -67,6 +67,13 @@ struct CheckOptions {
   // needs its own model) runs more than one.
   int jobs = 1;
 
+  // DPOR's memory bound, in planned steps of its wakeup trees (16 bytes
+  // each; DporStrategy::set_plan_limit()): past it, races plan their first
+  // step alone. The search stays exhaustive, with more executions cut short.
+  // 0: no bound.
+  uint64_t dpor_plan_limit = kDefaultDporPlanLimit;
+  static constexpr uint64_t kDefaultDporPlanLimit = uint64_t{1} << 20;
+
   // Budget, honoured by explore() for every strategy: stop after this many
   // executions (of the strategy's own; probes are not counted) / seconds
   // (0: no limit). "random" and "pct" never finish on
@@ -184,6 +191,10 @@ struct CheckResult {
   // Preemption-bounded strategies: the bound of the last (iterative: the
   // current) round; -1 for the others.
   int preemption_bound = -1;
+  // DPOR: races planned past its memory bound (CheckOptions::dpor_plan_limit),
+  // their first step alone; 0 when the bound was not reached. Not a limit on
+  // what was covered: more executions are cut short.
+  uint64_t bounded_plans = 0;
 
   bool found_bug() const { return first_failure.has_value(); }
 };

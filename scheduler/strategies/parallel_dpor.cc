@@ -160,6 +160,7 @@ CheckResult explore_parallel_dpor(const ModelSpec& spec, const Params& params,
   for (int w = 0; w < jobs; ++w) {
     models.push_back(make_runner());
     strategies.push_back(std::make_unique<DporStrategy>());
+    strategies.back()->set_plan_limit(options.dpor_plan_limit);
     strategies.back()->set_instance(models.back()->instance_memory());
     strategies.back()->share(&run.tree);
   }
@@ -188,7 +189,10 @@ CheckResult explore_parallel_dpor(const ModelSpec& spec, const Params& params,
   result.strategy = std::string((*described)->name());
   result.jobs = jobs;
   result.subtrees = 1;
-  for (const auto& s : strategies) result.subtrees += s->branches_taken();
+  for (const auto& s : strategies) {
+    result.subtrees += s->branches_taken();
+    result.bounded_plans += s->bounded_plans();
+  }
   result.executions = run.executions();
   result.pruned_executions = run.pruned();
   result.total_steps = run.steps();

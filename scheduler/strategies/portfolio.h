@@ -86,6 +86,7 @@ class PortfolioStrategy final : public Strategy {
     return exhaustive_->coverage(executions);
   }
   int preemption_bound() const override { return exhaustive_->preemption_bound(); }
+  uint64_t bounded_plans() const override { return exhaustive_->bounded_plans(); }
   std::optional<double> covered_fraction() const override {
     return exhaustive_->covered_fraction();
   }

@@ -123,6 +123,10 @@ class Strategy {
   virtual std::optional<uint64_t> seed() const { return std::nullopt; }
   // The preemption bound the run used; -1 for none.
   virtual int preemption_bound() const { return -1; }
+  // Races whose plan a memory bound cut to its first step (DPOR's
+  // set_plan_limit()): the search stays exhaustive, with more executions cut
+  // short. 0 for strategies without such a bound.
+  virtual uint64_t bounded_plans() const { return 0; }
 
   // --- Progress (called by the progress line a few times a second at most,
   // between executions; never per step) ---
