@@ -62,7 +62,8 @@ struct RandomModel {
             {{"seed", "s", 1, 0, 1'000'000, "seed"},
              {"spawn", "p", 0, 0, 1, "1: thread 0 then starts a child thread, stores, joins it"},
              {"cas", "c", 0, 0, 1,
-              "1: atomic variables holding 0..2, and compare_exchange instructions"}}};
+              "1: atomic variables holding 0..2, and compare_exchange instructions"},
+             {"big", "b", 0, 0, 1, "1: 3-4 threads of 2-3 instructions (no spawn)"}}};
   }
   enum Kind { kLoad, kStore, kLockedLoad, kLockedStore, kCas, kLockedCas };
   struct Instr {
@@ -78,13 +79,14 @@ struct RandomModel {
     std::mt19937 rng(static_cast<uint32_t>(p.get("seed")));
     spawn = p.get("spawn") == 1;
     cas = p.get("cas") == 1;
-    threads = spawn ? 2 : 2 + rng() % 2;  // with the child, at most 3 threads
+    const bool big = p.get("big") == 1;
+    threads = spawn ? 2 : big ? 3 + rng() % 2 : 2 + rng() % 2;  // with the child, at most 3
     vars = 1 + rng() % 3;
     program.resize(threads + (spawn ? 1 : 0));
     for (size_t t = 0; t < program.size(); ++t) {
       auto& body = program[t];
       // With spawn, T1 gets one instruction: DFS must stay quick.
-      int n = spawn && t == 1 ? 1 : 1 + rng() % (program.size() == 2 ? 3 : 2);
+      int n = spawn && t == 1 ? 1 : big ? 2 + rng() % 2 : 1 + rng() % (program.size() == 2 ? 3 : 2);
       for (int i = 0; i < n; ++i) {
         if (!cas) {
           body.push_back(Instr{Kind(rng() % 4), int(rng() % vars), int(rng() % 2)});
@@ -964,6 +966,48 @@ void bounded_keeps_count(std::vector<std::pair<std::string, int64_t>> values, in
     if (bounded > 0) ++reached;
   }
   CHECK(reached >= limits / 2);
+}
+
+// Complete executions of DPOR with `limit` (0: none) on the larger random
+// program `seed` (RandomModel's "big"), or 0 once they pass `cap`.
+uint64_t big_program_executions(uint32_t seed, int cas, size_t limit, uint64_t cap,
+                                size_t& peak) {
+  auto params = make_params<RandomModel>({{"seed", seed}, {"cas", cas}, {"big", 1}});
+  REQUIRE(params.ok());
+  ModelAdapter<RandomModel> model(*params);
+  Execution execution(without_race_detection());
+  DporStrategy strategy;
+  strategy.set_plan_limit(limit);
+  uint64_t complete = 0;
+  while (strategy.begin_execution()) {
+    if (execution.run(model, strategy) != Outcome::kStopped) ++complete;
+    if (complete > cap) return 0;
+  }
+  REQUIRE(strategy.error().empty());
+  peak = strategy.peak_planned_steps();
+  return complete;
+}
+
+TEST_CASE("DPOR with bounded wakeup trees keeps the executions on larger random programs",
+          "[dpor][bounded]") {
+  // 3-4 threads of 2-3 instructions: too many interleavings for DFS, so the
+  // unbounded search (checked against DFS above) is the reference; sleep sets
+  // keep the traces apart, so equal counts mean every trace was reached.
+  int programs = 0;
+  for (uint32_t seed = 1; programs < 24; ++seed) {
+    for (int cas = 0; cas < 2; ++cas) {
+      CAPTURE(seed, cas);
+      size_t peak = 0;
+      const uint64_t all = big_program_executions(seed, cas, 0, 10'000, peak);
+      if (all == 0 || peak < 8) continue;
+      ++programs;
+      for (size_t limit : {size_t{1}, peak / 4, peak / 2, peak * 3 / 4, peak - 1}) {
+        CAPTURE(peak, limit);
+        size_t bounded_peak = 0;
+        CHECK(big_program_executions(seed, cas, limit, UINT64_MAX, bounded_peak) == all);
+      }
+    }
+  }
 }
 
 TEST_CASE("DPOR with bounded wakeup trees keeps the executions of the unbounded search",
