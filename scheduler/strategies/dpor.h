@@ -549,6 +549,9 @@ class DporStrategy final : public Strategy {
   static void fill_step(ThreadId thread, const Operation& op, Step& step);
   // Whether two steps are the same operation with the same access.
   static bool same_step(const Step& a, const Step& b);
+  // Whether `s` touches only variables (loads, stores, read-modify-writes)
+  // or nothing, and joins no thread.
+  static bool on_variables(const Step& s);
   // Whether step `first`, placed before `second`, must stay before it.
   static bool depends(const Step& first, const Step& second);
 
@@ -575,8 +578,9 @@ class DporStrategy final : public Strategy {
   void reverse_race(size_t earlier);
   // Whether a thread asleep at a state (or explored first from it), other
   // than `own`, covers the wakeup sequence being built: it could go first in
-  // it (a distant sleeper, or any sleeper when `all_distant`, only if it is
-  // in it). Before any of it is consumed.
+  // it (only as one of its steps for a distant sleeper, any sleeper when
+  // `all_distant`, and wherever a mutex or condition variable is involved).
+  // Before any of it is consumed.
   bool covered_by_sleepers(std::span<const Step> asleep, ThreadId own, bool all_distant) const;
   // Inserts the wakeup sequence being built (sequence_) into the tree whose
   // branches are the sibling list `head` of `store`, at a state whose asleep
@@ -691,6 +695,9 @@ class DporStrategy final : public Strategy {
   // Threads that steps of the whole sequence join, and that have steps in it.
   ThreadSet sequence_joins_;
   ThreadSet sequence_threads_;
+  // Whether every step of the sequence only touches variables (on_variables()),
+  // so that a sleeper independent of it may cover it (covered_by_sleepers()).
+  bool weak_cover_allowed_ = true;
   // Objects touched in the current execution (few: a linear scan is fastest).
   std::vector<LastTouch> last_touch_;
   // Per-thread latest reads of each variable (see LastTouch::reads).
