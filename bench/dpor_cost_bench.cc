@@ -17,11 +17,16 @@
 // it, the best of --repeats runs, DFS and DPOR run in turn. Exits 1 if DPOR's and DFS's counts differ,
 // or either reports an error or a bug (every model here is correct).
 //
-// Memory: litmus.readers(n) under DPOR (2^n executions) for n = 13..20, each
-// in a child process of its own (this binary run again with --memory-child
-// n), whose peak resident set (wait4's ru_maxrss) is reported, with the
-// wakeup trees' peak (DporStrategy::peak_planned_steps()). readers(1) gives
-// the process's fixed cost. Exits 1 if a count is not 2^n.
+// Memory: litmus.readers(n) under DPOR (2^n executions) for n = 13..20,
+// without a plan limit and, for n = 18..20, with a limit of 65,536 planned
+// steps; lastzero(15) without and with limits. Each row runs in a child
+// process of its own (this binary run again with --memory-child MODEL N
+// LIMIT), whose peak resident set (wait4's ru_maxrss) is reported, with the
+// wakeup trees' peak (DporStrategy::peak_planned_steps()), the executions
+// cut short and the races planned by the bounded rule. readers(1) gives the
+// process's fixed cost. Exits 1 if a count is not the published one, or a
+// bounded search held more than its limit and 4,096 (past the limit a state
+// gains at most one single-step plan per thread: DporStrategy::set_plan_limit()).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -181,9 +186,19 @@ void speed_table(bool smoke, int repeats, const std::string& only) {
               repeats);
 }
 
-// In a child process: readers(n) under DPOR; prints "executions peak_planned cpu".
-int memory_child(int n) {
-  auto resolved = models::builtin().resolve("litmus.readers", {{"n", n}});
+// One row of the memory table: a model, its size, DPOR's plan limit (0:
+// none), and the executions it must explore.
+struct MemoryRow {
+  const char* model;
+  int n;
+  uint64_t plan_limit;
+  uint64_t executions;
+};
+
+// In a child process: `model` with n = `n` under DPOR with `plan_limit`;
+// prints "executions cut_short peak_planned bounded cpu".
+int memory_child(const char* model, int n, uint64_t plan_limit) {
+  auto resolved = models::builtin().resolve(model, {{"n", n}});
   if (!resolved) return 2;
   interleave::CheckOptions options;
   options.progress = false;
@@ -191,22 +206,36 @@ int memory_child(int n) {
   options.shrink = false;
   std::unique_ptr<interleave::ModelRunner> runner = resolved->model->make_runner(resolved->params);
   interleave::DporStrategy strategy;
+  strategy.set_plan_limit(plan_limit);
   const double start = cpu_seconds();
   interleave::CheckResult result =
       interleave::explore(resolved->model->spec, resolved->params, *runner, strategy, options);
   const double cpu = cpu_seconds() - start;
   if (!result.error.empty() || result.found_bug() || !result.exhaustive) return 1;
-  std::printf("%llu %zu %.6f\n", static_cast<unsigned long long>(result.executions),
-              strategy.peak_planned_steps(), cpu);
+  std::printf("%llu %llu %zu %llu %.6f\n", static_cast<unsigned long long>(result.executions),
+              static_cast<unsigned long long>(result.pruned_executions),
+              strategy.peak_planned_steps(),
+              static_cast<unsigned long long>(strategy.bounded_plans()), cpu);
   return 0;
 }
 
 void memory_table(bool smoke) {
-  std::printf("| litmus.readers n | DPOR executions | peak RSS | wakeup-tree peak (planned steps) "
-              "| CPU time |\n");
-  std::printf("|--:|--:|--:|--:|--:|\n");
-  std::vector<int> sizes = smoke ? std::vector<int>{1, 4, 6} : std::vector<int>{1, 13, 14, 15, 16, 17, 18, 19, 20};
-  for (int n : sizes) {
+  std::printf("| model | plan limit | DPOR executions | cut short | peak RSS | wakeup-tree peak "
+              "(planned steps) | races bounded | CPU time |\n");
+  std::printf("|--|--:|--:|--:|--:|--:|--:|--:|\n");
+  std::vector<MemoryRow> rows;
+  if (smoke) {
+    rows = {{"litmus.readers", 1, 0, 2}, {"litmus.readers", 6, 0, 64},
+            {"litmus.readers", 6, 8, 64}, {"litmus.lastzero", 6, 20, 144}};
+  } else {
+    rows.push_back({"litmus.readers", 1, 0, 2});  // the process's fixed cost
+    for (int n = 13; n <= 20; ++n) rows.push_back({"litmus.readers", n, 0, uint64_t{1} << n});
+    for (int n = 18; n <= 20; ++n) rows.push_back({"litmus.readers", n, 65'536, uint64_t{1} << n});
+    for (uint64_t limit : {uint64_t{0}, uint64_t{65'536}, uint64_t{16'384}}) {
+      rows.push_back({"litmus.lastzero", 15, limit, 147'456});
+    }
+  }
+  for (const MemoryRow& row : rows) {
     int out[2];
     if (pipe(out) != 0) {
       failures.push_back("pipe failed");
@@ -217,9 +246,10 @@ void memory_table(bool smoke) {
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       close(out[1]);
-      const std::string arg = std::to_string(n);
-      execl("/proc/self/exe", "dpor_cost_bench", "--memory-child", arg.c_str(),
-            static_cast<char*>(nullptr));
+      const std::string n = std::to_string(row.n);
+      const std::string limit = std::to_string(row.plan_limit);
+      execl("/proc/self/exe", "dpor_cost_bench", "--memory-child", row.model, n.c_str(),
+            limit.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     close(out[1]);
@@ -230,25 +260,37 @@ void memory_table(bool smoke) {
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
-    unsigned long long executions = 0;
+    unsigned long long executions = 0, cut_short = 0, bounded = 0;
     size_t planned = 0;
     double cpu = 0;
+    const std::string name = fmt::format("{}({})", row.model, row.n);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-        std::sscanf(text.c_str(), "%llu %zu %lf", &executions, &planned, &cpu) != 3) {
-      failures.push_back(fmt::format("readers({}): the child process failed", n));
+        std::sscanf(text.c_str(), "%llu %llu %zu %llu %lf", &executions, &cut_short, &planned,
+                    &bounded, &cpu) != 5) {
+      failures.push_back(fmt::format("{}: the child process failed", name));
       continue;
     }
-    if (executions != (1ull << n)) {
-      failures.push_back(fmt::format("readers({}): {} executions, published 2^{}", n, executions, n));
+    if (executions != row.executions) {
+      failures.push_back(fmt::format("{} with plan limit {}: {} executions, published {}", name,
+                                     row.plan_limit, executions, row.executions));
     }
-    std::printf("| %d | %s | %.1f MiB | %s | %.2f s |\n", n,
+    // Past the limit a state gains at most one single-step plan per thread.
+    if (row.plan_limit != 0 && planned > row.plan_limit + 4'096) {
+      failures.push_back(fmt::format("{}: {} planned steps at once, over the limit of {}", name,
+                                     planned, row.plan_limit));
+    }
+    std::printf("| %s | %s | %s | %s | %.1f MiB | %s | %s | %.2f s |\n", name.c_str(),
+                row.plan_limit == 0 ? "none" : interleave::group_thousands(row.plan_limit).c_str(),
                 interleave::group_thousands(executions).c_str(),
+                interleave::group_thousands(cut_short).c_str(),
                 static_cast<double>(usage.ru_maxrss) / 1024.0,
-                interleave::group_thousands(planned).c_str(), cpu);
+                interleave::group_thousands(planned).c_str(),
+                interleave::group_thousands(bounded).c_str(), cpu);
     std::fflush(stdout);
   }
   std::printf("\nEach row in a fresh process (peak RSS: wait4's ru_maxrss); readers(1) is the "
-              "process's fixed cost.\n\n");
+              "process's fixed cost. A plan limit of N: past N planned steps a race plans its "
+              "first step alone (`--dpor-plan-limit`).\n\n");
 }
 
 int usage() {
@@ -264,8 +306,9 @@ int main(int argc, char** argv) {
   std::string only;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--memory-child" && i + 1 < argc) {
-      return memory_child(std::atoi(argv[i + 1]));
+    if (arg == "--memory-child" && i + 3 < argc) {
+      return memory_child(argv[i + 1], std::atoi(argv[i + 2]),
+                          std::strtoull(argv[i + 3], nullptr, 10));
     } else if (arg == "--speed") {
       memory = false;
     } else if (arg == "--memory") {

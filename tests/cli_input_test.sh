@@ -63,6 +63,8 @@ declare -a INTEGER_CASES=(
   "check counter.racy --strategy random --seed"
   "check counter.racy --strategy pct --depth"
   "check counter.racy --executions"
+  "check counter.racy --dpor-plan-limit"
+  "check counter.racy --jobs"
   "replay counter.racy:t2,i1:v1:0110 --max-steps"
   "native counter.locked --threads"
   "native counter.locked --iters"

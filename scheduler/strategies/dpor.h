@@ -20,10 +20,15 @@
 // that do not happen after the earlier step, then the later step. Plans are
 // kept as a tree per state (the wakeup tree); a sequence is not added when a
 // thread asleep there, or a planned branch, already covers it (its weak
-// initials). Sleep sets keep explored traces from being explored again; with
-// wakeup trees no execution ends with every runnable thread asleep
-// (sleep-set blocked; such an execution would be cut short and reported as
-// "pruned"). A planned step that is not runnable when reached would mean the
+// initials). One departure from Algorithm 2: a sleeper that is not in the
+// sequence, merely independent of all of it, covers it only when neither
+// its step nor the sequence touches a mutex or condition variable
+// (covered_by_sleepers(); with that rule, random programs of four threads
+// with two critical sections on one mutex lost traces). Sleep sets keep
+// explored traces from being explored again; with wakeup trees nearly no
+// execution ends with every runnable thread asleep (sleep-set blocked; such
+// an execution is cut short and reported as "pruned": a few, on programs
+// with condition variables, since the departure above). A planned step that is not runnable when reached would mean the
 // dependence relation missed an ordering (unrunnable_plans() counts them;
 // the tests require none): the plan is dropped and exploration goes on.
 //
@@ -99,10 +104,12 @@
 // branches do not cover. On readers(n) (one write, n reads of one variable;
 // 2^n traces) the root's tree, while the first reader's subtree is explored,
 // collects a sequence for each set of other readers that can precede the
-// write: the trees peak at 2^n - 2 planned steps, about one per execution.
-// That count is the algorithm's (dropping or postponing a plan would change
-// what it explores); each planned step takes 16 bytes (WakeupNode), so
-// readers(20) needs 16 MiB for them (bench/dpor_cost_bench measures it).
+// write: the trees peak at 2^n - 2 planned steps, about one per execution,
+// 16 bytes each (WakeupNode): 16 MiB for readers(20). So the trees are
+// bounded (set_plan_limit(), `--dpor-plan-limit`, 1 Mi planned steps by
+// default): past the bound a race plans its first step alone, as
+// Source-DPOR does, which keeps every trace and may cut executions short
+// (none on readers; many on lastzero). bench/dpor_cost_bench measures both.
 #pragma once
 
 #include <array>
@@ -174,21 +181,26 @@ class DporStrategy final : public Strategy {
   // The wakeup trees are DPOR's memory, and on wide models they hold about
   // one planned step per trace still to explore (see "Memory" at the top).
   // Once a tree store (this search's, or a parallel search's shared tree)
-  // holds `steps` planned steps, a race found plans only the first step of
-  // its wakeup sequence, and only when no thread that could go first in it
-  // is asleep or planned there already: the source sets of Source-DPOR
-  // (Abdulla et al., 2014) in place of the sequence. The branch is then
-  // explored with no plan, as Source-DPOR explores every branch. Every trace
-  // is still explored, and once (sleep sets see to that): the executions
-  // are the same; some executions end with every runnable thread asleep
-  // (cut short, "pruned") where the whole sequence would have steered past
-  // them. One rule of the trees changes where a plan was bounded: the
-  // branch whose race planned it covers, once asleep, only sequences it is
-  // in (Step::distant; Algorithm 2's weaker rule relies on that branch's
-  // plans being whole), and every sleeper counts so at a state whose store
-  // is at the limit. A store then holds at most `steps` planned steps plus
-  // one per race found while it is at the limit and later consumed. 0 (the
-  // default here; checks pass CheckOptions::dpor_plan_limit): no limit.
+  // holds `steps` planned steps, a race plans only the first step of its
+  // wakeup sequence, and only when no thread that could go first in it is
+  // asleep or planned there already: the source sets of Source-DPOR
+  // (Abdulla et al., 2014) in place of the sequence. Such a branch is
+  // explored with no plan, as Source-DPOR explores every branch; a planned
+  // branch found to cover the sequence this way has its own plan dropped
+  // (WakeupNode::rest_left_out), for the same reason (keeping it lost 9 of
+  // lastzero(9)'s 1,536 traces). Every trace is still explored, and once
+  // (sleep sets see to that): the executions are the same; some executions
+  // end with every runnable thread asleep (cut short, "pruned") where the
+  // whole sequence would have steered past them. What changes in the rules
+  // of the trees: a branch in whose subtree a race was bounded (the
+  // branches taken at its state and above) covers, once asleep, only
+  // sequences it is in (Step::distant: Algorithm 2's weaker rule relies on
+  // that branch's plans being whole), as does every sleeper on the path once
+  // a plan was dropped, and every sleeper at a state whose store is at the
+  // limit. A store holds at most `steps` planned steps plus, at each state
+  // of the path, one single-step plan per thread (a thread that could go
+  // first in a sequence covers it there once planned). 0 (the default here;
+  // checks pass CheckOptions::dpor_plan_limit): no limit.
   void set_plan_limit(size_t steps) { plan_limit_ = steps == 0 ? SIZE_MAX : steps; }
   // Races planned by the bounded rule (their first step alone).
   uint64_t bounded_plans() const override { return bounded_plans_; }
