@@ -5,7 +5,8 @@
 #
 #   interleave_add_check(NAME account_fixed MODEL account.fixed REGISTRY account_registry
 #                        [PARAMS threads=3 ...] [STRATEGY dpor] [EXPECT pass|bug]
-#                        [EXECUTIONS N] [SECONDS S] [MAX_STEPS N] [JOBS N] [NO_TEST])
+#                        [EXECUTIONS N] [SECONDS S] [MAX_STEPS N] [JOBS N]
+#                        [DPOR_PLAN_LIMIT N] [NO_TEST])
 #
 # builds the executable NAME (interleave::check_main linked with REGISTRY, a
 # library whose sources define `const interleave::Registry& interleave_models()`)
@@ -15,7 +16,9 @@
 # its trace and the command that replays the schedule: NAME's own path,
 # "replay" and the schedule string. JOBS N explores on N cores (dfs, bounded,
 # iterative; the same counts and verdict as one; the test reserves N
-# processors). NO_TEST builds the executable only.
+# processors). DPOR_PLAN_LIMIT N bounds DPOR's wakeup trees to N planned steps
+# (0: none; docs/reference.md, "DPOR's memory"). NO_TEST builds the
+# executable only.
 #
 #   interleave_add_binary(NAME account_cli SOURCES registry.cc [NAMESPACES account]
 #                         [LIBRARIES account_models] [COMMAND "..."])
@@ -61,7 +64,7 @@
 
 function(interleave_add_check)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "NO_TEST"
-                        "NAME;MODEL;REGISTRY;STRATEGY;EXPECT;EXECUTIONS;SECONDS;MAX_STEPS;JOBS"
+                        "NAME;MODEL;REGISTRY;STRATEGY;EXPECT;EXECUTIONS;SECONDS;MAX_STEPS;JOBS;DPOR_PLAN_LIMIT"
                         "PARAMS")
   foreach(required NAME MODEL REGISTRY)
     if(NOT ARG_${required})
@@ -102,6 +105,9 @@ function(interleave_add_check)
     endif()
     if(ARG_JOBS)
       list(APPEND args --jobs ${ARG_JOBS})
+    endif()
+    if(DEFINED ARG_DPOR_PLAN_LIMIT)
+      list(APPEND args --dpor-plan-limit ${ARG_DPOR_PLAN_LIMIT})
     endif()
     add_test(NAME ${ARG_NAME}
              COMMAND ${ARG_NAME} ${args} --replay-command "$<TARGET_FILE:${ARG_NAME}> replay")

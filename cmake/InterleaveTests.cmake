@@ -76,6 +76,8 @@ interleave_add_check(NAME check_counter_locked_3x2 MODEL counter.locked
                      PARAMS threads=3 iters=2 REGISTRY interleave_builtin_registry)
 interleave_add_check(NAME check_counter_atomic_3x3 MODEL counter.atomic
                      PARAMS threads=3 iters=3 REGISTRY interleave_builtin_registry)
+interleave_add_check(NAME check_lastzero_6_bounded_plans MODEL litmus.lastzero PARAMS n=6
+                     DPOR_PLAN_LIMIT 20 REGISTRY interleave_builtin_registry)
 
 # tests/user_cli: a user's models through the whole command line of their own binary.
 add_library(interleave_tickets INTERFACE)

@@ -34,11 +34,15 @@ needs `expect = "pass"` (a bug lies in one shard's part only).
 the same counts, verdict and reported failure as one core, in less time.
 The test then reserves N cores (the "cpu:N" tag), so Bazel runs fewer tests
 beside it. Without it a check uses one core, as Bazel expects of a test.
+
+`dpor_plan_limit = N` bounds DPOR's wakeup trees to N planned steps (0: no
+bound; default 1,048,576): the check stays exhaustive, with more executions
+cut short past the bound (docs/reference.md, "DPOR's memory").
 """
 
 def interleave_test(name, model, registry, params = {}, strategy = "dpor", expect = "pass",
                     executions = 0, seconds = 0, max_steps = 0, shard_count = 0, jobs = 0,
-                    **kwargs):
+                    dpor_plan_limit = None, **kwargs):
     if shard_count:
         if strategy not in ["dpor", "dfs", "bounded"]:
             fail("interleave_test %s: shard_count needs strategy = \"dpor\", \"dfs\" or " % name +
@@ -63,6 +67,10 @@ def interleave_test(name, model, registry, params = {}, strategy = "dpor", expec
         args += ["--max-steps", "%d" % max_steps]
     if jobs:
         args += ["--jobs", "%d" % jobs]
+    if dpor_plan_limit != None:
+        if strategy != "dpor":
+            fail("interleave_test %s: dpor_plan_limit needs strategy = \"dpor\"" % name)
+        args += ["--dpor-plan-limit", "%d" % dpor_plan_limit]
     args += ["--replay-command", "'bazel run //%s:%s -- replay'" % (native.package_name(), name)]
     native.cc_test(
         name = name,

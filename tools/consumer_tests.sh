@@ -145,7 +145,7 @@ cmake_builds() {
   # interleave_add_instrumented_binary, with no libtsan linked. (The whole
   # instrumented suite, instrumented_test, is Bazel's: 35 s more to build here.)
   local self_tests=(numeric_test schedule_test json_report_test catch2_test gtest_matchers_test
-    relacy_crosscheck_test bank_test bad_models_test check_counter_locked
+    relacy_crosscheck_test bank_test bad_models_test check_counter_locked check_lastzero_6_bounded_plans
     check_counter_racy_finds_bug tickets_fetch_add_check instrumented_demo_test
     instrumented_racy_check_test)
   step "cmake build" cmake --build "$build" -j"$jobs" --target interleave interleave_check_main \
