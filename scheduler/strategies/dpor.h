@@ -278,7 +278,7 @@ class DporStrategy final : public Strategy {
   // rule such plans were lost (readers(3) on two workers explored 7 of 8).
   // So the executions, one per trace, are the sequential search's; some
   // executions may end with every runnable thread asleep, which one core
-  // avoids (lastzero(15) on two workers: 24,565 to 53,245 beside 147,456
+  // avoids (lastzero(15) on two workers: 24,565 to 53,248 beside 147,456
   // executions, varying with timing), and the steps differ with them.
   // Which execution stands for a trace, and so which failure is found
   // first, depends on timing, and the parallel explorer settles a failure
