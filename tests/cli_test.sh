@@ -685,6 +685,18 @@ run check litmus.lastzero --dpor-plan-limit 20 --strategy dfs
 expect_usage_error "--dpor-plan-limit applies to --strategy dpor"
 run check litmus.lastzero --dpor-plan-limit -1
 expect_usage_error "--dpor-plan-limit"
+run check litmus.lastzero --param n=6 --dpor-plan-limit 20 --jobs 1 --html "$TMP/bounded.html"
+grep -q "races planned past DPOR's memory bound" "$TMP/bounded.html" ||
+  fail "the HTML report does not say DPOR's memory bound was reached"
+# Sharded with a bound: the shards' counts add up, and merge says the bound was reached.
+for i in 0 1; do
+  run check litmus.lastzero --param n=6 --dpor-plan-limit 10 --shard "$i/2" --json "$TMP/bshard$i.json"
+  expect_rc 0
+done
+run merge "$TMP/bshard0.json" "$TMP/bshard1.json"
+expect_rc 0
+expect_out "PASS no bug found: explored all 144 executions"
+expect_out "races planned past DPOR's memory bound"
 
 # --- interleave merge: one verdict from the shards' JSON reports.
 for i in 0 1 2; do
