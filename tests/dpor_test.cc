@@ -8,6 +8,7 @@
 // them, run one complete execution per trace too (dpor.h, "Sharding").
 #include <cstdint>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <set>
 #include <string>
@@ -124,10 +125,23 @@ struct RandomModel {
       run(t);
     }
   }
+  static bool is_locked(Kind k) { return k == kLockedLoad || k == kLockedStore || k == kLockedCas; }
+  // Visible steps of each thread (a locked instruction is 3; with spawn,
+  // thread 0's spawn, store, join and load too).
+  std::vector<int> thread_steps() const {
+    std::vector<int> steps;
+    for (const auto& body : program) {
+      int n = 0;
+      for (const Instr& in : body) n += is_locked(in.kind) ? 3 : 1;
+      steps.push_back(n);
+    }
+    if (spawn) steps[0] += 4;
+    return steps;
+  }
   void run(int t) {
     int i = 0;
     for (const Instr& in : program[t]) {
-      bool locked = in.kind == kLockedLoad || in.kind == kLockedStore || in.kind == kLockedCas;
+      const bool locked = is_locked(in.kind);
       if (locked && trylock && !locks[in.lock].try_lock()) {
         reads[t].push_back(-1);  // not taken: the access is skipped
         ++i;
@@ -404,6 +418,20 @@ struct RandomWaitModel {
     reads.resize(threads);
   }
   int thread_count() const { return threads; }
+  // Estimated visible steps of each thread (a locked block's lock and
+  // unlock, a wait's release and relock).
+  std::vector<int> thread_steps() const {
+    std::vector<int> steps;
+    for (const auto& blocks : program) {
+      int n = 0;
+      for (const Block& block : blocks) {
+        n += block.locked ? 2 : 0;
+        for (auto [kind, v] : block.body) n += kind == kWaitLoop || kind == kWaitOnce ? 3 : 1;
+      }
+      steps.push_back(n);
+    }
+    return steps;
+  }
 
   void thread(int t) {
     for (const Block& block : program[t]) {
@@ -848,17 +876,8 @@ TEST_CASE("DPOR: one execution per trace on random small models with compare_exc
     // steps (a locked instruction is 3), whose interleavings run to 10^5.
     auto params = make_params<RandomModel>({{"seed", seed}, {"cas", 1}});
     REQUIRE(params.ok());
-    const RandomModel program(*params);
-    int steps = 0;
-    for (const auto& body : program.program) {
-      for (const auto& in : body) {
-        const bool locked = in.kind == RandomModel::kLockedLoad ||
-                            in.kind == RandomModel::kLockedStore ||
-                            in.kind == RandomModel::kLockedCas;
-        steps += locked ? 3 : 1;
-      }
-    }
-    if (steps > 12) continue;
+    const std::vector<int> thread_steps = RandomModel(*params).thread_steps();
+    if (std::accumulate(thread_steps.begin(), thread_steps.end(), 0) > 12) continue;
     ++programs;
     DfsStrategy dfs;
     Exploration all = explore_all(dfs, seed, /*spawn=*/0, /*cas=*/1);
@@ -943,28 +962,35 @@ TEST_CASE("DPOR: runs of reads between writes, one execution per trace", "[dpor]
     CHECK(r.exhaustive);
   }
 }
-// Complete executions of DPOR on model M with `values` and the given plan
-// limit (0: none); sets `peak` to the wakeup trees' peak and `bounded` to
-// the races planned by the bounded rule.
+// One DPOR search of model M with `values` and a plan limit (0: none), run
+// to the end, or until it has completed more than `cap` executions.
+struct DporRun {
+  uint64_t complete = 0;   // complete executions; 0 once past the cap
+  size_t peak = 0;         // the wakeup trees' peak
+  uint64_t bounded = 0;    // races planned by the bounded rule
+  size_t planned_left = 0;  // planned steps still held at the end
+  uint64_t mislabelled = 0;
+};
 template <Model M>
-uint64_t dpor_executions(std::vector<std::pair<std::string, int64_t>> values, size_t limit,
-                         size_t& peak, uint64_t& bounded) {
+DporRun run_dpor(std::vector<std::pair<std::string, int64_t>> values, size_t limit,
+                 uint64_t cap = UINT64_MAX) {
   auto params = make_params<M>(values);
   REQUIRE(params.ok());
   ModelAdapter<M> model(*params);
   Execution execution(without_race_detection());
   DporStrategy strategy;
   strategy.set_plan_limit(limit);
-  uint64_t complete = 0;
+  DporRun run;
   while (strategy.begin_execution()) {
-    if (execution.run(model, strategy) != Outcome::kStopped) ++complete;
+    if (execution.run(model, strategy) != Outcome::kStopped) ++run.complete;
+    if (run.complete > cap) return DporRun{};
   }
   REQUIRE(strategy.error().empty());
-  CHECK(strategy.planned_steps() == 0);
-  CHECK(strategy.mislabelled_plans() == 0);
-  peak = strategy.peak_planned_steps();
-  bounded = strategy.bounded_plans();
-  return complete;
+  run.peak = strategy.peak_planned_steps();
+  run.bounded = strategy.bounded_plans();
+  run.planned_left = strategy.planned_steps();
+  run.mislabelled = strategy.mislabelled_plans();
+  return run;
 }
 
 // Bounded DPOR at every limit from 1 to just under the unbounded search's
@@ -975,40 +1001,23 @@ uint64_t dpor_executions(std::vector<std::pair<std::string, int64_t>> values, si
 // while keeping its plan lost 9 of lastzero(9)'s 1,536 traces).
 template <Model M>
 void bounded_keeps_count(std::vector<std::pair<std::string, int64_t>> values, int limits) {
-  size_t peak = 0;
-  uint64_t bounded = 0;
-  const uint64_t all = dpor_executions<M>(values, 0, peak, bounded);
-  REQUIRE(bounded == 0);
+  const DporRun all = run_dpor<M>(values, 0);
+  CHECK(all.planned_left == 0);
+  CHECK(all.mislabelled == 0);
+  REQUIRE(all.bounded == 0);
+  const size_t peak = all.peak;
   int reached = 0;  // limits the search reached while it found races
   for (int i = 0; i < limits; ++i) {
     // Limits spread over 1..peak - 1, denser near the peak.
     const size_t limit = std::max<size_t>(1, peak - 1 - (peak - 1) * i * i / (limits * limits));
     CAPTURE(peak, limit);
-    size_t bounded_peak = 0;
-    CHECK(dpor_executions<M>(values, limit, bounded_peak, bounded) == all);
-    if (bounded > 0) ++reached;
+    const DporRun run = run_dpor<M>(values, limit);
+    CHECK(run.planned_left == 0);
+    CHECK(run.mislabelled == 0);
+    CHECK(run.complete == all.complete);
+    if (run.bounded > 0) ++reached;
   }
   CHECK(reached >= limits / 2);
-}
-
-// Complete executions of DPOR with `limit` (0: none) on the larger random
-// program `seed` (RandomModel's "big"), or 0 once they pass `cap`.
-uint64_t big_program_executions(uint32_t seed, int cas, size_t limit, uint64_t cap,
-                                size_t& peak) {
-  auto params = make_params<RandomModel>({{"seed", seed}, {"cas", cas}, {"big", 1}});
-  REQUIRE(params.ok());
-  ModelAdapter<RandomModel> model(*params);
-  Execution execution(without_race_detection());
-  DporStrategy strategy;
-  strategy.set_plan_limit(limit);
-  uint64_t complete = 0;
-  while (strategy.begin_execution()) {
-    if (execution.run(model, strategy) != Outcome::kStopped) ++complete;
-    if (complete > cap) return 0;
-  }
-  REQUIRE(strategy.error().empty());
-  peak = strategy.peak_planned_steps();
-  return complete;
 }
 
 TEST_CASE("DPOR with bounded wakeup trees keeps the executions on larger random programs",
@@ -1024,16 +1033,17 @@ TEST_CASE("DPOR with bounded wakeup trees keeps the executions on larger random 
   for (uint32_t seed = 1; programs < 200; ++seed) {
     for (int cas = 0; cas < 2; ++cas) {
       CAPTURE(seed, cas);
-      size_t peak = 0;
-      const uint64_t all = big_program_executions(seed, cas, 0, 2'000, peak);
-      if (all == 0 || peak < 8) continue;
+      const std::vector<std::pair<std::string, int64_t>> values = {
+          {"seed", seed}, {"cas", cas}, {"big", 1}};
+      const DporRun all = run_dpor<RandomModel>(values, 0, 2'000);
+      const size_t peak = all.peak;
+      if (all.complete == 0 || peak < 8) continue;
       ++programs;
       std::vector<size_t> limits = {1};
       if (programs <= 24) limits = {1, peak / 4, peak / 2, peak * 3 / 4, peak - 1};
       for (size_t limit : limits) {
         CAPTURE(peak, limit);
-        size_t bounded_peak = 0;
-        CHECK(big_program_executions(seed, cas, limit, UINT64_MAX, bounded_peak) == all);
+        CHECK(run_dpor<RandomModel>(values, limit).complete == all.complete);
       }
     }
   }
@@ -1118,44 +1128,12 @@ double interleavings(const std::vector<int>& steps) {
   return n;
 }
 
-// Visible steps of each of RandomModel's threads (a locked instruction is 3;
-// with spawn, thread 0's spawn, store, join and load, and the child's).
-std::vector<int> random_model_steps(const std::vector<std::pair<std::string, int64_t>>& values) {
-  auto params = make_params<RandomModel>(values);
+// interleavings() of model M's program with `values` (M::thread_steps()).
+template <Model M>
+double interleavings_of(const std::vector<std::pair<std::string, int64_t>>& values) {
+  auto params = make_params<M>(values);
   REQUIRE(params.ok());
-  const RandomModel program(*params);
-  std::vector<int> steps;
-  for (const auto& body : program.program) {
-    int n = 0;
-    for (const auto& in : body) {
-      const bool locked = in.kind == RandomModel::kLockedLoad ||
-                          in.kind == RandomModel::kLockedStore || in.kind == RandomModel::kLockedCas;
-      n += locked ? 3 : 1;
-    }
-    steps.push_back(n);
-  }
-  if (program.spawn) steps[0] += 4;
-  return steps;
-}
-
-// Estimated visible steps of each of RandomWaitModel's threads (a locked
-// block's lock and unlock, a wait's release and relock).
-std::vector<int> random_wait_model_steps(const std::vector<std::pair<std::string, int64_t>>& values) {
-  auto params = make_params<RandomWaitModel>(values);
-  REQUIRE(params.ok());
-  const RandomWaitModel program(*params);
-  std::vector<int> steps;
-  for (const auto& blocks : program.program) {
-    int n = 0;
-    for (const auto& block : blocks) {
-      n += block.locked ? 2 : 0;
-      for (auto [kind, v] : block.body) {
-        n += kind == RandomWaitModel::kWaitLoop || kind == RandomWaitModel::kWaitOnce ? 3 : 1;
-      }
-    }
-    steps.push_back(n);
-  }
-  return steps;
+  return interleavings(M(*params).thread_steps());
 }
 
 TEST_CASE("DPOR: one execution per trace on random programs of three or four threads",
@@ -1169,7 +1147,7 @@ TEST_CASE("DPOR: one execution per trace on random programs of three or four thr
       CAPTURE(seed, spawn, cas);
       const std::vector<std::pair<std::string, int64_t>> values = {
           {"seed", seed}, {"spawn", spawn}, {"cas", cas}, {"big", 1}};
-      if (interleavings(random_model_steps(values)) > 10'000) continue;
+      if (interleavings_of<RandomModel>(values) > 10'000) continue;
       ++compared;
       DfsStrategy dfs;
       const Exploration all = explore<RandomModel>(dfs, values);
@@ -1190,7 +1168,7 @@ TEST_CASE("DPOR with condition variables on programs of three or four threads",
   for (uint32_t seed = 1; compared < 30; ++seed) {
     CAPTURE(seed);
     const std::vector<std::pair<std::string, int64_t>> values = {{"seed", seed}, {"big", 1}};
-    if (interleavings(random_wait_model_steps(values)) > 10'000) continue;
+    if (interleavings_of<RandomWaitModel>(values) > 10'000) continue;
     ++compared;
     DfsStrategy dfs;
     const Exploration all = explore<RandomWaitModel>(dfs, values, without_spurious_wakeups());
@@ -1213,7 +1191,7 @@ TEST_CASE("DPOR: one execution per trace on random programs with try_lock", "[dp
       CAPTURE(seed, big, cas);
       const std::vector<std::pair<std::string, int64_t>> values = {
           {"seed", seed}, {"cas", cas}, {"big", big}, {"trylock", 1}};
-      if (interleavings(random_model_steps(values)) > 5'000) continue;
+      if (interleavings_of<RandomModel>(values) > 5'000) continue;
       ++compared;
       DfsStrategy dfs;
       const Exploration all = explore<RandomModel>(dfs, values);

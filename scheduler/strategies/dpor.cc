@@ -746,41 +746,42 @@ bool DporStrategy::covered_by_sleepers(std::span<const Step> asleep, ThreadId ow
   return false;
 }
 
+DporStrategy::Planned DporStrategy::plan_first_step(WakeupStore& store, int& head,
+                                                    std::span<const Step> asleep, ThreadId own) {
+  if (covered_by_sleepers(asleep, own, true)) return Planned::kWhole;
+  int last = -1;
+  for (int w = head; w != -1; w = store.pool[w].next_sibling) {
+    const Step step = store.planned(store.pool[w]);
+    if (first_left_[step.thread] == -1 || !weak_initial(step)) {
+      last = w;
+      continue;
+    }
+    // A planned branch that could go first covers the sequence as a
+    // source set does: only if it is explored with no plan, so that its
+    // own races lead to the sequence's continuations (keeping its plan
+    // lost 9 of lastzero(9)'s 1,536 traces). Its plan is dropped.
+    ++bounded_plans_;
+    WakeupNode& branch = store.pool[w];
+    if (branch.first_child == -1) return Planned::kBounded;
+    store.free_list(branch.first_child);
+    branch.first_child = -1;
+    branch.rest_left_out = true;
+    return Planned::kPlanDropped;
+  }
+  const int n = store.add(step_in_sequence(0));
+  store.pool[n].rest_left_out = true;
+  if (last == -1) {
+    head = n;
+  } else {
+    store.pool[last].next_sibling = n;
+  }
+  ++bounded_plans_;
+  return Planned::kBounded;
+}
+
 DporStrategy::Planned DporStrategy::insert_sequence(WakeupStore& store, int& head,
                                                     std::span<const Step> asleep, ThreadId own) {
-  if (store.in_use >= plan_limit_) [[unlikely]] {
-    // Bounded (set_plan_limit()): the sequence's first step alone, unless a
-    // thread asleep or planned here could go first in it (a source set).
-    if (covered_by_sleepers(asleep, own, true)) return Planned::kWhole;
-    int last = -1;
-    for (int w = head; w != -1; w = store.pool[w].next_sibling) {
-      const Step step = store.planned(store.pool[w]);
-      if (first_left_[step.thread] == -1 || !weak_initial(step)) {
-        last = w;
-        continue;
-      }
-      // A planned branch that could go first covers the sequence as a
-      // source set does: only if it is explored with no plan, so that its
-      // own races lead to the sequence's continuations (keeping its plan
-      // lost 9 of lastzero(9)'s 1,536 traces). Its plan is dropped.
-      ++bounded_plans_;
-      WakeupNode& branch = store.pool[w];
-      if (branch.first_child == -1) return Planned::kBounded;
-      store.free_list(branch.first_child);
-      branch.first_child = -1;
-      branch.rest_left_out = true;
-      return Planned::kPlanDropped;
-    }
-    const int n = store.add(step_in_sequence(0));
-    store.pool[n].rest_left_out = true;
-    if (last == -1) {
-      head = n;
-    } else {
-      store.pool[last].next_sibling = n;
-    }
-    ++bounded_plans_;
-    return Planned::kBounded;
-  }
+  if (store.in_use >= plan_limit_) [[unlikely]] return plan_first_step(store, head, asleep, own);
   if (covered_by_sleepers(asleep, own, false)) return Planned::kWhole;
 
   // Walk the planned branches: follow the first one whose step could go

@@ -602,6 +602,10 @@ class DporStrategy final : public Strategy {
   // set_plan_limit()), and the caller calls mark_bounded().
   Planned insert_sequence(WakeupStore& store, int& head, std::span<const Step> asleep,
                           ThreadId own);
+  // insert_sequence() past the plan limit: the sequence's first step alone,
+  // unless a thread asleep or planned there could go first in it.
+  Planned plan_first_step(WakeupStore& store, int& head, std::span<const Step> asleep,
+                          ThreadId own);
   // `access` with its objects named as set_instance() says.
   void name_objects(Access& access) const;
   // Over the wakeup sequence being inserted (sequence_, minus the steps
